@@ -1,0 +1,2 @@
+/** Connections and their secret tokens: generation, hashing, scopes, lookup and administration. */
+package ccotel.auth;

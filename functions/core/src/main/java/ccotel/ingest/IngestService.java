@@ -1,0 +1,186 @@
+package ccotel.ingest;
+
+import ccotel.api.ApiRequest;
+import ccotel.api.ApiResponse;
+import ccotel.auth.TokenAuthorizer;
+import ccotel.auth.TokenScope;
+import ccotel.otlp.MalformedOtlpException;
+import ccotel.otlp.OtlpAnswers;
+import ccotel.otlp.OtlpAnswers.RpcCode;
+import ccotel.otlp.OtlpDecoder;
+import ccotel.otlp.OtlpEncoding;
+import ccotel.otlp.OtlpSignal;
+import ccotel.usage.ClaudeCodeUsageMapper;
+import ccotel.usage.UsageObservations;
+import com.google.protobuf.Message;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The OTLP/HTTP receiver, in the order of CONTRACT §1: route, token (so unauthenticated bytes are
+ * never decompressed or parsed), content type and encoding, size after decompression, decode, then
+ * queue. Every answer is in the client's encoding; a 200 means the export is durably queued.
+ */
+public final class IngestService {
+
+  /** Where Claude Code's {@code OTEL_EXPORTER_OTLP_ENDPOINT} points; it appends /v1/…. */
+  public static final String BASE_PATH = "/api/otel";
+
+  /** Seconds a client should wait before retrying after a 503; well inside its 10 s timeout. */
+  static final String RETRY_AFTER_SECONDS = "5";
+
+  private final TokenAuthorizer authorizer;
+  private final IngestQueue queue;
+  private final Clock clock;
+  private final int maxBodyBytes;
+
+  public IngestService(
+      TokenAuthorizer authorizer, IngestQueue queue, Clock clock, int maxBodyBytes) {
+    this.authorizer = authorizer;
+    this.queue = queue;
+    this.clock = clock;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  public ApiResponse accept(ApiRequest request) {
+    Optional<OtlpEncoding> contentType =
+        request.header("content-type").flatMap(OtlpEncoding::fromContentType);
+    // Errors before we know a supported encoding are answered in JSON: readable by anyone.
+    OtlpEncoding answerEncoding = contentType.orElse(OtlpEncoding.JSON);
+
+    Optional<OtlpSignal> signal = OtlpSignal.forPath(BASE_PATH, request.path());
+    if (signal.isEmpty()) {
+      return OtlpAnswers.failure(
+          404,
+          RpcCode.NOT_FOUND,
+          "no such path; OTLP/HTTP goes to "
+              + BASE_PATH
+              + "/v1/metrics or "
+              + BASE_PATH
+              + "/v1/logs",
+          answerEncoding);
+    }
+    if (!"POST".equals(request.method())) {
+      return OtlpAnswers.failure(
+              405, RpcCode.UNIMPLEMENTED, "method not allowed; use POST", answerEncoding)
+          .withHeader("Allow", "POST");
+    }
+
+    TokenAuthorizer.Authorization authorization =
+        authorizer.authorize(request.header("authorization"), TokenScope.INGEST);
+    if (!authorization.granted()) {
+      return denied(authorization, answerEncoding);
+    }
+
+    if (contentType.isEmpty()) {
+      return OtlpAnswers.failure(
+          415,
+          RpcCode.INVALID_ARGUMENT,
+          "unsupported Content-Type '"
+              + request.header("content-type").orElse("")
+              + "'; use application/x-protobuf or application/json",
+          answerEncoding);
+    }
+    OtlpEncoding encoding = contentType.get();
+    String contentEncoding =
+        request.header("content-encoding").orElse("identity").trim().toLowerCase(Locale.ROOT);
+    if (!contentEncoding.equals("identity")
+        && !contentEncoding.equals("gzip")
+        && !contentEncoding.isEmpty()) {
+      return OtlpAnswers.failure(
+          415,
+          RpcCode.INVALID_ARGUMENT,
+          "unsupported Content-Encoding '" + contentEncoding + "'; use gzip or none",
+          encoding);
+    }
+
+    byte[] body;
+    if (contentEncoding.equals("gzip")) {
+      try {
+        body = BoundedGunzip.gunzip(request.body(), maxBodyBytes);
+      } catch (BoundedGunzip.TooLargeException e) {
+        return tooLarge(encoding);
+      } catch (IOException e) {
+        return OtlpAnswers.failure(
+            400, RpcCode.INVALID_ARGUMENT, "body is not valid gzip: " + e.getMessage(), encoding);
+      }
+    } else {
+      body = request.body();
+      if (body.length > maxBodyBytes) {
+        return tooLarge(encoding);
+      }
+    }
+
+    Message decoded;
+    try {
+      decoded = OtlpDecoder.decode(signal.get(), encoding, body);
+    } catch (MalformedOtlpException e) {
+      return OtlpAnswers.failure(400, RpcCode.INVALID_ARGUMENT, e.getMessage(), encoding);
+    }
+    UsageObservations observations = observe(decoded);
+    if (!observations.isEmpty()) {
+      byte[] protobuf = encoding == OtlpEncoding.PROTOBUF ? body : decoded.toByteArray();
+      QueuedExport export =
+          new QueuedExport(
+              authorization.connectionId(),
+              signal.get(),
+              sha256Hex(body),
+              clock.instant(),
+              protobuf);
+      try {
+        queue.enqueue(export);
+      } catch (QueueUnavailableException e) {
+        return unavailable("queue unavailable, retry later", encoding);
+      }
+    }
+    return OtlpAnswers.success(
+        signal.get(), encoding, observations.rejected(), observations.rejectReason());
+  }
+
+  private static UsageObservations observe(Message decoded) {
+    return decoded instanceof ExportMetricsServiceRequest metrics
+        ? ClaudeCodeUsageMapper.map(metrics)
+        : ClaudeCodeUsageMapper.map((ExportLogsServiceRequest) decoded);
+  }
+
+  private static ApiResponse denied(
+      TokenAuthorizer.Authorization authorization, OtlpEncoding encoding) {
+    return switch (authorization.verdict()) {
+      case UNAUTHENTICATED ->
+          OtlpAnswers.failure(401, RpcCode.UNAUTHENTICATED, authorization.message(), encoding)
+              .withHeader("WWW-Authenticate", "Bearer");
+      case WRONG_SCOPE ->
+          OtlpAnswers.failure(403, RpcCode.PERMISSION_DENIED, authorization.message(), encoding);
+      case UNAVAILABLE -> unavailable(authorization.message(), encoding);
+      case GRANTED -> throw new IllegalArgumentException("not a denial");
+    };
+  }
+
+  private ApiResponse tooLarge(OtlpEncoding encoding) {
+    return OtlpAnswers.failure(
+        413,
+        RpcCode.INVALID_ARGUMENT,
+        "body larger than " + maxBodyBytes + " bytes after decompression; export smaller batches",
+        encoding);
+  }
+
+  private static ApiResponse unavailable(String message, OtlpEncoding encoding) {
+    return OtlpAnswers.failure(503, RpcCode.UNAVAILABLE, message, encoding)
+        .withHeader("Retry-After", RETRY_AFTER_SECONDS);
+  }
+
+  static String sha256Hex(byte[] body) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+}

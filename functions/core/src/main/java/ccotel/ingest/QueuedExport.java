@@ -1,0 +1,18 @@
+package ccotel.ingest;
+
+import ccotel.otlp.OtlpSignal;
+import java.time.Instant;
+
+/**
+ * An accepted OTLP request on its way to the aggregator.
+ *
+ * @param deliveryId SHA-256 (hex) of the decompressed request body as the client sent it: a client
+ *     retry of the same export carries the same id, which is how it counts once
+ * @param protobufBody the request in OTLP protobuf encoding, whatever encoding the client used
+ */
+public record QueuedExport(
+    String connectionId,
+    OtlpSignal signal,
+    String deliveryId,
+    Instant receivedAt,
+    byte[] protobufBody) {}

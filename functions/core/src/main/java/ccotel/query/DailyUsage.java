@@ -1,0 +1,194 @@
+package ccotel.query;
+
+import ccotel.usage.Counter;
+import ccotel.usage.CounterFamily;
+import ccotel.usage.UsageKey;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * One usage record as dashboards see it (CONTRACT §4), derived from a user-day's counters. This is
+ * where the "metrics, else events, never both" rule for tokens and cost is applied, per model.
+ */
+public record DailyUsage(
+    UsageKey key,
+    long sessions,
+    long linesAdded,
+    long linesRemoved,
+    long commits,
+    long pullRequests,
+    SortedMap<String, Decisions> editTools,
+    List<ModelUsage> models,
+    long prompts,
+    SortedMap<String, Long> apiRequests,
+    long apiErrors,
+    SortedMap<String, BigDecimal> activeSeconds,
+    SortedMap<String, Decisions> toolDecisions,
+    SortedMap<String, Results> toolResults) {
+
+  /** The edit tools the Claude Code Analytics API reports, by tool name. */
+  public static final List<String> EDIT_TOOLS =
+      List.of("Edit", "MultiEdit", "Write", "NotebookEdit");
+
+  public record Decisions(long accepted, long rejected) {}
+
+  public record Results(long succeeded, long failed) {}
+
+  /** One model's tokens and cost, in cents exact to 1e-7 (our integer nano-USD). */
+  public record ModelUsage(
+      String model,
+      long inputTokens,
+      long outputTokens,
+      long cacheReadTokens,
+      long cacheCreationTokens,
+      BigDecimal costCents,
+      long apiRequests) {}
+
+  public static DailyUsage of(StoredUsage stored) {
+    return new DailyUsage(
+        stored.key(),
+        stored.get(Counter.of(CounterFamily.SESSIONS)),
+        stored.get(Counter.of(CounterFamily.LINES_ADDED)),
+        stored.get(Counter.of(CounterFamily.LINES_REMOVED)),
+        stored.get(Counter.of(CounterFamily.COMMITS)),
+        stored.get(Counter.of(CounterFamily.PULL_REQUESTS)),
+        editTools(stored),
+        models(stored),
+        stored.get(Counter.of(CounterFamily.PROMPTS)),
+        byDimension(stored, CounterFamily.API_REQUESTS),
+        stored.get(Counter.of(CounterFamily.API_ERRORS)),
+        activeSeconds(stored),
+        decisions(stored, CounterFamily.TOOL_ACCEPTED, CounterFamily.TOOL_REJECTED),
+        results(stored));
+  }
+
+  private static SortedMap<String, Decisions> editTools(StoredUsage stored) {
+    SortedMap<String, Decisions> tools = new TreeMap<>();
+    for (String tool : EDIT_TOOLS) {
+      tools.put(
+          tool,
+          new Decisions(
+              stored.get(Counter.of(CounterFamily.EDIT_ACCEPTED, tool)),
+              stored.get(Counter.of(CounterFamily.EDIT_REJECTED, tool))));
+    }
+    return tools;
+  }
+
+  private static List<ModelUsage> models(StoredUsage stored) {
+    SortedSet<String> models = new TreeSet<>();
+    stored
+        .counters()
+        .keySet()
+        .forEach(
+            counter -> {
+              if (counter.family().dimension() == CounterFamily.Dimension.MODEL) {
+                models.add(counter.dimension());
+              }
+            });
+    List<ModelUsage> usage = new ArrayList<>();
+    for (String model : models) {
+      boolean fromMetrics = stored.get(Counter.of(CounterFamily.METRIC_POINTS, model)) > 0;
+      usage.add(
+          fromMetrics
+              ? modelUsage(
+                  stored,
+                  model,
+                  CounterFamily.METRIC_INPUT_TOKENS,
+                  CounterFamily.METRIC_OUTPUT_TOKENS,
+                  CounterFamily.METRIC_CACHE_READ_TOKENS,
+                  CounterFamily.METRIC_CACHE_CREATION_TOKENS,
+                  CounterFamily.METRIC_COST_NANO_USD)
+              : modelUsage(
+                  stored,
+                  model,
+                  CounterFamily.EVENT_INPUT_TOKENS,
+                  CounterFamily.EVENT_OUTPUT_TOKENS,
+                  CounterFamily.EVENT_CACHE_READ_TOKENS,
+                  CounterFamily.EVENT_CACHE_CREATION_TOKENS,
+                  CounterFamily.EVENT_COST_NANO_USD));
+    }
+    return usage;
+  }
+
+  private static ModelUsage modelUsage(
+      StoredUsage stored,
+      String model,
+      CounterFamily input,
+      CounterFamily output,
+      CounterFamily cacheRead,
+      CounterFamily cacheCreation,
+      CounterFamily costNanoUsd) {
+    return new ModelUsage(
+        model,
+        stored.get(Counter.of(input, model)),
+        stored.get(Counter.of(output, model)),
+        stored.get(Counter.of(cacheRead, model)),
+        stored.get(Counter.of(cacheCreation, model)),
+        // nano-USD to cents: 1 cent = 10^7 nano-USD.
+        BigDecimal.valueOf(stored.get(Counter.of(costNanoUsd, model)), 7).stripTrailingZeros(),
+        stored.get(Counter.of(CounterFamily.API_REQUESTS, model)));
+  }
+
+  private static SortedMap<String, Long> byDimension(StoredUsage stored, CounterFamily family) {
+    SortedMap<String, Long> values = new TreeMap<>();
+    stored
+        .counters()
+        .forEach(
+            (counter, value) -> {
+              if (counter.family() == family) {
+                values.put(counter.dimension(), value);
+              }
+            });
+    return values;
+  }
+
+  private static SortedMap<String, BigDecimal> activeSeconds(StoredUsage stored) {
+    SortedMap<String, BigDecimal> seconds = new TreeMap<>();
+    byDimension(stored, CounterFamily.ACTIVE_MICROS)
+        .forEach(
+            (type, micros) ->
+                seconds.put(type, BigDecimal.valueOf(micros, 6).stripTrailingZeros()));
+    return seconds;
+  }
+
+  private static SortedMap<String, Decisions> decisions(
+      StoredUsage stored, CounterFamily accepted, CounterFamily rejected) {
+    SortedMap<String, Long> accepts = byDimension(stored, accepted);
+    SortedMap<String, Long> rejects = byDimension(stored, rejected);
+    SortedMap<String, Decisions> decisions = new TreeMap<>();
+    TreeSet<String> tools = new TreeSet<>(accepts.keySet());
+    tools.addAll(rejects.keySet());
+    for (String tool : tools) {
+      decisions.put(
+          tool, new Decisions(accepts.getOrDefault(tool, 0L), rejects.getOrDefault(tool, 0L)));
+    }
+    return decisions;
+  }
+
+  private static SortedMap<String, Results> results(StoredUsage stored) {
+    SortedMap<String, Decisions> both =
+        decisions(stored, CounterFamily.TOOL_SUCCEEDED, CounterFamily.TOOL_FAILED);
+    SortedMap<String, Results> results = new TreeMap<>();
+    both.forEach((tool, d) -> results.put(tool, new Results(d.accepted(), d.rejected())));
+    return results;
+  }
+
+  /** Sum of all active-time types, for the flat CSV. */
+  public BigDecimal totalActiveSeconds() {
+    BigDecimal total = BigDecimal.ZERO;
+    for (BigDecimal seconds : activeSeconds.values()) {
+      total = total.add(seconds);
+    }
+    return total.stripTrailingZeros();
+  }
+
+  /** The edit-tool decisions of one tool (zero when it was never used). */
+  public Decisions editTool(String tool) {
+    return editTools.getOrDefault(tool, new Decisions(0, 0));
+  }
+}

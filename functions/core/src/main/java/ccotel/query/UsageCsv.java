@@ -1,0 +1,77 @@
+package ccotel.query;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The same records flattened for spreadsheets: one row per (user, day, model), the user-day's own
+ * numbers repeated on each of its model rows; a user-day without model usage is one row with the
+ * model columns empty.
+ */
+final class UsageCsv {
+
+  static final String HEADER =
+      "date,actor_email,actor_user_id,num_sessions,lines_added,lines_removed,"
+          + "commits_by_claude_code,pull_requests_by_claude_code,"
+          + "edit_tool_accepted,edit_tool_rejected,multi_edit_tool_accepted,multi_edit_tool_rejected,"
+          + "write_tool_accepted,write_tool_rejected,notebook_edit_tool_accepted,"
+          + "notebook_edit_tool_rejected,prompts,api_errors,active_time_seconds,"
+          + "model,input_tokens,output_tokens,cache_read_tokens,cache_creation_tokens,"
+          + "estimated_cost_cents_usd,api_requests";
+
+  private UsageCsv() {}
+
+  static byte[] page(List<DailyUsage> records) {
+    StringBuilder csv = new StringBuilder(HEADER).append("\r\n");
+    for (DailyUsage usage : records) {
+      StringBuilder day = new StringBuilder();
+      day.append(usage.key().day()).append(',');
+      boolean email = usage.key().user().kind() == ccotel.usage.UserIdentity.Kind.EMAIL;
+      day.append(field(email ? usage.key().user().value() : "")).append(',');
+      day.append(field(email ? "" : usage.key().user().value())).append(',');
+      day.append(usage.sessions()).append(',');
+      day.append(usage.linesAdded()).append(',').append(usage.linesRemoved()).append(',');
+      day.append(usage.commits()).append(',').append(usage.pullRequests()).append(',');
+      for (String tool : DailyUsage.EDIT_TOOLS) {
+        DailyUsage.Decisions decisions = usage.editTool(tool);
+        day.append(decisions.accepted()).append(',').append(decisions.rejected()).append(',');
+      }
+      day.append(usage.prompts()).append(',').append(usage.apiErrors()).append(',');
+      day.append(usage.totalActiveSeconds().toPlainString()).append(',');
+      if (usage.models().isEmpty()) {
+        csv.append(day).append(",,,,,,").append("\r\n");
+      }
+      for (DailyUsage.ModelUsage model : usage.models()) {
+        csv.append(day)
+            .append(field(model.model()))
+            .append(',')
+            .append(model.inputTokens())
+            .append(',')
+            .append(model.outputTokens())
+            .append(',')
+            .append(model.cacheReadTokens())
+            .append(',')
+            .append(model.cacheCreationTokens())
+            .append(',')
+            .append(model.costCents().toPlainString())
+            .append(',')
+            .append(model.apiRequests())
+            .append("\r\n");
+      }
+    }
+    return csv.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * RFC 4180 quoting, and a leading quote mark for values a spreadsheet would run as a formula
+   * (user-controlled text such as model names and e-mails ends up here).
+   */
+  static String field(String value) {
+    String safe =
+        !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
+    if (safe.contains(",") || safe.contains("\"") || safe.contains("\n") || safe.contains("\r")) {
+      return '"' + safe.replace("\"", "\"\"") + '"';
+    }
+    return safe;
+  }
+}

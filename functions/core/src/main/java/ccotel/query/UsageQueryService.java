@@ -1,0 +1,180 @@
+package ccotel.query;
+
+import ccotel.aggregate.UsageStoreUnavailableException;
+import ccotel.api.ApiRequest;
+import ccotel.api.ApiResponse;
+import ccotel.auth.TokenAuthorizer;
+import ccotel.auth.TokenScope;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * {@code GET /api/usage/claude_code} (CONTRACT §4): authorize a read token, validate the range and
+ * paging, read one page of the caller's own connection, answer JSON or CSV.
+ */
+public final class UsageQueryService {
+
+  public static final String PATH = "/api/usage/claude_code";
+  static final int DEFAULT_LIMIT = 20;
+  static final int MAX_LIMIT = 1000;
+
+  /** The longest range one request may span, so a page never scans years of days. */
+  static final int MAX_RANGE_DAYS = 366;
+
+  private static final String JSON = "application/json";
+  private static final String CSV = "text/csv; charset=utf-8";
+
+  private final TokenAuthorizer authorizer;
+  private final UsageReader reader;
+
+  public UsageQueryService(TokenAuthorizer authorizer, UsageReader reader) {
+    this.authorizer = authorizer;
+    this.reader = reader;
+  }
+
+  public ApiResponse query(ApiRequest request) {
+    if (!PATH.equals(request.path())) {
+      return error(404, "not_found_error", "no such path; usage is at " + PATH);
+    }
+    if (!"GET".equals(request.method())) {
+      return error(405, "invalid_request_error", "method not allowed; use GET")
+          .withHeader("Allow", "GET");
+    }
+    TokenAuthorizer.Authorization authorization =
+        authorizer.authorize(request.header("authorization"), TokenScope.READ);
+    switch (authorization.verdict()) {
+      case UNAUTHENTICATED -> {
+        return error(401, "authentication_error", authorization.message())
+            .withHeader("WWW-Authenticate", "Bearer");
+      }
+      case WRONG_SCOPE -> {
+        return error(403, "permission_error", authorization.message());
+      }
+      case UNAVAILABLE -> {
+        return unavailable(authorization.message());
+      }
+      case GRANTED -> {
+        // go on
+      }
+    }
+
+    Range range;
+    try {
+      range = Range.of(request);
+    } catch (IllegalArgumentException e) {
+      return error(400, "invalid_request_error", e.getMessage());
+    }
+    UsagePage page;
+    try {
+      page =
+          reader.read(
+              authorization.connectionId(), range.from, range.to, range.limit, range.cursor);
+    } catch (InvalidCursorException e) {
+      return error(400, "invalid_request_error", "invalid page cursor: " + e.getMessage());
+    } catch (UsageStoreUnavailableException e) {
+      return unavailable("usage store unavailable, retry later");
+    }
+    List<DailyUsage> records = new ArrayList<>(page.rows().size());
+    for (StoredUsage row : page.rows()) {
+      records.add(DailyUsage.of(row));
+    }
+    Optional<String> nextPage = page.nextCursor().map(UsageQueryService::encodeCursor);
+    if (wantsCsv(request)) {
+      ApiResponse csv =
+          ApiResponse.of(200, CSV, UsageCsv.page(records))
+              .withHeader("X-Has-More", Boolean.toString(nextPage.isPresent()));
+      return nextPage.isPresent() ? csv.withHeader("X-Next-Page", nextPage.get()) : csv;
+    }
+    return ApiResponse.of(200, JSON, UsageJson.page(records, nextPage));
+  }
+
+  private static boolean wantsCsv(ApiRequest request) {
+    return request
+        .header("accept")
+        .map(a -> a.toLowerCase(Locale.ROOT).contains("text/csv"))
+        .orElse(false);
+  }
+
+  // The reader's cursor is wrapped so clients treat it as opaque and cannot splice in key syntax.
+  private static String encodeCursor(String cursor) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(cursor.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String decodeCursor(String page) {
+    try {
+      return new String(Base64.getUrlDecoder().decode(page), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("invalid page cursor", e);
+    }
+  }
+
+  private static ApiResponse error(int status, String type, String message) {
+    return ApiResponse.of(status, JSON, UsageJson.error(type, message));
+  }
+
+  private static ApiResponse unavailable(String message) {
+    return error(503, "api_error", message).withHeader("Retry-After", "5");
+  }
+
+  /** The validated query parameters. */
+  private record Range(LocalDate from, LocalDate to, int limit, Optional<String> cursor) {
+
+    static Range of(ApiRequest request) {
+      LocalDate from =
+          date(
+              "starting_at",
+              request
+                  .queryParameter("starting_at")
+                  .orElseThrow(
+                      () -> new IllegalArgumentException("starting_at (YYYY-MM-DD) is required")));
+      LocalDate to =
+          request.queryParameter("ending_at").map(v -> date("ending_at", v)).orElse(from);
+      if (to.isBefore(from)) {
+        throw new IllegalArgumentException("ending_at must not be before starting_at");
+      }
+      if (ChronoUnit.DAYS.between(from, to) >= MAX_RANGE_DAYS) {
+        throw new IllegalArgumentException(
+            "a range spans at most " + MAX_RANGE_DAYS + " days; page through longer periods");
+      }
+      int limit = request.queryParameter("limit").map(Range::limit).orElse(DEFAULT_LIMIT);
+      Optional<String> cursor =
+          request
+              .queryParameter("page")
+              .filter(p -> !p.isEmpty())
+              .map(UsageQueryService::decodeCursor);
+      return new Range(from, to, limit, cursor);
+    }
+
+    private static LocalDate date(String name, String value) {
+      try {
+        return LocalDate.parse(value);
+      } catch (DateTimeParseException e) {
+        throw new IllegalArgumentException(
+            name + " must be a date YYYY-MM-DD, got '" + value + "'", e);
+      }
+    }
+
+    private static int limit(String value) {
+      int limit;
+      try {
+        limit = Integer.parseInt(value);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "limit must be a whole number from 1 to " + MAX_LIMIT, e);
+      }
+      if (limit < 1 || limit > MAX_LIMIT) {
+        throw new IllegalArgumentException("limit must be a whole number from 1 to " + MAX_LIMIT);
+      }
+      return limit;
+    }
+  }
+}

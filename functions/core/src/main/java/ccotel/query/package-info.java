@@ -1,0 +1,2 @@
+/** The usage query API: per-user, per-day records for dashboards, as JSON or CSV. */
+package ccotel.query;

@@ -1,0 +1,2 @@
+/** The Claude Code settings that point a user's CLI at a connection. */
+package ccotel.settings;

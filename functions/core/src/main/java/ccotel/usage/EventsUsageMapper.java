@@ -1,0 +1,156 @@
+package ccotel.usage;
+
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
+import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Maps Claude Code's log events onto counters. Every record counts once (log records have no
+ * temporality; duplicate requests are removed before this). Prompt text and tool inputs are never
+ * read, so they cannot be stored.
+ */
+final class EventsUsageMapper {
+
+  private static final String EVENT_PREFIX = "claude_code.";
+  private static final int COST_SCALE = 9;
+  private static final String UNKNOWN = "unknown";
+
+  private final UsageTally deltas = new UsageTally();
+  private final Rejections rejections = new Rejections();
+
+  UsageObservations map(ExportLogsServiceRequest request) {
+    for (ResourceLogs resourceLogs : request.getResourceLogsList()) {
+      List<KeyValue> resource = resourceLogs.getResource().getAttributesList();
+      for (ScopeLogs scopeLogs : resourceLogs.getScopeLogsList()) {
+        for (LogRecord record : scopeLogs.getLogRecordsList()) {
+          map(record, resource);
+        }
+      }
+    }
+    return new UsageObservations(deltas, List.of(), rejections.count(), rejections.firstReason());
+  }
+
+  private void map(LogRecord record, List<KeyValue> resource) {
+    Attributes attributes = new Attributes(record.getAttributesList(), resource);
+    String event = eventName(record, attributes);
+    if (!isCounted(event)) {
+      return;
+    }
+    String where = EVENT_PREFIX + event;
+    Optional<UserIdentity> user = attributes.user();
+    if (user.isEmpty()) {
+      rejections.reject(where, "no user.email, user.account_uuid or user.id attribute");
+      return;
+    }
+    // OTLP: timeUnixNano may be unset when only the collector's observation time is known.
+    long time =
+        record.getTimeUnixNano() != 0 ? record.getTimeUnixNano() : record.getObservedTimeUnixNano();
+    if (time == 0) {
+      rejections.reject(where, "timeUnixNano and observedTimeUnixNano are missing");
+      return;
+    }
+    UsageKey key = UsageKey.at(time, user.get());
+    try {
+      count(event, attributes, key);
+    } catch (FixedPoint.InvalidValueException e) {
+      rejections.reject(where, e.getMessage());
+    }
+  }
+
+  private static boolean isCounted(String event) {
+    return switch (event) {
+      case "user_prompt", "api_request", "api_error", "tool_decision", "tool_result" -> true;
+      default -> false;
+    };
+  }
+
+  private void count(String event, Attributes attributes, UsageKey key)
+      throws FixedPoint.InvalidValueException {
+    switch (event) {
+      case "user_prompt" -> deltas.add(key, Counter.of(CounterFamily.PROMPTS), 1);
+      case "api_error" -> deltas.add(key, Counter.of(CounterFamily.API_ERRORS), 1);
+      case "api_request" -> countApiRequest(attributes, key);
+      case "tool_decision" -> countToolDecision(attributes, key);
+      case "tool_result" -> countToolResult(attributes, key);
+      default -> throw new IllegalStateException("not a counted event: " + event);
+    }
+  }
+
+  private void countApiRequest(Attributes attributes, UsageKey key)
+      throws FixedPoint.InvalidValueException {
+    String model = attributes.ownText("model").orElse(UNKNOWN);
+    // Validate every amount before counting any, so a record counts whole or not at all.
+    long input = amount(attributes, "input_tokens", 0);
+    long output = amount(attributes, "output_tokens", 0);
+    long cacheRead = amount(attributes, "cache_read_tokens", 0);
+    long cacheCreation = amount(attributes, "cache_creation_tokens", 0);
+    long costNanoUsd = amount(attributes, "cost_usd", COST_SCALE);
+    deltas.add(key, Counter.of(CounterFamily.API_REQUESTS, model), 1);
+    deltas.add(key, Counter.of(CounterFamily.EVENT_INPUT_TOKENS, model), input);
+    deltas.add(key, Counter.of(CounterFamily.EVENT_OUTPUT_TOKENS, model), output);
+    deltas.add(key, Counter.of(CounterFamily.EVENT_CACHE_READ_TOKENS, model), cacheRead);
+    deltas.add(key, Counter.of(CounterFamily.EVENT_CACHE_CREATION_TOKENS, model), cacheCreation);
+    deltas.add(key, Counter.of(CounterFamily.EVENT_COST_NANO_USD, model), costNanoUsd);
+  }
+
+  private void countToolDecision(Attributes attributes, UsageKey key) {
+    String tool = attributes.ownText("tool_name").orElse(UNKNOWN);
+    Optional<String> decision = attributes.ownText("decision");
+    if (decision.isEmpty()) {
+      return;
+    }
+    switch (decision.get()) {
+      case "accept" -> deltas.add(key, Counter.of(CounterFamily.TOOL_ACCEPTED, tool), 1);
+      case "reject" -> deltas.add(key, Counter.of(CounterFamily.TOOL_REJECTED, tool), 1);
+      default -> {
+        // Other decisions are not part of the accepted/rejected tally.
+      }
+    }
+  }
+
+  private void countToolResult(Attributes attributes, UsageKey key) {
+    String tool = attributes.ownText("tool_name").orElse(UNKNOWN);
+    boolean succeeded = attributes.ownText("success").map("true"::equalsIgnoreCase).orElse(false);
+    deltas.add(
+        key,
+        Counter.of(succeeded ? CounterFamily.TOOL_SUCCEEDED : CounterFamily.TOOL_FAILED, tool),
+        1);
+  }
+
+  private static long amount(Attributes attributes, String key, int scale)
+      throws FixedPoint.InvalidValueException {
+    Optional<String> text = attributes.numberText(key);
+    if (text.isEmpty()) {
+      if (attributes.ownText(key).isPresent()) {
+        throw new FixedPoint.InvalidValueException(key + " is not a number");
+      }
+      return 0;
+    }
+    return FixedPoint.of(text.get(), scale);
+  }
+
+  /**
+   * Claude Code names the event in the {@code event.name} attribute and in the body ({@code
+   * claude_code.<name>}); newer OTLP senders may use {@code LogRecord.event_name}.
+   */
+  private static String eventName(LogRecord record, Attributes attributes) {
+    Optional<String> attribute = attributes.ownText("event.name");
+    if (attribute.isPresent()) {
+      return stripPrefix(attribute.get());
+    }
+    if (!record.getEventName().isEmpty()) {
+      return stripPrefix(record.getEventName());
+    }
+    AnyValue body = record.getBody();
+    return body.hasStringValue() ? stripPrefix(body.getStringValue()) : "";
+  }
+
+  private static String stripPrefix(String name) {
+    return name.startsWith(EVENT_PREFIX) ? name.substring(EVENT_PREFIX.length()) : name;
+  }
+}

@@ -1,0 +1,178 @@
+package ccotel.usage;
+
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import io.opentelemetry.proto.metrics.v1.Sum;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Maps Claude Code's metrics (all monotonic Sums) onto counters. Delta points become increments at
+ * once; cumulative points are handed on with their series identity. Metrics Claude Code does not
+ * document are ignored, not rejected: they are valid OTLP we simply do not count.
+ */
+final class MetricsUsageMapper {
+
+  private static final int COST_SCALE = 9; // nano-USD
+  private static final int SECONDS_SCALE = 6; // microseconds
+  private static final String UNKNOWN = "unknown";
+
+  private final UsageTally deltas = new UsageTally();
+  private final List<CumulativePoint> cumulative = new ArrayList<>();
+  private final Rejections rejections = new Rejections();
+
+  UsageObservations map(ExportMetricsServiceRequest request) {
+    for (ResourceMetrics resourceMetrics : request.getResourceMetricsList()) {
+      List<KeyValue> resource = resourceMetrics.getResource().getAttributesList();
+      for (ScopeMetrics scopeMetrics : resourceMetrics.getScopeMetricsList()) {
+        for (Metric metric : scopeMetrics.getMetricsList()) {
+          map(metric, resource);
+        }
+      }
+    }
+    return new UsageObservations(deltas, cumulative, rejections.count(), rejections.firstReason());
+  }
+
+  private void map(Metric metric, List<KeyValue> resource) {
+    if (!isClaudeCodeMetric(metric.getName())) {
+      return;
+    }
+    if (!metric.hasSum()) {
+      rejections.reject(metric.getName(), "expected a Sum, got " + metric.getDataCase());
+      return;
+    }
+    Sum sum = metric.getSum();
+    for (NumberDataPoint point : sum.getDataPointsList()) {
+      Attributes attributes = new Attributes(point.getAttributesList(), resource);
+      Optional<Counter> counter = counterFor(metric.getName(), attributes);
+      if (counter.isEmpty()) {
+        continue;
+      }
+      String where = metric.getName();
+      Optional<UserIdentity> user = attributes.user();
+      if (user.isEmpty()) {
+        rejections.reject(where, "no user.email, user.account_uuid or user.id attribute");
+        continue;
+      }
+      if (point.getTimeUnixNano() == 0) {
+        rejections.reject(where, "timeUnixNano is missing");
+        continue;
+      }
+      long value;
+      try {
+        value = value(point, scaleOf(counter.get().family()));
+      } catch (FixedPoint.InvalidValueException e) {
+        rejections.reject(where, e.getMessage());
+        continue;
+      }
+      UsageKey key = UsageKey.at(point.getTimeUnixNano(), user.get());
+      if (sum.getAggregationTemporality() == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA) {
+        deltas.add(key, counter.get(), value);
+      } else if (sum.getAggregationTemporality()
+          == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE) {
+        SeriesId series =
+            SeriesId.of(
+                metric.getName(),
+                point.getAttributesList(),
+                resource,
+                point.getStartTimeUnixNano());
+        cumulative.add(
+            new CumulativePoint(series, key, counter.get(), point.getTimeUnixNano(), value));
+      } else {
+        rejections.reject(where, "aggregationTemporality must be DELTA or CUMULATIVE");
+        continue;
+      }
+      markMetricSource(counter.get(), key);
+    }
+  }
+
+  private static boolean isClaudeCodeMetric(String name) {
+    return name.startsWith("claude_code.");
+  }
+
+  /** The counter a point adds to; empty for metrics and attribute values we do not count. */
+  private static Optional<Counter> counterFor(String metricName, Attributes attributes) {
+    return switch (metricName) {
+      case "claude_code.session.count" -> Optional.of(Counter.of(CounterFamily.SESSIONS));
+      case "claude_code.commit.count" -> Optional.of(Counter.of(CounterFamily.COMMITS));
+      case "claude_code.pull_request.count" -> Optional.of(Counter.of(CounterFamily.PULL_REQUESTS));
+      case "claude_code.lines_of_code.count" ->
+          attributes
+              .ownText("type")
+              .flatMap(
+                  type ->
+                      switch (type) {
+                        case "added" -> Optional.of(Counter.of(CounterFamily.LINES_ADDED));
+                        case "removed" -> Optional.of(Counter.of(CounterFamily.LINES_REMOVED));
+                        default -> Optional.empty();
+                      });
+      case "claude_code.cost.usage" ->
+          Optional.of(Counter.of(CounterFamily.METRIC_COST_NANO_USD, model(attributes)));
+      case "claude_code.token.usage" ->
+          attributes
+              .ownText("type")
+              .flatMap(MetricsUsageMapper::tokenFamily)
+              .map(family -> Counter.of(family, model(attributes)));
+      case "claude_code.code_edit_tool.decision" -> editDecision(attributes);
+      case "claude_code.active_time.total" ->
+          Optional.of(
+              Counter.of(CounterFamily.ACTIVE_MICROS, attributes.ownText("type").orElse(UNKNOWN)));
+      default -> Optional.empty();
+    };
+  }
+
+  private static Optional<CounterFamily> tokenFamily(String type) {
+    return switch (type) {
+      case "input" -> Optional.of(CounterFamily.METRIC_INPUT_TOKENS);
+      case "output" -> Optional.of(CounterFamily.METRIC_OUTPUT_TOKENS);
+      case "cacheRead" -> Optional.of(CounterFamily.METRIC_CACHE_READ_TOKENS);
+      case "cacheCreation" -> Optional.of(CounterFamily.METRIC_CACHE_CREATION_TOKENS);
+      default -> Optional.empty();
+    };
+  }
+
+  private static Optional<Counter> editDecision(Attributes attributes) {
+    String tool = attributes.ownText("tool_name").orElse(UNKNOWN);
+    return attributes
+        .ownText("decision")
+        .flatMap(
+            decision ->
+                switch (decision) {
+                  case "accept" -> Optional.of(Counter.of(CounterFamily.EDIT_ACCEPTED, tool));
+                  case "reject" -> Optional.of(Counter.of(CounterFamily.EDIT_REJECTED, tool));
+                  default -> Optional.empty();
+                });
+  }
+
+  private static String model(Attributes attributes) {
+    return attributes.ownText("model").orElse(UNKNOWN);
+  }
+
+  private static int scaleOf(CounterFamily family) {
+    return switch (family) {
+      case METRIC_COST_NANO_USD -> COST_SCALE;
+      case ACTIVE_MICROS -> SECONDS_SCALE;
+      default -> 0;
+    };
+  }
+
+  private static long value(NumberDataPoint point, int scale)
+      throws FixedPoint.InvalidValueException {
+    return point.getValueCase() == NumberDataPoint.ValueCase.AS_INT
+        ? FixedPoint.of(point.getAsInt(), scale)
+        : FixedPoint.of(point.getAsDouble(), scale);
+  }
+
+  /** Any token or cost point makes the metrics the source of that model's tokens and cost. */
+  private void markMetricSource(Counter counter, UsageKey key) {
+    if (counter.family().dimension() == CounterFamily.Dimension.MODEL) {
+      deltas.add(key, Counter.of(CounterFamily.METRIC_POINTS, counter.dimension()), 1);
+    }
+  }
+}

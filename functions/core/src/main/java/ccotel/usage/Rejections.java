@@ -1,0 +1,22 @@
+package ccotel.usage;
+
+/** Counts what a mapping could not use and keeps the first reason, for {@code partial_success}. */
+final class Rejections {
+
+  private long count;
+  private String firstReason = "";
+
+  void reject(String where, String reason) {
+    if (count++ == 0) {
+      firstReason = where + ": " + reason;
+    }
+  }
+
+  long count() {
+    return count;
+  }
+
+  String firstReason() {
+    return firstReason;
+  }
+}

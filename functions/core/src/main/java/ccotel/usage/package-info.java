@@ -1,0 +1,2 @@
+/** Claude Code's metrics and events mapped onto per-user, per-UTC-day usage counters. */
+package ccotel.usage;

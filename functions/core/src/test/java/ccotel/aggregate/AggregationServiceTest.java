@@ -1,0 +1,138 @@
+package ccotel.aggregate;
+
+import static ccotel.testing.OtlpRequests.nanos;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import ccotel.ingest.QueuedExport;
+import ccotel.query.StoredUsage;
+import ccotel.testing.OtlpRequests;
+import ccotel.testing.QueuedExports;
+import ccotel.usage.Counter;
+import ccotel.usage.CounterFamily;
+import ccotel.usage.SeriesId;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import java.time.LocalDate;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class AggregationServiceTest {
+
+  private static final LocalDate DAY = LocalDate.parse("2026-11-24");
+  private static final Counter COMMITS = Counter.of(CounterFamily.COMMITS);
+
+  @Test
+  void requestLargerThanOneTransaction_isSplitIntoParts_eachCountedOnce() throws Exception {
+    // 12 users and 12 cumulative series with a store that takes 5 writes per transaction.
+    ExportMetricsServiceRequest.Builder request = ExportMetricsServiceRequest.newBuilder();
+    for (int user = 0; user < 12; user++) {
+      request.addAllResourceMetrics(
+          OtlpRequests.metrics("user" + user + "@example.com")
+              .delta("claude_code.commit.count", nanos("2026-11-24T10:00:00Z"), 1)
+              .cumulative(
+                  "claude_code.session.count",
+                  nanos("2026-11-24T09:00:00Z"),
+                  nanos("2026-11-24T10:00:00Z"),
+                  2)
+              .build()
+              .getResourceMetricsList());
+    }
+    InMemoryUsageStore store = new InMemoryUsageStore(5);
+    AggregationService service = new AggregationService(store);
+    QueuedExport export = QueuedExports.metrics("c1", request.build().toByteArray());
+
+    AggregationService.Result first = service.aggregate(export);
+    AggregationService.Result again = service.aggregate(export);
+
+    assertEquals(0, first.partsAlreadyApplied());
+    assertEquals(first.partsApplied(), again.partsAlreadyApplied());
+    List<StoredUsage> rows = store.read("c1", DAY, DAY, 100, Optional.empty()).rows();
+    assertEquals(12, rows.size());
+    for (StoredUsage row : rows) {
+      assertEquals(1, row.get(COMMITS));
+      assertEquals(2, row.get(Counter.of(CounterFamily.SESSIONS)));
+    }
+  }
+
+  @Test
+  void writeConflict_isRetriedWithFreshState() throws Exception {
+    InMemoryUsageStore real = new InMemoryUsageStore();
+    AtomicInteger conflicts = new AtomicInteger(2);
+    UsageStore flaky =
+        new UsageStore() {
+          @Override
+          public int maxWritesPerDelivery() {
+            return real.maxWritesPerDelivery();
+          }
+
+          @Override
+          public Map<SeriesId, SeriesState> loadSeries(String c, Collection<SeriesId> s) {
+            return real.loadSeries(c, s);
+          }
+
+          @Override
+          public boolean apply(UsageDelivery delivery) throws WriteConflictException {
+            if (conflicts.getAndDecrement() > 0) {
+              throw new WriteConflictException("another writer (test)");
+            }
+            return real.apply(delivery);
+          }
+        };
+    byte[] body =
+        OtlpRequests.metrics("dev@example.com")
+            .cumulative(
+                "claude_code.commit.count",
+                nanos("2026-11-24T09:00:00Z"),
+                nanos("2026-11-24T10:00:00Z"),
+                3)
+            .build()
+            .toByteArray();
+
+    new AggregationService(flaky).aggregate(QueuedExports.metrics("c1", body));
+
+    assertEquals(3, real.read("c1", DAY, DAY, 10, Optional.empty()).rows().get(0).get(COMMITS));
+  }
+
+  @Test
+  void endlessConflicts_failTheMessage_soTheQueueRetriesIt() {
+    UsageStore alwaysConflicting =
+        new UsageStore() {
+          @Override
+          public int maxWritesPerDelivery() {
+            return 100;
+          }
+
+          @Override
+          public Map<SeriesId, SeriesState> loadSeries(String c, Collection<SeriesId> s) {
+            return Map.of();
+          }
+
+          @Override
+          public boolean apply(UsageDelivery delivery) throws WriteConflictException {
+            throw new WriteConflictException("always (test)");
+          }
+        };
+    byte[] body =
+        OtlpRequests.metrics("dev@example.com")
+            .delta("claude_code.commit.count", nanos("2026-11-24T10:00:00Z"), 1)
+            .build()
+            .toByteArray();
+
+    assertThrows(
+        WriteConflictException.class,
+        () ->
+            new AggregationService(alwaysConflicting).aggregate(QueuedExports.metrics("c1", body)));
+  }
+
+  @Test
+  void malformedQueuedBody_isRejected() {
+    QueuedExport export = QueuedExports.metrics("c1", new byte[] {(byte) 0xff, 0x01});
+    assertThrows(
+        ccotel.otlp.MalformedOtlpException.class,
+        () -> new AggregationService(new InMemoryUsageStore()).aggregate(export));
+  }
+}

@@ -1,0 +1,10 @@
+package ccotel.auth;
+
+class InMemoryConnectionRegistryTest extends ConnectionRegistryContract {
+
+  @Override
+  @SuppressWarnings("unchecked")
+  protected InMemoryConnectionRegistry newRegistry() {
+    return new InMemoryConnectionRegistry(clock);
+  }
+}

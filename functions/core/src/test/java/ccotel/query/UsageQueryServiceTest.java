@@ -1,0 +1,269 @@
+package ccotel.query;
+
+import static ccotel.testing.OtlpRequests.nanos;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ccotel.api.ApiRequest;
+import ccotel.api.ApiResponse;
+import ccotel.auth.ConnectionAdmin;
+import ccotel.testing.InMemoryPipeline;
+import ccotel.testing.Json;
+import ccotel.testing.OtlpRequests;
+import ccotel.testing.QueuedExports;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The query API: validation, paging, isolation between connections, CSV. */
+class UsageQueryServiceTest {
+
+  private InMemoryPipeline pipeline;
+  private ConnectionAdmin.NewConnection connection;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    pipeline = new InMemoryPipeline();
+    connection = pipeline.admin.create("team");
+    // 5 users on 2026-11-24, 2 on 2026-11-25, 1 on 2026-11-26.
+    for (int user = 0; user < 5; user++) {
+      count(connection, "user" + user + "@example.com", "2026-11-24T12:00:00Z", user + 1);
+    }
+    count(connection, "a@example.com", "2026-11-25T12:00:00Z", 10);
+    count(connection, "b@example.com", "2026-11-25T12:00:00Z", 20);
+    count(connection, "a@example.com", "2026-11-26T12:00:00Z", 30);
+  }
+
+  private void count(ConnectionAdmin.NewConnection target, String email, String time, int commits)
+      throws Exception {
+    byte[] body =
+        OtlpRequests.metrics(email)
+            .delta("claude_code.commit.count", nanos(time), commits)
+            .delta("claude_code.cost.usage", nanos(time), 0.0125, "model", "claude-opus-4-1")
+            .build()
+            .toByteArray();
+    pipeline.aggregation.aggregate(QueuedExports.metrics(target.connection().id(), body));
+  }
+
+  @Test
+  void startingAtAlone_isThatDay() {
+    JsonNode answer = ok(Map.of("starting_at", "2026-11-25"));
+
+    assertEquals(List.of("a@example.com", "b@example.com"), emails(answer));
+    assertEquals(
+        10, answer.get("data").get(0).get("core_metrics").get("commits_by_claude_code").asInt());
+    assertEquals(
+        "1.25",
+        answer
+            .get("data")
+            .get(0)
+            .get("model_breakdown")
+            .get(0)
+            .get("estimated_cost")
+            .get("amount")
+            .decimalValue()
+            .toPlainString());
+    assertEquals(false, answer.get("has_more").asBoolean());
+    assertTrue(answer.get("next_page").isNull());
+  }
+
+  @Test
+  void endingAt_extendsToAnInclusiveRange_orderedByDateThenActor() {
+    JsonNode answer = ok(Map.of("starting_at", "2026-11-25", "ending_at", "2026-11-26"));
+
+    assertEquals(List.of("a@example.com", "b@example.com", "a@example.com"), emails(answer));
+    List<String> dates = new ArrayList<>();
+    answer.get("data").forEach(r -> dates.add(r.get("date").asText()));
+    assertEquals(
+        List.of("2026-11-25T00:00:00Z", "2026-11-25T00:00:00Z", "2026-11-26T00:00:00Z"), dates);
+  }
+
+  @Test
+  void pages_coverEveryRecordOnce() {
+    List<String> seen = new ArrayList<>();
+    Map<String, String> parameters =
+        new HashMap<>(Map.of("starting_at", "2026-11-24", "ending_at", "2026-11-26", "limit", "3"));
+    int pages = 0;
+    while (true) {
+      JsonNode answer = ok(parameters);
+      seen.addAll(emails(answer));
+      pages++;
+      if (!answer.get("has_more").asBoolean()) {
+        assertTrue(answer.get("next_page").isNull());
+        break;
+      }
+      parameters.put("page", answer.get("next_page").asText());
+    }
+    assertEquals(3, pages);
+    assertEquals(
+        List.of(
+            "user0@example.com",
+            "user1@example.com",
+            "user2@example.com",
+            "user3@example.com",
+            "user4@example.com",
+            "a@example.com",
+            "b@example.com",
+            "a@example.com"),
+        seen);
+  }
+
+  @Test
+  void defaultLimit_is20() throws Exception {
+    for (int user = 0; user < 25; user++) {
+      count(connection, "bulk" + user + "@example.com", "2026-11-27T12:00:00Z", 1);
+    }
+    JsonNode answer = ok(Map.of("starting_at", "2026-11-27"));
+    assertEquals(20, answer.get("data").size());
+    assertEquals(true, answer.get("has_more").asBoolean());
+  }
+
+  @Test
+  void anotherConnectionsReadToken_seesOnlyItsOwnData() throws Exception {
+    ConnectionAdmin.NewConnection other = pipeline.admin.create("other team");
+    count(other, "someone@example.com", "2026-11-25T12:00:00Z", 1);
+
+    ApiResponse answer =
+        pipeline.query(other.readToken().value(), Map.of("starting_at", "2026-11-25"));
+
+    assertEquals(List.of("someone@example.com"), emails(Json.read(answer.body())));
+  }
+
+  @Test
+  void aPageCursorOfAnotherConnection_revealsNothingOfIt() {
+    JsonNode first = ok(Map.of("starting_at", "2026-11-24", "limit", "1"));
+    ConnectionAdmin.NewConnection other = pipeline.admin.create("other team");
+
+    ApiResponse answer =
+        pipeline.query(
+            other.readToken().value(),
+            Map.of("starting_at", "2026-11-24", "page", first.get("next_page").asText()));
+
+    assertEquals(200, answer.status());
+    assertEquals(0, Json.read(answer.body()).get("data").size());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "no starting_at | | | | 400",
+        "bad date | 2026-13-01 | | | 400",
+        "ending before starting | 2026-11-25 | 2026-11-24 | | 400",
+        "range too long | 2025-01-01 | 2026-11-24 | | 400",
+        "limit zero | 2026-11-24 | | 0 | 400",
+        "limit over 1000 | 2026-11-24 | | 1001 | 400",
+        "limit not a number | 2026-11-24 | | ten | 400",
+        "limit 1000 | 2026-11-24 | | 1000 | 200"
+      })
+  void parameters_areValidated(
+      String name, String startingAt, String endingAt, String limit, int status) {
+    Map<String, String> parameters = new HashMap<>();
+    if (startingAt != null) {
+      parameters.put("starting_at", startingAt);
+    }
+    if (endingAt != null) {
+      parameters.put("ending_at", endingAt);
+    }
+    if (limit != null) {
+      parameters.put("limit", limit);
+    }
+    ApiResponse answer = pipeline.query(connection.readToken().value(), parameters);
+
+    assertEquals(status, answer.status(), answer.bodyText());
+    if (status == 400) {
+      assertEquals(
+          "invalid_request_error", Json.read(answer.body()).get("error").get("type").asText());
+    }
+  }
+
+  @Test
+  void garbagePageCursor_is400() {
+    ApiResponse answer =
+        pipeline.query(
+            connection.readToken().value(), Map.of("starting_at", "2026-11-24", "page", "!!!"));
+    assertEquals(400, answer.status());
+  }
+
+  @Test
+  void tokens_areChecked() {
+    assertEquals(
+        401, pipeline.query("ccotel_read_unknown", Map.of("starting_at", "2026-11-24")).status());
+    assertEquals(
+        403,
+        pipeline
+            .query(connection.ingestToken().value(), Map.of("starting_at", "2026-11-24"))
+            .status());
+    ApiResponse noHeader =
+        pipeline.query.query(
+            new ApiRequest(
+                "GET",
+                UsageQueryService.PATH,
+                Map.of(),
+                Map.of("starting_at", "2026-11-24"),
+                null));
+    assertEquals(401, noHeader.status());
+  }
+
+  @Test
+  void wrongMethodAndPath() {
+    ApiResponse post =
+        pipeline.query.query(
+            new ApiRequest("POST", UsageQueryService.PATH, Map.of(), Map.of(), null));
+    ApiResponse other =
+        pipeline.query.query(new ApiRequest("GET", "/api/usage/other", Map.of(), Map.of(), null));
+    assertEquals(405, post.status());
+    assertEquals(404, other.status());
+  }
+
+  @Test
+  void csv_isOneRowPerUserDayAndModel() {
+    ApiResponse answer =
+        pipeline.query.query(
+            new ApiRequest(
+                "GET",
+                UsageQueryService.PATH,
+                Map.of(
+                    "Authorization",
+                    "Bearer " + connection.readToken().value(),
+                    "Accept",
+                    "text/csv"),
+                Map.of("starting_at", "2026-11-25"),
+                null));
+
+    assertEquals(200, answer.status());
+    assertEquals("text/csv; charset=utf-8", answer.headers().get("Content-Type"));
+    String[] lines = answer.bodyText().split("\r\n");
+    assertEquals(UsageCsv.HEADER, lines[0]);
+    assertEquals(3, lines.length);
+    assertEquals(
+        "2026-11-25,a@example.com,,0,0,0,10,0,0,0,0,0,0,0,0,0,0,0,0,claude-opus-4-1,0,0,0,0,1.25,0",
+        lines[1]);
+  }
+
+  @Test
+  void csvFields_cannotBecomeFormulas() {
+    assertEquals("\"'=HYPERLINK(\"\"x\"\")\"", UsageCsv.field("=HYPERLINK(\"x\")"));
+    assertEquals("'@SUM(A1)", UsageCsv.field("@SUM(A1)"));
+    assertEquals("\"a,b\"", UsageCsv.field("a,b"));
+  }
+
+  private JsonNode ok(Map<String, String> parameters) {
+    ApiResponse answer = pipeline.query(connection.readToken().value(), parameters);
+    assertEquals(200, answer.status(), answer.bodyText());
+    assertEquals("application/json", answer.headers().get("Content-Type"));
+    return Json.read(answer.body());
+  }
+
+  private static List<String> emails(JsonNode answer) {
+    List<String> emails = new ArrayList<>();
+    answer.get("data").forEach(r -> emails.add(r.get("actor").get("email_address").asText()));
+    return emails;
+  }
+}

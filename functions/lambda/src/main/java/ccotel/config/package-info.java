@@ -1,0 +1,2 @@
+/** The functions' configuration, read once from the environment at cold start. */
+package ccotel.config;

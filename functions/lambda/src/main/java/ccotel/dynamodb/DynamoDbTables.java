@@ -1,0 +1,75 @@
+package ccotel.dynamodb;
+
+import ccotel.config.Config;
+import java.util.List;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
+
+/**
+ * The tables' key schemas, for the local runner and tests. In AWS the CDK stack creates the same
+ * tables; its template tests check the keys against these names.
+ */
+public final class DynamoDbTables {
+
+  private DynamoDbTables() {}
+
+  /** Creates every table the configuration names, skipping those that exist. */
+  public static void createIfMissing(DynamoDbClient dynamoDb, Config config) {
+    create(
+        dynamoDb, config.usageTable(), DynamoDbUsageStore.CONNECTION, DynamoDbUsageStore.SORT_KEY);
+    create(dynamoDb, config.stateTable(), DynamoDbUsageStore.STATE_KEY, null);
+    create(dynamoDb, config.tokensTable(), DynamoDbConnectionRegistry.TOKEN_HASH, null);
+    create(dynamoDb, config.connectionsTable(), DynamoDbConnectionRegistry.CONNECTION, null);
+    // TTL on aggregation state: delivery markers and idle series expire (DynamoDB Local accepts
+    // the setting but never deletes; AWS does, within about two days of expiry).
+    TimeToLiveStatus ttl =
+        dynamoDb
+            .describeTimeToLive(b -> b.tableName(config.stateTable()))
+            .timeToLiveDescription()
+            .timeToLiveStatus();
+    if (ttl == TimeToLiveStatus.ENABLED || ttl == TimeToLiveStatus.ENABLING) {
+      return;
+    }
+    dynamoDb.updateTimeToLive(
+        b ->
+            b.tableName(config.stateTable())
+                .timeToLiveSpecification(
+                    t -> t.attributeName(DynamoDbUsageStore.EXPIRES_AT).enabled(true)));
+  }
+
+  private static void create(
+      DynamoDbClient dynamoDb, String table, String partitionKey, String sortKey) {
+    CreateTableRequest.Builder request =
+        CreateTableRequest.builder().tableName(table).billingMode(BillingMode.PAY_PER_REQUEST);
+    if (sortKey == null) {
+      request.keySchema(key(partitionKey, KeyType.HASH)).attributeDefinitions(string(partitionKey));
+    } else {
+      request
+          .keySchema(List.of(key(partitionKey, KeyType.HASH), key(sortKey, KeyType.RANGE)))
+          .attributeDefinitions(List.of(string(partitionKey), string(sortKey)));
+    }
+    try {
+      dynamoDb.createTable(request.build());
+    } catch (ResourceInUseException e) {
+      // exists already: a restart of the local runner
+    }
+  }
+
+  private static KeySchemaElement key(String name, KeyType type) {
+    return KeySchemaElement.builder().attributeName(name).keyType(type).build();
+  }
+
+  private static AttributeDefinition string(String name) {
+    return AttributeDefinition.builder()
+        .attributeName(name)
+        .attributeType(ScalarAttributeType.S)
+        .build();
+  }
+}

@@ -1,0 +1,353 @@
+package ccotel.dynamodb;
+
+import ccotel.aggregate.SeriesChange;
+import ccotel.aggregate.SeriesState;
+import ccotel.aggregate.UsageDelivery;
+import ccotel.aggregate.UsageStore;
+import ccotel.aggregate.UsageStoreUnavailableException;
+import ccotel.aggregate.WriteConflictException;
+import ccotel.query.InvalidCursorException;
+import ccotel.query.StoredUsage;
+import ccotel.query.UsagePage;
+import ccotel.query.UsageReader;
+import ccotel.usage.Counter;
+import ccotel.usage.SeriesId;
+import ccotel.usage.UsageKey;
+import ccotel.usage.UserIdentity;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/**
+ * Usage counters and aggregation state in DynamoDB.
+ *
+ * <p>Usage table: one item per connection, UTC day and user; partition key {@code connectionId},
+ * sort key {@code day#user#kind} so one Query reads a day range in (day, user) order. Each counter
+ * is a number attribute {@code c:<counter name>}, incremented with {@code ADD}, so concurrent
+ * writers never read-modify-write.
+ *
+ * <p>State table: delivery markers ({@code d#connection#delivery}) and cumulative series state
+ * ({@code s#connection#series}), both expiring through the TTL attribute {@code expiresAt}.
+ *
+ * <p>One delivery is one {@code TransactWriteItems}: the marker (only if absent), every user-day
+ * update and every series compare-and-set, so it counts entirely, once, or not at all.
+ */
+public final class DynamoDbUsageStore implements UsageStore, UsageReader {
+
+  /** DynamoDB's limit on actions per transaction. */
+  static final int MAX_TRANSACTION_ITEMS = 100;
+
+  static final String CONNECTION = "connectionId";
+  static final String SORT_KEY = "sk";
+  static final String STATE_KEY = "pk";
+  static final String EXPIRES_AT = "expiresAt";
+  private static final String DAY = "day";
+  private static final String ACTOR_KIND = "actorKind";
+  private static final String ACTOR_ID = "actorId";
+  private static final String LAST_TIME = "lastTime";
+  private static final String LAST_VALUE = "lastValue";
+  private static final String COUNTER_PREFIX = "c:";
+  private static final Pattern SORT_KEY_FORM = Pattern.compile("\\d{4}-\\d{2}-\\d{2}#.+#[eau]");
+
+  private final DynamoDbClient dynamoDb;
+  private final String usageTable;
+  private final String stateTable;
+  private final Clock clock;
+  private final Duration stateRetention;
+
+  public DynamoDbUsageStore(
+      DynamoDbClient dynamoDb,
+      String usageTable,
+      String stateTable,
+      Clock clock,
+      Duration stateRetention) {
+    this.dynamoDb = dynamoDb;
+    this.usageTable = usageTable;
+    this.stateTable = stateTable;
+    this.clock = clock;
+    this.stateRetention = stateRetention;
+  }
+
+  @Override
+  public int maxWritesPerDelivery() {
+    return MAX_TRANSACTION_ITEMS;
+  }
+
+  @Override
+  public Map<SeriesId, SeriesState> loadSeries(String connectionId, Collection<SeriesId> series)
+      throws UsageStoreUnavailableException {
+    Map<SeriesId, SeriesState> found = new HashMap<>();
+    List<SeriesId> ids = new ArrayList<>(series);
+    // BatchGetItem takes 100 keys; consistent reads, because a series may have just been written.
+    for (int from = 0; from < ids.size(); from += 100) {
+      Map<String, SeriesId> byKey = new HashMap<>();
+      List<Map<String, AttributeValue>> keys = new ArrayList<>();
+      for (SeriesId id : ids.subList(from, Math.min(ids.size(), from + 100))) {
+        String key = seriesKey(connectionId, id);
+        byKey.put(key, id);
+        keys.add(Map.of(STATE_KEY, s(key)));
+      }
+      Map<String, KeysAndAttributes> request =
+          Map.of(stateTable, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+      try {
+        while (!request.isEmpty()) {
+          BatchGetItemResponse response =
+              dynamoDb.batchGetItem(BatchGetItemRequest.builder().requestItems(request).build());
+          for (Map<String, AttributeValue> item :
+              response.responses().getOrDefault(stateTable, List.of())) {
+            found.put(
+                byKey.get(item.get(STATE_KEY).s()),
+                new SeriesState(
+                    Long.parseLong(item.get(LAST_TIME).n()),
+                    Long.parseLong(item.get(LAST_VALUE).n())));
+          }
+          request = response.unprocessedKeys();
+        }
+      } catch (SdkException e) {
+        throw unavailable("reading series state", e);
+      }
+    }
+    return found;
+  }
+
+  @Override
+  public boolean apply(UsageDelivery delivery)
+      throws WriteConflictException, UsageStoreUnavailableException {
+    if (delivery.writes() > MAX_TRANSACTION_ITEMS) {
+      throw new IllegalArgumentException(
+          "a delivery writes at most "
+              + MAX_TRANSACTION_ITEMS
+              + " items, got "
+              + delivery.writes());
+    }
+    String connectionId = delivery.connectionId();
+    long expiresAt = clock.instant().plus(stateRetention).getEpochSecond();
+    List<TransactWriteItem> writes = new ArrayList<>(delivery.writes());
+    writes.add(
+        TransactWriteItem.builder()
+            .put(
+                Put.builder()
+                    .tableName(stateTable)
+                    .item(
+                        Map.of(
+                            STATE_KEY, s("d#" + connectionId + "#" + delivery.deliveryId()),
+                            EXPIRES_AT, n(expiresAt)))
+                    .conditionExpression("attribute_not_exists(" + STATE_KEY + ")")
+                    .build())
+            .build());
+    delivery
+        .increments()
+        .byKey()
+        .forEach((key, counters) -> writes.add(usageUpdate(connectionId, key, counters)));
+    delivery
+        .seriesChanges()
+        .forEach((id, change) -> writes.add(seriesPut(connectionId, id, change, expiresAt)));
+    try {
+      dynamoDb.transactWriteItems(
+          TransactWriteItemsRequest.builder().transactItems(writes).build());
+      return true;
+    } catch (TransactionCanceledException e) {
+      return cancelled(e);
+    } catch (SdkException e) {
+      throw unavailable("writing usage", e);
+    }
+  }
+
+  /** Why a transaction was cancelled decides what it means. The marker is always item 0. */
+  private static boolean cancelled(TransactionCanceledException e)
+      throws WriteConflictException, UsageStoreUnavailableException {
+    List<CancellationReason> reasons = e.cancellationReasons();
+    if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
+      return false; // this delivery was applied before
+    }
+    for (CancellationReason reason : reasons) {
+      String code = reason.code() == null ? "None" : reason.code();
+      switch (code) {
+        case "None" -> {}
+        case "ConditionalCheckFailed" ->
+            throw new WriteConflictException("a series changed since it was read");
+        case "TransactionConflict" ->
+            throw new WriteConflictException("a concurrent transaction holds an item");
+        case "ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded" ->
+            throw new UsageStoreUnavailableException("DynamoDB throttled the write: " + code, e);
+        default ->
+            throw new IllegalStateException(
+                "transaction cancelled: " + code + " " + reason.message(), e);
+      }
+    }
+    throw new UsageStoreUnavailableException("transaction cancelled without a reason", e);
+  }
+
+  private TransactWriteItem usageUpdate(
+      String connectionId, UsageKey key, SortedMap<Counter, Long> counters) {
+    Map<String, String> names = new HashMap<>();
+    Map<String, AttributeValue> values = new HashMap<>();
+    names.put("#day", DAY);
+    names.put("#kind", ACTOR_KIND);
+    names.put("#id", ACTOR_ID);
+    values.put(":day", s(key.day().toString()));
+    values.put(":kind", s(key.user().kind().name()));
+    values.put(":id", s(key.user().value()));
+    StringBuilder add = new StringBuilder();
+    int i = 0;
+    for (Map.Entry<Counter, Long> counter : counters.entrySet()) {
+      names.put("#c" + i, COUNTER_PREFIX + counter.getKey().name());
+      values.put(":c" + i, n(counter.getValue()));
+      add.append(i == 0 ? " ADD " : ", ").append("#c").append(i).append(" :c").append(i);
+      i++;
+    }
+    return TransactWriteItem.builder()
+        .update(
+            Update.builder()
+                .tableName(usageTable)
+                .key(Map.of(CONNECTION, s(connectionId), SORT_KEY, s(sortKey(key))))
+                .updateExpression("SET #day = :day, #kind = :kind, #id = :id" + add)
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .build())
+        .build();
+  }
+
+  private TransactWriteItem seriesPut(
+      String connectionId, SeriesId id, SeriesChange change, long expiresAt) {
+    Put.Builder put =
+        Put.builder()
+            .tableName(stateTable)
+            .item(
+                Map.of(
+                    STATE_KEY, s(seriesKey(connectionId, id)),
+                    LAST_TIME, n(change.next().lastTimeUnixNano()),
+                    LAST_VALUE, n(change.next().lastValue()),
+                    EXPIRES_AT, n(expiresAt)));
+    if (change.expected() == null) {
+      put.conditionExpression("attribute_not_exists(" + STATE_KEY + ")");
+    } else {
+      put.conditionExpression("#t = :t AND #v = :v")
+          .expressionAttributeNames(Map.of("#t", LAST_TIME, "#v", LAST_VALUE))
+          .expressionAttributeValues(
+              Map.of(
+                  ":t", n(change.expected().lastTimeUnixNano()),
+                  ":v", n(change.expected().lastValue())));
+    }
+    return TransactWriteItem.builder().put(put.build()).build();
+  }
+
+  @Override
+  public UsagePage read(
+      String connectionId, LocalDate from, LocalDate to, int limit, Optional<String> cursor)
+      throws InvalidCursorException, UsageStoreUnavailableException {
+    Map<String, AttributeValue> start = null;
+    if (cursor.isPresent()) {
+      if (!SORT_KEY_FORM.matcher(cursor.get()).matches()) {
+        throw new InvalidCursorException("not a cursor of ours");
+      }
+      start = Map.of(CONNECTION, s(connectionId), SORT_KEY, s(cursor.get()));
+    }
+    List<Map<String, AttributeValue>> items = new ArrayList<>();
+    try {
+      // One more than asked, to know whether there is a next page.
+      do {
+        QueryResponse response =
+            dynamoDb.query(
+                QueryRequest.builder()
+                    .tableName(usageTable)
+                    .keyConditionExpression("#c = :c AND #sk BETWEEN :from AND :to")
+                    .expressionAttributeNames(Map.of("#c", CONNECTION, "#sk", SORT_KEY))
+                    .expressionAttributeValues(
+                        Map.of(
+                            ":c", s(connectionId),
+                            // '#' < '$': every sort key of day `to` sorts below "to$".
+                            ":from", s(from + "#"),
+                            ":to", s(to + "$")))
+                    .exclusiveStartKey(start)
+                    .limit(limit + 1 - items.size())
+                    .build());
+        items.addAll(response.items());
+        start =
+            response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                ? response.lastEvaluatedKey()
+                : null;
+      } while (start != null && items.size() <= limit);
+    } catch (SdkException e) {
+      throw unavailable("reading usage", e);
+    }
+    List<StoredUsage> rows = new ArrayList<>();
+    for (Map<String, AttributeValue> item : items.subList(0, Math.min(limit, items.size()))) {
+      rows.add(storedUsage(item));
+    }
+    Optional<String> next =
+        items.size() > limit
+            ? Optional.of(items.get(limit - 1).get(SORT_KEY).s())
+            : Optional.empty();
+    return new UsagePage(rows, next);
+  }
+
+  private static StoredUsage storedUsage(Map<String, AttributeValue> item) {
+    UsageKey key =
+        new UsageKey(
+            LocalDate.parse(item.get(DAY).s()),
+            new UserIdentity(
+                UserIdentity.Kind.valueOf(item.get(ACTOR_KIND).s()), item.get(ACTOR_ID).s()));
+    SortedMap<Counter, Long> counters = new TreeMap<>();
+    item.forEach(
+        (name, value) -> {
+          if (name.startsWith(COUNTER_PREFIX)) {
+            Counter.parse(name.substring(COUNTER_PREFIX.length()))
+                .ifPresent(counter -> counters.put(counter, Long.parseLong(value.n())));
+          }
+        });
+    return new StoredUsage(key, counters);
+  }
+
+  /** Day first, then the user's value, so items sort by date then actor. */
+  static String sortKey(UsageKey key) {
+    char kind =
+        switch (key.user().kind()) {
+          case EMAIL -> 'e';
+          case ACCOUNT_UUID -> 'a';
+          case USER_ID -> 'u';
+        };
+    return key.day() + "#" + key.user().value() + "#" + kind;
+  }
+
+  private static String seriesKey(String connectionId, SeriesId id) {
+    return "s#" + connectionId + "#" + id.value();
+  }
+
+  // Every SDK failure is worth a retry: the SDK has already retried throttling with backoff, and
+  // a message that keeps failing ends in the dead-letter queue, never lost.
+  private static UsageStoreUnavailableException unavailable(String what, SdkException e) {
+    return new UsageStoreUnavailableException(what + ": " + e.getMessage(), e);
+  }
+
+  static AttributeValue s(String value) {
+    return AttributeValue.builder().s(value).build();
+  }
+
+  static AttributeValue n(long value) {
+    return AttributeValue.builder().n(Long.toString(value)).build();
+  }
+}

@@ -1,0 +1,86 @@
+package ccotel.lambda;
+
+import ccotel.aggregate.AggregationService;
+import ccotel.ingest.QueuedExport;
+import ccotel.sqs.SqsExportMessages;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Aggregates a batch of queued exports. A message that fails is reported in {@code
+ * batchItemFailures} (the event source has {@code ReportBatchItemFailures}), so SQS retries only
+ * that one and, after {@code maxReceiveCount}, moves it to the dead-letter queue; the batch itself
+ * never throws.
+ */
+public final class AggregatorHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+
+  private final AggregationService aggregation;
+
+  /** For the Lambda runtime. */
+  public AggregatorHandler() {
+    this(Components.fromEnvironment().aggregationService());
+  }
+
+  public AggregatorHandler(AggregationService aggregation) {
+    this.aggregation = aggregation;
+  }
+
+  @Override
+  public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+    List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+    int applied = 0;
+    int duplicates = 0;
+    List<SQSEvent.SQSMessage> records = event.getRecords() == null ? List.of() : event.getRecords();
+    for (SQSEvent.SQSMessage message : records) {
+      try {
+        QueuedExport export = SqsExportMessages.read(message.getBody(), attributes(message));
+        AggregationService.Result result = aggregation.aggregate(export);
+        applied += result.partsApplied();
+        duplicates += result.partsAlreadyApplied();
+      } catch (Exception e) { // one bad message must not fail the others
+        failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+        InvocationLog.failure(
+            context,
+            "aggregate message "
+                + message.getMessageId()
+                + " of connection "
+                + attributes(message).getOrDefault(SqsExportMessages.CONNECTION, "?")
+                + " failed",
+            e);
+      }
+    }
+    InvocationLog.line(
+        context,
+        "aggregate "
+            + records.size()
+            + " messages: "
+            + applied
+            + " applied, "
+            + duplicates
+            + " already counted, "
+            + failures.size()
+            + " failed");
+    return new SQSBatchResponse(failures);
+  }
+
+  private static Map<String, String> attributes(SQSEvent.SQSMessage message) {
+    Map<String, String> attributes = new HashMap<>();
+    if (message.getMessageAttributes() != null) {
+      message
+          .getMessageAttributes()
+          .forEach(
+              (name, value) -> {
+                if (value != null && value.getStringValue() != null) {
+                  attributes.put(name, value.getStringValue());
+                }
+              });
+    }
+    return attributes;
+  }
+}

@@ -1,0 +1,156 @@
+package ccotel.lambda;
+
+import ccotel.aggregate.AggregationService;
+import ccotel.auth.CachingConnectionLookup;
+import ccotel.auth.TokenAuthorizer;
+import ccotel.config.Config;
+import ccotel.dynamodb.DynamoDbConnectionRegistry;
+import ccotel.dynamodb.DynamoDbUsageStore;
+import ccotel.ingest.IngestService;
+import ccotel.query.UsageQueryService;
+import ccotel.sqs.SqsIngestQueue;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The composition root: builds each SDK client and service once per container, with plain
+ * constructors (no DI framework, nothing reflective, so cold starts stay small).
+ */
+public final class Components {
+
+  /**
+   * Claude Code gives up on an export after 10 s; our own calls must fail well before that so we
+   * can still answer 503 with Retry-After.
+   */
+  static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(3);
+
+  private static volatile Components fromEnvironment;
+
+  private final Config config;
+  private final Clock clock;
+  private final Supplier<DynamoDbClient> dynamoDb;
+  private final Supplier<SqsClient> sqs;
+
+  /** Wires the functions to the given clients (the local runner and tests point them locally). */
+  public Components(Config config, DynamoDbClient dynamoDb, SqsClient sqs, Clock clock) {
+    this(config, () -> dynamoDb, () -> sqs, clock);
+  }
+
+  private Components(
+      Config config, Supplier<DynamoDbClient> dynamoDb, Supplier<SqsClient> sqs, Clock clock) {
+    this.config = config;
+    this.dynamoDb = dynamoDb;
+    this.sqs = sqs;
+    this.clock = clock;
+  }
+
+  /** The container's components, from its environment; built on first use. */
+  public static Components fromEnvironment() {
+    Components components = fromEnvironment;
+    if (components == null) {
+      synchronized (Components.class) {
+        components = fromEnvironment;
+        if (components == null) {
+          components = fromEnvironment(System.getenv());
+          fromEnvironment = components;
+        }
+      }
+    }
+    return components;
+  }
+
+  static Components fromEnvironment(Map<String, String> env) {
+    Config config = Config.fromEnv(env);
+    Region region = Region.of(env.getOrDefault("AWS_REGION", "us-east-1"));
+    ClientOverrideConfiguration timeouts =
+        ClientOverrideConfiguration.builder().apiCallTimeout(API_CALL_TIMEOUT).build();
+    // Only the ingest function sends to SQS: build each client when first asked for.
+    Supplier<DynamoDbClient> dynamoDb =
+        memoize(
+            () ->
+                DynamoDbClient.builder()
+                    .region(region)
+                    .credentialsProvider(EnvironmentVariableCredentialsProvider.create())
+                    .httpClient(UrlConnectionHttpClient.create())
+                    .overrideConfiguration(timeouts)
+                    .build());
+    Supplier<SqsClient> sqs =
+        memoize(
+            () ->
+                SqsClient.builder()
+                    .region(region)
+                    .credentialsProvider(EnvironmentVariableCredentialsProvider.create())
+                    .httpClient(UrlConnectionHttpClient.create())
+                    .overrideConfiguration(timeouts)
+                    .build());
+    return new Components(config, dynamoDb, sqs, Clock.systemUTC());
+  }
+
+  public IngestService ingestService() {
+    return new IngestService(
+        authorizer(),
+        new SqsIngestQueue(sqs.get(), config.ingestQueueUrl()),
+        clock,
+        config.maxBodyBytes());
+  }
+
+  public AggregationService aggregationService() {
+    return new AggregationService(usageStore());
+  }
+
+  public UsageQueryService queryService() {
+    return new UsageQueryService(authorizer(), usageStore());
+  }
+
+  public DynamoDbConnectionRegistry connectionRegistry() {
+    return new DynamoDbConnectionRegistry(
+        dynamoDb.get(), config.tokensTable(), config.connectionsTable(), clock);
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  private DynamoDbUsageStore usageStore() {
+    return new DynamoDbUsageStore(
+        dynamoDb.get(),
+        config.usageTable(),
+        config.stateTable(),
+        clock,
+        config.deliveryRetention());
+  }
+
+  private TokenAuthorizer authorizer() {
+    return new TokenAuthorizer(
+        new CachingConnectionLookup(connectionRegistry(), clock, config.authCacheTtl()));
+  }
+
+  private static <T> Supplier<T> memoize(Supplier<T> supplier) {
+    return new Supplier<>() {
+      private volatile T value;
+
+      @Override
+      public T get() {
+        T result = value;
+        if (result == null) {
+          synchronized (this) {
+            result = value;
+            if (result == null) {
+              result = supplier.get();
+              value = result;
+            }
+          }
+        }
+        return result;
+      }
+    };
+  }
+}

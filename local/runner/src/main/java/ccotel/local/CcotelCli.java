@@ -1,0 +1,360 @@
+package ccotel.local;
+
+import ccotel.auth.ConnectionAdmin;
+import ccotel.auth.SecretToken;
+import ccotel.auth.TokenScope;
+import ccotel.auth.UnknownConnectionException;
+import ccotel.config.Config;
+import ccotel.dynamodb.DynamoDbConnectionRegistry;
+import ccotel.ingest.IngestService;
+import ccotel.settings.ClaudeCodeSettings;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** {@code ./ccotel}: runs the local stack and administers connections (CONTRACT §2 and §3). */
+public final class CcotelCli {
+
+  static final int DEFAULT_PORT = 4318;
+  private static final Set<String> FLAGS = Set.of("json", "help");
+
+  private final PrintStream out;
+  private final Map<String, String> env;
+
+  CcotelCli(PrintStream out, Map<String, String> env) {
+    this.out = out;
+    this.env = env;
+  }
+
+  public static void main(String[] args) {
+    int status;
+    try {
+      status = new CcotelCli(System.out, System.getenv()).run(args);
+    } catch (Arguments.UsageException e) {
+      System.err.println("ccotel: " + e.getMessage());
+      System.err.println(USAGE);
+      status = 2;
+    } catch (Exception e) {
+      System.err.println("ccotel: " + e.getMessage());
+      status = 1;
+    }
+    if (status != 0) {
+      System.exit(status);
+    }
+  }
+
+  static final String USAGE =
+      """
+      usage:
+        ccotel local [--port 4318] [--data DIR]
+        ccotel connection create --name NAME [--json] [--email E --user-name N] [--merge-into FILE] [--data DIR]
+        ccotel connection list [--json] [--data DIR]
+        ccotel connection rotate-token --connection ID [--scope ingest|read] [--overlap-seconds N] [--json] [--data DIR]
+        ccotel connection revoke-token --connection ID (--token TOKEN | --scope ingest|read|all) [--data DIR]
+        ccotel connection settings [--ingest-token T] [--endpoint URL] [--email E --user-name N] [--merge-into FILE] [--data DIR]
+      DIR defaults to ~/.ccotel/local.""";
+
+  int run(String[] args) throws Exception {
+    Arguments arguments = new Arguments(args, FLAGS);
+    String command = arguments.positional(0);
+    if (command.isEmpty() || arguments.flag("help") || command.equals("help")) {
+      out.println(USAGE);
+      return 0;
+    }
+    return switch (command) {
+      case "local" -> local(arguments);
+      case "connection" -> connection(arguments);
+      default -> throw new Arguments.UsageException("unknown command '" + command + "'");
+    };
+  }
+
+  private Path dataDir(Arguments arguments) {
+    return arguments
+        .option("data")
+        .map(Paths::get)
+        .orElse(Paths.get(System.getProperty("user.home"), ".ccotel", "local"))
+        .toAbsolutePath();
+  }
+
+  private int local(Arguments arguments) throws Exception {
+    int port = arguments.option("port").map(Integer::parseInt).orElse(DEFAULT_PORT);
+    Path dataDir = dataDir(arguments);
+    arguments.rejectUnknown();
+    Path runtime = dataDir.resolve(RuntimeFile.FILE_NAME);
+    if (Files.exists(runtime) && RuntimeFile.read(runtime).isAlive()) {
+      throw new IllegalStateException("a local stack already runs on " + dataDir);
+    }
+    LocalStack stack = LocalStack.start(dataDir, port, env);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  out.println("ccotel: stopping");
+                  stack.close();
+                  stopped.countDown();
+                },
+                "ccotel-shutdown"));
+    printStarted(stack);
+    stopped.await();
+    return 0;
+  }
+
+  private void printStarted(LocalStack stack) {
+    LocalConnectionFile connection = stack.defaultConnection();
+    String base = "http://127.0.0.1:" + stack.port();
+    out.println("ccotel local is running (Ctrl-C stops it; data in " + stack.dataDir() + ")");
+    out.println();
+    out.println("  OTLP endpoint  " + connection.endpoint());
+    out.println("  health         " + base + "/healthz");
+    out.println("  connection     " + connection.connectionId());
+    out.println("  ingest token   " + connection.ingestToken());
+    out.println("  read token     " + connection.readToken());
+    out.println("  saved in       " + stack.dataDir().resolve(LocalConnectionFile.FILE_NAME));
+    out.println();
+    out.println("Point Claude Code at it: merge this into ~/.claude/settings.json, with your");
+    out.println(
+        "e-mail for "
+            + ClaudeCodeSettings.EMAIL_PLACEHOLDER
+            + " and your name for "
+            + ClaudeCodeSettings.NAME_PLACEHOLDER.replace(" ", "%20")
+            + " (spaces as %20):");
+    out.println(ClaudeCodeSettings.settingsJson(connection.settingsEnv()));
+    out.println("Read today's usage:");
+    out.println(
+        "  curl -H 'Authorization: Bearer "
+            + connection.readToken()
+            + "' '"
+            + base
+            + "/api/usage/claude_code?starting_at="
+            + java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+            + "'");
+    out.flush();
+  }
+
+  private int connection(Arguments arguments) throws Exception {
+    String action = arguments.positional(1);
+    Path dataDir = dataDir(arguments);
+    if (action.equals("settings")) {
+      return settings(arguments, dataDir);
+    }
+    RuntimeFile runtime = runningStack(dataDir);
+    Config config = LocalStack.config("unused", env);
+    try (DynamoDbClient dynamoDb = LocalAwsClients.dynamoDb(runtime.dynamoDbEndpoint())) {
+      ConnectionAdmin admin =
+          new ConnectionAdmin(
+              new DynamoDbConnectionRegistry(
+                  dynamoDb, config.tokensTable(), config.connectionsTable(), Clock.systemUTC()),
+              Clock.systemUTC());
+      String endpoint = "http://127.0.0.1:" + runtime.port() + IngestService.BASE_PATH;
+      return switch (action) {
+        case "create" -> create(arguments, admin, endpoint);
+        case "list" -> list(arguments, admin);
+        case "rotate-token" -> rotate(arguments, admin, endpoint);
+        case "revoke-token" -> revoke(arguments, admin);
+        default ->
+            throw new Arguments.UsageException("unknown connection command '" + action + "'");
+      };
+    }
+  }
+
+  private static RuntimeFile runningStack(Path dataDir) throws IOException {
+    Path file = dataDir.resolve(RuntimeFile.FILE_NAME);
+    if (!Files.exists(file)) {
+      throw new IllegalStateException(
+          "no local stack runs on " + dataDir + "; start it with ./ccotel local --data " + dataDir);
+    }
+    RuntimeFile runtime = RuntimeFile.read(file);
+    if (!runtime.isAlive()) {
+      throw new IllegalStateException(
+          "the local stack of " + dataDir + " is not running (stale " + file + ")");
+    }
+    return runtime;
+  }
+
+  private int create(Arguments arguments, ConnectionAdmin admin, String endpoint)
+      throws IOException {
+    String name = arguments.required("name");
+    boolean json = arguments.flag("json");
+    String email = arguments.option("email").orElse(ClaudeCodeSettings.EMAIL_PLACEHOLDER);
+    String userName = arguments.option("user-name").orElse(ClaudeCodeSettings.NAME_PLACEHOLDER);
+    var mergeInto = arguments.option("merge-into");
+    arguments.rejectUnknown();
+    LocalConnectionFile created = LocalConnectionFile.of(admin.create(name), endpoint);
+    Map<String, String> settings =
+        ClaudeCodeSettings.env(endpoint, created.ingestToken(), email, userName);
+    if (json) {
+      out.print(created.toJson());
+    } else {
+      out.println("connection    " + created.connectionId() + "  (" + name + ")");
+      out.println("ingest token  " + created.ingestToken());
+      out.println("read token    " + created.readToken());
+      out.println("Tokens are shown only now; ccotel keeps their SHA-256 hashes.");
+      out.println("Claude Code settings (merge into ~/.claude/settings.json):");
+      out.println(ClaudeCodeSettings.settingsJson(settings));
+    }
+    if (mergeInto.isPresent()) {
+      merge(Paths.get(mergeInto.get()), settings);
+    }
+    return 0;
+  }
+
+  private int list(Arguments arguments, ConnectionAdmin admin) {
+    boolean json = arguments.flag("json");
+    arguments.rejectUnknown();
+    List<ConnectionAdmin.ConnectionSummary> connections = admin.list();
+    if (json) {
+      StringBuilder text = new StringBuilder("[");
+      for (int i = 0; i < connections.size(); i++) {
+        ConnectionAdmin.ConnectionSummary c = connections.get(i);
+        text.append(i == 0 ? "\n" : ",\n")
+            .append("  {\"connectionId\": ")
+            .append(JsonText.quote(c.connection().id()))
+            .append(", \"name\": ")
+            .append(JsonText.quote(c.connection().name()))
+            .append(", \"createdAt\": ")
+            .append(JsonText.quote(c.connection().createdAt().toString()))
+            .append(", \"activeIngestTokens\": ")
+            .append(c.activeIngestTokens())
+            .append(", \"activeReadTokens\": ")
+            .append(c.activeReadTokens())
+            .append('}');
+      }
+      out.println(text.append(connections.isEmpty() ? "]" : "\n]"));
+      return 0;
+    }
+    out.printf("%-22s %-24s %-8s %-6s %s%n", "CONNECTION", "CREATED", "INGEST", "READ", "NAME");
+    for (ConnectionAdmin.ConnectionSummary c : connections) {
+      out.printf(
+          "%-22s %-24s %-8d %-6d %s%n",
+          c.connection().id(),
+          c.connection().createdAt(),
+          c.activeIngestTokens(),
+          c.activeReadTokens(),
+          c.connection().name());
+    }
+    return 0;
+  }
+
+  private int rotate(Arguments arguments, ConnectionAdmin admin, String endpoint)
+      throws UnknownConnectionException {
+    String connectionId = arguments.required("connection");
+    TokenScope scope = TokenScope.parse(arguments.option("scope").orElse("ingest"));
+    Duration overlap =
+        Duration.ofSeconds(arguments.option("overlap-seconds").map(Long::parseLong).orElse(0L));
+    boolean json = arguments.flag("json");
+    arguments.rejectUnknown();
+    SecretToken fresh = admin.rotate(connectionId, scope, overlap);
+    if (json) {
+      out.println(
+          "{\"connectionId\": "
+              + JsonText.quote(connectionId)
+              + ", \"scope\": "
+              + JsonText.quote(scope.label())
+              + ", \"token\": "
+              + JsonText.quote(fresh.value())
+              + "}");
+      return 0;
+    }
+    out.println("new " + scope.label() + " token  " + fresh.value());
+    out.println(
+        overlap.isZero()
+            ? "The previous " + scope.label() + " tokens stopped working now."
+            : "The previous "
+                + scope.label()
+                + " tokens stop working in "
+                + overlap.toSeconds()
+                + " s.");
+    if (scope == TokenScope.INGEST) {
+      out.println(
+          ClaudeCodeSettings.settingsJson(
+              ClaudeCodeSettings.env(
+                  endpoint,
+                  fresh.value(),
+                  ClaudeCodeSettings.EMAIL_PLACEHOLDER,
+                  ClaudeCodeSettings.NAME_PLACEHOLDER)));
+    }
+    return 0;
+  }
+
+  private int revoke(Arguments arguments, ConnectionAdmin admin) throws UnknownConnectionException {
+    String connectionId = arguments.required("connection");
+    var token = arguments.option("token");
+    var scope = arguments.option("scope");
+    arguments.rejectUnknown();
+    if (token.isPresent() == scope.isPresent()) {
+      throw new Arguments.UsageException("give either --token or --scope");
+    }
+    if (token.isPresent()) {
+      admin.revoke(connectionId, token.get());
+      out.println("revoked 1 token of " + connectionId);
+      return 0;
+    }
+    List<TokenScope> scopes =
+        scope.get().equals("all")
+            ? List.of(TokenScope.values())
+            : List.of(TokenScope.parse(scope.get()));
+    out.println("revoked " + admin.revokeAll(connectionId, scopes) + " tokens of " + connectionId);
+    return 0;
+  }
+
+  private int settings(Arguments arguments, Path dataDir) throws IOException {
+    var ingestToken = arguments.option("ingest-token");
+    var endpoint = arguments.option("endpoint");
+    String email = arguments.option("email").orElse(ClaudeCodeSettings.EMAIL_PLACEHOLDER);
+    String userName = arguments.option("user-name").orElse(ClaudeCodeSettings.NAME_PLACEHOLDER);
+    var mergeInto = arguments.option("merge-into");
+    arguments.rejectUnknown();
+    LocalConnectionFile local = null;
+    if (ingestToken.isEmpty() || endpoint.isEmpty()) {
+      Path file = dataDir.resolve(LocalConnectionFile.FILE_NAME);
+      if (!Files.exists(file)) {
+        throw new IllegalStateException(
+            "no --ingest-token/--endpoint given and no " + file + " (start ./ccotel local once)");
+      }
+      local = LocalConnectionFile.read(file);
+    }
+    Map<String, String> settings =
+        ClaudeCodeSettings.env(
+            endpoint.orElse(local == null ? "" : local.endpoint()),
+            ingestToken.orElse(local == null ? "" : local.ingestToken()),
+            email,
+            userName);
+    if (mergeInto.isPresent()) {
+      merge(Paths.get(mergeInto.get()), settings);
+    } else {
+      out.print(ClaudeCodeSettings.settingsJson(settings));
+    }
+    return 0;
+  }
+
+  private void merge(Path settingsFile, Map<String, String> settings) throws IOException {
+    String existing =
+        Files.exists(settingsFile) ? Files.readString(settingsFile, StandardCharsets.UTF_8) : "";
+    String merged = ClaudeCodeSettings.merge(existing, settings);
+    if (settingsFile.toAbsolutePath().getParent() != null) {
+      Files.createDirectories(settingsFile.toAbsolutePath().getParent());
+    }
+    if (!existing.isEmpty()) {
+      Files.writeString(
+          settingsFile.resolveSibling(settingsFile.getFileName() + ".bak"),
+          existing,
+          StandardCharsets.UTF_8);
+    }
+    Files.writeString(settingsFile, merged, StandardCharsets.UTF_8);
+    out.println(
+        "merged the env block into "
+            + settingsFile
+            + (existing.isEmpty() ? "" : " (previous version in .bak)"));
+  }
+}

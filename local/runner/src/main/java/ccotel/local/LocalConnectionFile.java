@@ -1,0 +1,103 @@
+package ccotel.local;
+
+import ccotel.auth.ConnectionAdmin;
+import ccotel.settings.ClaudeCodeSettings;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+
+/**
+ * A connection as the local runner and {@code connection create --json} print it (CONTRACT §2):
+ * {@code {"connectionId", "ingestToken", "readToken", "endpoint", "settings"}}.
+ */
+record LocalConnectionFile(
+    String connectionId, String ingestToken, String readToken, String endpoint) {
+
+  static final String FILE_NAME = "local-connection.json";
+  private static final JsonFactory JSON = new JsonFactory();
+
+  static LocalConnectionFile of(ConnectionAdmin.NewConnection created, String endpoint) {
+    return new LocalConnectionFile(
+        created.connection().id(),
+        created.ingestToken().value(),
+        created.readToken().value(),
+        endpoint);
+  }
+
+  Map<String, String> settingsEnv() {
+    return ClaudeCodeSettings.env(
+        endpoint,
+        ingestToken,
+        ClaudeCodeSettings.EMAIL_PLACEHOLDER,
+        ClaudeCodeSettings.NAME_PLACEHOLDER);
+  }
+
+  String toJson() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (JsonGenerator json = JSON.createGenerator(bytes)) {
+      json.useDefaultPrettyPrinter();
+      json.writeStartObject();
+      json.writeStringField("connectionId", connectionId);
+      json.writeStringField("ingestToken", ingestToken);
+      json.writeStringField("readToken", readToken);
+      json.writeStringField("endpoint", endpoint);
+      json.writeObjectFieldStart("settings");
+      json.writeObjectFieldStart("env");
+      for (Map.Entry<String, String> entry : settingsEnv().entrySet()) {
+        json.writeStringField(entry.getKey(), entry.getValue());
+      }
+      json.writeEndObject();
+      json.writeEndObject();
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toString(StandardCharsets.UTF_8) + "\n";
+  }
+
+  /** Writes the file readable by its owner only: it holds secrets. */
+  void writeTo(Path file) throws IOException {
+    Files.writeString(file, toJson(), StandardCharsets.UTF_8);
+    try {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system
+    }
+  }
+
+  static LocalConnectionFile read(Path file) throws IOException {
+    String connectionId = null;
+    String ingestToken = null;
+    String readToken = null;
+    String endpoint = null;
+    try (JsonParser parser = JSON.createParser(Files.readAllBytes(file))) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException(file + " is not a JSON object");
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        parser.nextToken();
+        switch (field) {
+          case "connectionId" -> connectionId = parser.getText();
+          case "ingestToken" -> ingestToken = parser.getText();
+          case "readToken" -> readToken = parser.getText();
+          case "endpoint" -> endpoint = parser.getText();
+          default -> parser.skipChildren();
+        }
+      }
+    }
+    if (connectionId == null || ingestToken == null || readToken == null || endpoint == null) {
+      throw new IOException(file + " lacks connectionId, ingestToken, readToken or endpoint");
+    }
+    return new LocalConnectionFile(connectionId, ingestToken, readToken, endpoint);
+  }
+}

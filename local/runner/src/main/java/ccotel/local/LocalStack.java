@@ -1,0 +1,180 @@
+package ccotel.local;
+
+import ccotel.auth.ConnectionAdmin;
+import ccotel.config.Config;
+import ccotel.dynamodb.DynamoDbTables;
+import ccotel.embedded.EmbeddedDynamoDb;
+import ccotel.embedded.EmbeddedSqs;
+import ccotel.ingest.IngestService;
+import ccotel.lambda.AggregatorHandler;
+import ccotel.lambda.Components;
+import ccotel.lambda.IngestHandler;
+import ccotel.lambda.QueryHandler;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The whole system on this machine: embedded DynamoDB Local and ElasticMQ persisting under the data
+ * directory, the three Lambda handlers built by the same composition root as in AWS, the HTTP front
+ * door, and the queue poller feeding the aggregator.
+ */
+final class LocalStack implements AutoCloseable {
+
+  static final String INGEST_QUEUE = "ccotel-ingest";
+  static final String DEAD_LETTER_QUEUE = "ccotel-ingest-dlq";
+
+  /** As in AWS: a message failing this often moves to the dead-letter queue. */
+  static final int MAX_RECEIVE_COUNT = 5;
+
+  static final int VISIBILITY_TIMEOUT_SECONDS = 30;
+  private static final int POLLERS = 2;
+
+  private final Path dataDir;
+  private final EmbeddedDynamoDb dynamoDb;
+  private final EmbeddedSqs sqs;
+  private final SqsPoller poller;
+  private final HttpFrontDoor frontDoor;
+  private final LocalConnectionFile defaultConnection;
+
+  private LocalStack(
+      Path dataDir,
+      EmbeddedDynamoDb dynamoDb,
+      EmbeddedSqs sqs,
+      SqsPoller poller,
+      HttpFrontDoor frontDoor,
+      LocalConnectionFile defaultConnection) {
+    this.dataDir = dataDir;
+    this.dynamoDb = dynamoDb;
+    this.sqs = sqs;
+    this.poller = poller;
+    this.frontDoor = frontDoor;
+    this.defaultConnection = defaultConnection;
+  }
+
+  /** The configuration of local mode: fixed table and queue names, overridable limits. */
+  static Config config(String queueUrl, Map<String, String> processEnv) {
+    Map<String, String> env = new HashMap<>();
+    env.put(Config.USAGE_TABLE, "ccotel-usage");
+    env.put(Config.TOKENS_TABLE, "ccotel-tokens");
+    env.put(Config.CONNECTIONS_TABLE, "ccotel-connections");
+    env.put(Config.STATE_TABLE, "ccotel-state");
+    env.put(Config.INGEST_QUEUE_URL, queueUrl);
+    for (String optional :
+        new String[] {
+          Config.MAX_BODY_BYTES, Config.AUTH_CACHE_SECONDS, Config.DELIVERY_RETENTION_DAYS
+        }) {
+      if (processEnv.containsKey(optional)) {
+        env.put(optional, processEnv.get(optional));
+      }
+    }
+    return Config.fromEnv(env);
+  }
+
+  static LocalStack start(Path dataDir, int port, Map<String, String> processEnv)
+      throws IOException {
+    Files.createDirectories(dataDir);
+    EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.start(dataDir.resolve("dynamodb"));
+    EmbeddedSqs sqs = EmbeddedSqs.start(dataDir.resolve("sqs"));
+    String queueUrl = createQueues(sqs.client());
+    Config config = config(queueUrl, processEnv);
+    DynamoDbTables.createIfMissing(dynamoDb.client(), config);
+
+    Components components =
+        new Components(config, dynamoDb.client(), sqs.client(), Clock.systemUTC());
+    String queueArn =
+        sqs.client()
+            .getQueueAttributes(
+                b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+            .attributes()
+            .get(QueueAttributeName.QUEUE_ARN);
+    SqsPoller poller =
+        new SqsPoller(
+            sqs.client(),
+            queueUrl,
+            queueArn,
+            new AggregatorHandler(components.aggregationService()));
+    poller.start(POLLERS);
+    HttpFrontDoor frontDoor =
+        new HttpFrontDoor(
+            port,
+            new IngestHandler(components.ingestService()),
+            new QueryHandler(components.queryService()),
+            poller::isPolling);
+    frontDoor.start();
+
+    String endpoint = "http://127.0.0.1:" + frontDoor.port() + IngestService.BASE_PATH;
+    Path connectionFile = dataDir.resolve(LocalConnectionFile.FILE_NAME);
+    LocalConnectionFile connection;
+    if (Files.exists(connectionFile)) {
+      LocalConnectionFile saved = LocalConnectionFile.read(connectionFile);
+      // Same connection and tokens as before; the endpoint follows this run's port.
+      connection =
+          new LocalConnectionFile(
+              saved.connectionId(), saved.ingestToken(), saved.readToken(), endpoint);
+      if (!connection.equals(saved)) {
+        connection.writeTo(connectionFile);
+      }
+    } else {
+      ConnectionAdmin admin =
+          new ConnectionAdmin(components.connectionRegistry(), Clock.systemUTC());
+      connection = LocalConnectionFile.of(admin.create("local"), endpoint);
+      connection.writeTo(connectionFile);
+    }
+    new RuntimeFile(
+            frontDoor.port(), dynamoDb.endpoint(), sqs.endpoint(), ProcessHandle.current().pid())
+        .writeTo(dataDir.resolve(RuntimeFile.FILE_NAME));
+    return new LocalStack(dataDir, dynamoDb, sqs, poller, frontDoor, connection);
+  }
+
+  private static String createQueues(SqsClient sqs) {
+    String deadLetterUrl = sqs.createQueue(b -> b.queueName(DEAD_LETTER_QUEUE)).queueUrl();
+    String deadLetterArn =
+        sqs.getQueueAttributes(
+                b -> b.queueUrl(deadLetterUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+            .attributes()
+            .get(QueueAttributeName.QUEUE_ARN);
+    Map<QueueAttributeName, String> attributes = new HashMap<>();
+    attributes.put(
+        QueueAttributeName.REDRIVE_POLICY,
+        "{\"maxReceiveCount\":\""
+            + MAX_RECEIVE_COUNT
+            + "\",\"deadLetterTargetArn\":\""
+            + deadLetterArn
+            + "\"}");
+    attributes.put(
+        QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(VISIBILITY_TIMEOUT_SECONDS));
+    return sqs.createQueue(b -> b.queueName(INGEST_QUEUE).attributes(attributes)).queueUrl();
+  }
+
+  int port() {
+    return frontDoor.port();
+  }
+
+  Path dataDir() {
+    return dataDir;
+  }
+
+  LocalConnectionFile defaultConnection() {
+    return defaultConnection;
+  }
+
+  /** Stops taking requests, lets the aggregator finish its batches, then stops the stores. */
+  @Override
+  public void close() {
+    frontDoor.close();
+    poller.close();
+    sqs.close();
+    dynamoDb.close();
+    try {
+      Files.deleteIfExists(dataDir.resolve(RuntimeFile.FILE_NAME));
+    } catch (IOException e) {
+      // a stale runtime file is recognised by its dead pid
+    }
+  }
+}

@@ -1,0 +1,168 @@
+package ccotel.local;
+
+import static ccotel.testing.Json.assertJsonEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ccotel.testing.Fixtures;
+import ccotel.testing.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real {@code ccotel local} runner, in its own JVM on embedded DynamoDB Local and ElasticMQ:
+ * every captured Claude Code session replayed over HTTP, each into a connection of its own, reads
+ * back exactly as its expected.json; and a restart on the same data keeps tokens and counts.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LocalRunnerIT {
+
+  private static final Duration AGGREGATION_TIMEOUT = Duration.ofSeconds(60);
+
+  @TempDir static Path dataDir;
+  private static LocalRunnerProcess runner;
+  private static final Map<String, JsonNode> connections = new LinkedHashMap<>();
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() throws Exception {
+    runner = LocalRunnerProcess.start(dataDir, dataDir.resolve("runner.log"));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (runner != null) {
+      runner.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void firstStart_writesTheDefaultConnection() throws Exception {
+    JsonNode file = Json.read(Files.readAllBytes(dataDir.resolve("local-connection.json")));
+
+    assertTrue(file.get("ingestToken").asText().startsWith("ccotel_ingest_"));
+    assertTrue(file.get("readToken").asText().startsWith("ccotel_read_"));
+    assertEquals(runner.baseUrl() + "/api/otel", file.get("endpoint").asText());
+    JsonNode env = file.get("settings").get("env");
+    assertEquals("1", env.get("CLAUDE_CODE_ENABLE_TELEMETRY").asText());
+    assertEquals("otlp", env.get("OTEL_METRICS_EXPORTER").asText());
+    assertEquals("otlp", env.get("OTEL_LOGS_EXPORTER").asText());
+    assertEquals("http/protobuf", env.get("OTEL_EXPORTER_OTLP_PROTOCOL").asText());
+    assertEquals(runner.baseUrl() + "/api/otel", env.get("OTEL_EXPORTER_OTLP_ENDPOINT").asText());
+    assertEquals(
+        "Authorization=Bearer " + file.get("ingestToken").asText(),
+        env.get("OTEL_EXPORTER_OTLP_HEADERS").asText());
+    assertEquals(
+        "user.email=you@example.com,user.name=First%20Last",
+        env.get("OTEL_RESOURCE_ATTRIBUTES").asText());
+  }
+
+  @Test
+  @Order(2)
+  void everyFixtureScenario_readsBackAsExpected() throws Exception {
+    for (String scenario : Fixtures.scenarios()) {
+      JsonNode connection = createConnection(scenario);
+      connections.put(scenario, connection);
+      for (Fixtures.CapturedRequest request : Fixtures.requests(scenario)) {
+        HttpResponse<byte[]> answer = send(request, connection.get("ingestToken").asText());
+        assertEquals(
+            200,
+            answer.statusCode(),
+            request + ": " + new String(answer.body(), StandardCharsets.UTF_8));
+      }
+    }
+    for (Map.Entry<String, JsonNode> entry : connections.entrySet()) {
+      assertUsageEventually(entry.getKey(), entry.getValue().get("readToken").asText());
+    }
+  }
+
+  @Test
+  @Order(3)
+  void restartOnTheSameData_keepsTokensAndCounts() throws Exception {
+    String before = Files.readString(dataDir.resolve("local-connection.json"));
+    runner.stop();
+    runner = LocalRunnerProcess.start(dataDir, dataDir.resolve("runner-2.log"));
+
+    JsonNode file = Json.read(Files.readAllBytes(dataDir.resolve("local-connection.json")));
+    assertEquals(
+        Json.read(before.getBytes(StandardCharsets.UTF_8)).get("ingestToken"),
+        file.get("ingestToken"));
+    assertFalse(connections.isEmpty());
+    for (Map.Entry<String, JsonNode> entry : connections.entrySet()) {
+      assertUsageEventually(entry.getKey(), entry.getValue().get("readToken").asText());
+    }
+  }
+
+  private JsonNode createConnection(String name) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int status =
+        new CcotelCli(new PrintStream(out, true, StandardCharsets.UTF_8), Map.of())
+            .run(
+                new String[] {
+                  "connection", "create", "--name", name, "--json", "--data", dataDir.toString()
+                });
+    assertEquals(0, status);
+    return Json.read(out.toByteArray());
+  }
+
+  private HttpResponse<byte[]> send(Fixtures.CapturedRequest request, String token)
+      throws Exception {
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(URI.create(runner.baseUrl() + request.path()))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(request.body()));
+    request
+        .headersWithToken(token)
+        .forEach(
+            (name, value) -> {
+              if (!name.equals("content-length") && !name.equals("host")) {
+                builder.header(name, value);
+              }
+            });
+    return http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  /** The aggregator runs behind the queue: wait for the numbers, then demand them exactly. */
+  private void assertUsageEventually(String scenario, String readToken) throws Exception {
+    JsonNode expected = Json.read(Fixtures.expected(scenario));
+    String day = expected.get(0).get("date").asText().substring(0, 10);
+    Instant deadline = Instant.now().plus(AGGREGATION_TIMEOUT);
+    JsonNode data;
+    do {
+      HttpResponse<byte[]> answer =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create(runner.baseUrl() + "/api/usage/claude_code?starting_at=" + day))
+                  .header("Authorization", "Bearer " + readToken)
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      assertEquals(200, answer.statusCode());
+      data = Json.read(answer.body()).get("data");
+      if (Json.jsonEquals(expected, data)) {
+        break;
+      }
+      Thread.sleep(250);
+    } while (Instant.now().isBefore(deadline));
+    assertJsonEquals(expected, data);
+  }
+}

@@ -1,0 +1,102 @@
+package ccotel.local;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code ccotel local} in a JVM of its own, as a user runs it, on a free port. */
+final class LocalRunnerProcess implements AutoCloseable {
+
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
+  private final Process process;
+  private final Path dataDir;
+  private final int port;
+
+  private LocalRunnerProcess(Process process, Path dataDir, int port) {
+    this.process = process;
+    this.dataDir = dataDir;
+    this.port = port;
+  }
+
+  static LocalRunnerProcess start(Path dataDir, Path log) throws Exception {
+    Files.deleteIfExists(dataDir.resolve(RuntimeFile.FILE_NAME));
+    List<String> command = new ArrayList<>();
+    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(CcotelCli.class.getName());
+    command.addAll(List.of("local", "--port", "0", "--data", dataDir.toString()));
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+    Instant deadline = Instant.now().plus(START_TIMEOUT);
+    Path runtime = dataDir.resolve(RuntimeFile.FILE_NAME);
+    HttpClient http = HttpClient.newHttpClient();
+    while (Instant.now().isBefore(deadline)) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            "ccotel local exited with " + process.exitValue() + ":\n" + Files.readString(log));
+      }
+      if (Files.exists(runtime)) {
+        int port = RuntimeFile.read(runtime).port();
+        try {
+          HttpResponse<String> health =
+              http.send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+          if (health.statusCode() == 200) {
+            return new LocalRunnerProcess(process, dataDir, port);
+          }
+        } catch (IOException e) {
+          // not listening yet
+        }
+      }
+      Thread.sleep(200);
+    }
+    process.destroyForcibly();
+    throw new IllegalStateException(
+        "ccotel local did not become healthy:\n" + Files.readString(log));
+  }
+
+  int port() {
+    return port;
+  }
+
+  String baseUrl() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  Path dataDir() {
+    return dataDir;
+  }
+
+  /** SIGTERM, as Ctrl-C or a service manager would stop it; returns the exit code. */
+  int stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor();
+    }
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      stop();
+    }
+  }
+}
