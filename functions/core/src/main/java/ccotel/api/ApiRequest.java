@@ -14,6 +14,8 @@ import java.util.TreeMap;
  * @param query decoded query-string parameters (the first value of a repeated name)
  * @param body raw body bytes, already base64-decoded where the transport encoded it
  */
+// Bodies are handed on, never compared: wrapping them to get value equality would copy them.
+@SuppressWarnings("ArrayRecordComponent")
 public record ApiRequest(
     String method,
     String path,

@@ -10,6 +10,8 @@ import java.time.Instant;
  *     retry of the same export carries the same id, which is how it counts once
  * @param protobufBody the request in OTLP protobuf encoding, whatever encoding the client used
  */
+// Bodies are handed on, never compared: wrapping them to get value equality would copy them.
+@SuppressWarnings("ArrayRecordComponent")
 public record QueuedExport(
     String connectionId,
     OtlpSignal signal,

@@ -34,6 +34,7 @@ final class LocalStack implements AutoCloseable {
 
   static final int VISIBILITY_TIMEOUT_SECONDS = 30;
   private static final int POLLERS = 2;
+  private static final java.time.Duration DRAIN_TIMEOUT = java.time.Duration.ofSeconds(30);
 
   private final Path dataDir;
   private final EmbeddedDynamoDb dynamoDb;
@@ -80,7 +81,9 @@ final class LocalStack implements AutoCloseable {
       throws IOException {
     Files.createDirectories(dataDir);
     EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.start(dataDir.resolve("dynamodb"));
-    EmbeddedSqs sqs = EmbeddedSqs.start(dataDir.resolve("sqs"));
+    // The queue lives in memory: a clean stop drains it first (see close()); surviving kill -9
+    // needs persistent queue storage, which is not here yet.
+    EmbeddedSqs sqs = EmbeddedSqs.startInMemory();
     String queueUrl = createQueues(sqs.client());
     Config config = config(queueUrl, processEnv);
     DynamoDbTables.createIfMissing(dynamoDb.client(), config);
@@ -168,6 +171,7 @@ final class LocalStack implements AutoCloseable {
   @Override
   public void close() {
     frontDoor.close();
+    poller.drain(DRAIN_TIMEOUT);
     poller.close();
     sqs.close();
     dynamoDb.close();

@@ -1,0 +1,271 @@
+package ccotel.otlp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ccotel.testing.Fixtures;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Our OTLP/JSON decoder against the protobuf bodies and protobuf-java's JsonFormat as oracles. */
+class OtlpJsonDecoderTest {
+
+  static List<Fixtures.CapturedRequest> protobufRequests() {
+    List<Fixtures.CapturedRequest> requests = new ArrayList<>();
+    for (String scenario : Fixtures.scenarios()) {
+      for (Fixtures.CapturedRequest request : Fixtures.requests(scenario)) {
+        if (request.contentType().contains("protobuf")) {
+          requests.add(request);
+        }
+      }
+    }
+    return requests;
+  }
+
+  static List<Fixtures.CapturedRequest> jsonRequests() {
+    return Fixtures.requests("json-delta");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("protobufRequests")
+  void decodedRendering_equalsTheProtobufBody(Fixtures.CapturedRequest request) throws Exception {
+    byte[] protobuf = request.gzipped() ? gunzip(request.body()) : request.body();
+    byte[] json = Fixtures.decoded(request.scenario(), request.name());
+
+    assertEquals(
+        OtlpDecoder.decode(request.signal(), OtlpEncoding.PROTOBUF, protobuf),
+        OtlpDecoder.decode(request.signal(), OtlpEncoding.JSON, json));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jsonRequests")
+  void realJsonBodies_equalJsonFormatsReading(Fixtures.CapturedRequest request) throws Exception {
+    Message ours = OtlpDecoder.decode(request.signal(), OtlpEncoding.JSON, request.body());
+
+    Message.Builder oracle =
+        request.signal() == OtlpSignal.METRICS
+            ? ExportMetricsServiceRequest.newBuilder()
+            : ExportLogsServiceRequest.newBuilder();
+    JsonFormat.parser()
+        .ignoringUnknownFields()
+        .merge(new String(request.body(), StandardCharsets.UTF_8), oracle);
+    assertEquals(oracle.build(), ours); // Claude Code's records carry no trace ids
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("protobufRequests")
+  void jsonFormatsRendering_roundTrips(Fixtures.CapturedRequest request) throws Exception {
+    byte[] protobuf = request.gzipped() ? gunzip(request.body()) : request.body();
+    Message original = OtlpDecoder.decode(request.signal(), OtlpEncoding.PROTOBUF, protobuf);
+    // JsonFormat writes int64 as strings and enums as names; no ids are set here to be misread.
+    byte[] json = JsonFormat.printer().print(original).getBytes(StandardCharsets.UTF_8);
+
+    assertEquals(original, OtlpDecoder.decode(request.signal(), OtlpEncoding.JSON, json));
+  }
+
+  @Test
+  void traceAndSpanIds_areHex() throws Exception {
+    ExportLogsServiceRequest request =
+        decodeLogs(
+            "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{"
+                + "\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee19b7ec3c1b174\"}]}]}]}");
+
+    LogRecord record = request.getResourceLogs(0).getScopeLogs(0).getLogRecords(0);
+    assertEquals(hex("5b8efff798038103d269b633813fc60c"), record.getTraceId());
+    assertEquals(hex("eee19b7ec3c1b174"), record.getSpanId());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "number | 1795528960738000000 | 1795528960738000000",
+        "string | \"1795528960738000000\" | 1795528960738000000",
+        "above Long.MAX_VALUE | \"18446744073709551615\" | -1",
+        "exponent | 1.0e3 | 1000"
+      })
+  void uint64_acceptsEveryForm(String name, String json, long expected) throws Exception {
+    assertEquals(expected, onlyPoint("\"timeUnixNano\":" + json).getTimeUnixNano());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "number | 1.5 | 1.5",
+        "integer | 7 | 7",
+        "string | \"2.25\" | 2.25",
+        "NaN | \"NaN\" | NaN",
+        "Infinity | \"Infinity\" | Infinity",
+        "-Infinity | \"-Infinity\" | -Infinity"
+      })
+  void doubles_acceptEveryForm(String name, String json, double expected) throws Exception {
+    assertEquals(expected, onlyPoint("\"asDouble\":" + json).getAsDouble());
+  }
+
+  @Test
+  void enums_byNameOrNumber_unknownNumbersKept() throws Exception {
+    assertEquals(
+        AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE,
+        sum("\"aggregationTemporality\":\"AGGREGATION_TEMPORALITY_CUMULATIVE\"")
+            .getAggregationTemporality());
+    assertEquals(
+        AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA,
+        sum("\"aggregationTemporality\":1").getAggregationTemporality());
+    assertEquals(7, sum("\"aggregationTemporality\":7").getAggregationTemporalityValue());
+  }
+
+  @Test
+  void unknownFieldsAtEveryLevel_snakeCaseNames_andNulls_areAccepted() throws Exception {
+    ExportMetricsServiceRequest request =
+        decodeMetrics(
+            "{\"future\":{\"a\":[1,{\"b\":null}]},\"resource_metrics\":[{\"x\":1,\"resource\":null,"
+                + "\"scope_metrics\":[{\"scope\":{\"name\":\"s\",\"y\":[]},\"metrics\":[{\"name\":\"m\","
+                + "\"unit\":null,\"z\":\"q\",\"sum\":{\"is_monotonic\":true,\"data_points\":[{"
+                + "\"time_unix_nano\":\"5\",\"as_int\":\"-3\",\"w\":{}}]}}]}]}]}");
+
+    var metric = request.getResourceMetrics(0).getScopeMetrics(0).getMetrics(0);
+    assertEquals("s", request.getResourceMetrics(0).getScopeMetrics(0).getScope().getName());
+    assertEquals("m", metric.getName());
+    assertTrue(metric.getSum().getIsMonotonic());
+    assertEquals(5, metric.getSum().getDataPoints(0).getTimeUnixNano());
+    assertEquals(-3, metric.getSum().getDataPoints(0).getAsInt());
+  }
+
+  @Test
+  void emptyObject_isAnEmptyRequest() throws Exception {
+    assertEquals(ExportMetricsServiceRequest.getDefaultInstance(), decodeMetrics("{}"));
+  }
+
+  @Test
+  void everyAnyValueKind() throws Exception {
+    ExportLogsServiceRequest request =
+        decodeLogs(
+            "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"body\":{\"kvlistValue\":{\"values\":["
+                + "{\"key\":\"s\",\"value\":{\"stringValue\":\"x\"}},"
+                + "{\"key\":\"b\",\"value\":{\"boolValue\":true}},"
+                + "{\"key\":\"i\",\"value\":{\"intValue\":\"-9\"}},"
+                + "{\"key\":\"d\",\"value\":{\"doubleValue\":0.5}},"
+                + "{\"key\":\"y\",\"value\":{\"bytesValue\":\"AQID\"}},"
+                + "{\"key\":\"a\",\"value\":{\"arrayValue\":{\"values\":[{\"intValue\":1},{\"stringValue\":\"z\"}]}}}"
+                + "]}}}]}]}]}");
+
+    var values =
+        request
+            .getResourceLogs(0)
+            .getScopeLogs(0)
+            .getLogRecords(0)
+            .getBody()
+            .getKvlistValue()
+            .getValuesList();
+    assertEquals("x", values.get(0).getValue().getStringValue());
+    assertTrue(values.get(1).getValue().getBoolValue());
+    assertEquals(-9, values.get(2).getValue().getIntValue());
+    assertEquals(0.5, values.get(3).getValue().getDoubleValue());
+    assertEquals(
+        ByteString.copyFrom(new byte[] {1, 2, 3}), values.get(4).getValue().getBytesValue());
+    assertEquals(
+        List.of(
+            AnyValue.newBuilder().setIntValue(1).build(),
+            AnyValue.newBuilder().setStringValue("z").build()),
+        values.get(5).getValue().getArrayValue().getValuesList());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "truncated | {\"resourceMetrics\":[{ | resourceMetrics[0]",
+        "top-level array | [1,2] | top level",
+        "trailing garbage | {} x | top level",
+        "number field with text | {\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":[{\"sum\":{\"dataPoints\":[{\"asDouble\":\"abc\"}]}}]}]}]} | resourceMetrics[0].scopeMetrics[0].metrics[0].sum.dataPoints[0].asDouble",
+        "object for an array | {\"resourceMetrics\":{}} | resourceMetrics",
+        "unknown enum name | {\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":[{\"sum\":{\"aggregationTemporality\":\"SOMETIMES\"}}]}]}]} | aggregationTemporality",
+        "string for a bool | {\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":[{\"sum\":{\"isMonotonic\":\"yes\"}}]}]}]} | isMonotonic",
+        "int64 out of range | {\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":[{\"sum\":{\"dataPoints\":[{\"asInt\":\"9223372036854775808\"}]}}]}]}]} | asInt",
+        "not JSON | hello | top level"
+      })
+  void malformedBodies_areRejectedWithTheirPlace(String name, String json, String where) {
+    MalformedOtlpException e =
+        assertThrows(MalformedOtlpException.class, () -> decodeMetrics(json));
+    assertTrue(e.getMessage().contains(where), e.getMessage());
+  }
+
+  @Test
+  void invalidHexAndBase64_andBytesThatAreNotUtf8_areRejected() {
+    assertThrows(
+        MalformedOtlpException.class,
+        () ->
+            decodeLogs(
+                "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"traceId\":\"xyz\"}]}]}]}"));
+    assertThrows(
+        MalformedOtlpException.class,
+        () ->
+            decodeLogs(
+                "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"body\":{\"bytesValue\":\"@@@\"}}]}]}]}"));
+    byte[] notUtf8 = {'{', '"', 'a', '"', ':', '"', (byte) 0xff, (byte) 0xfe, '"', '}'};
+    assertThrows(MalformedOtlpException.class, () -> OtlpJsonDecoder.decodeMetrics(notUtf8));
+    assertThrows(MalformedOtlpException.class, () -> OtlpJsonDecoder.decodeMetrics(new byte[0]));
+  }
+
+  private static NumberDataPoint onlyPoint(String pointFields) throws MalformedOtlpException {
+    return decodeMetrics(
+            "{\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":[{\"gauge\":{\"dataPoints\":[{"
+                + pointFields
+                + "}]}}]}]}]}")
+        .getResourceMetrics(0)
+        .getScopeMetrics(0)
+        .getMetrics(0)
+        .getGauge()
+        .getDataPoints(0);
+  }
+
+  private static io.opentelemetry.proto.metrics.v1.Sum sum(String sumFields)
+      throws MalformedOtlpException {
+    return decodeMetrics(
+            "{\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":[{\"sum\":{"
+                + sumFields
+                + "}}]}]}]}")
+        .getResourceMetrics(0)
+        .getScopeMetrics(0)
+        .getMetrics(0)
+        .getSum();
+  }
+
+  private static ExportMetricsServiceRequest decodeMetrics(String json)
+      throws MalformedOtlpException {
+    return OtlpJsonDecoder.decodeMetrics(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static ExportLogsServiceRequest decodeLogs(String json) throws MalformedOtlpException {
+    return OtlpJsonDecoder.decodeLogs(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static ByteString hex(String hex) {
+    return ByteString.copyFrom(HexFormat.of().parseHex(hex));
+  }
+
+  private static byte[] gunzip(byte[] body) throws Exception {
+    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+      return in.readAllBytes();
+    }
+  }
+}
