@@ -33,7 +33,7 @@ final class LocalRunnerProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    command.add(runtimeClasspath());
     command.add(CcotelCli.class.getName());
     command.addAll(List.of("local", "--port", "0", "--data", dataDir.toString()));
     Process process =
@@ -69,6 +69,19 @@ final class LocalRunnerProcess implements AutoCloseable {
     process.destroyForcibly();
     throw new IllegalStateException(
         "ccotel local did not become healthy:\n" + Files.readString(log));
+  }
+
+  /**
+   * The classpath {@code ./ccotel} runs with (the packaged jar and its runtime dependencies), so
+   * that a dependency missing at run time fails here; the test classpath only from an IDE.
+   */
+  private static String runtimeClasspath() {
+    Path target = Paths.get("target").toAbsolutePath();
+    Path jar = target.resolve("ccotel-local.jar");
+    if (Files.exists(jar) && Files.isDirectory(target.resolve("lib"))) {
+      return jar + java.io.File.pathSeparator + target.resolve("lib") + "/*";
+    }
+    return System.getProperty("java.class.path");
   }
 
   int port() {
