@@ -19,7 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -114,16 +116,91 @@ class LocalRunnerIT {
     }
   }
 
+  @Test
+  @Order(4)
+  void connectionList_showsEveryConnection() throws Exception {
+    JsonNode list = Json.read(cli("connection", "list", "--json").getBytes(StandardCharsets.UTF_8));
+
+    List<String> names = new ArrayList<>();
+    list.forEach(c -> names.add(c.get("name").asText()));
+    assertEquals("local", names.get(0));
+    assertTrue(names.containsAll(connections.keySet()), names.toString());
+    list.forEach(c -> assertEquals(1, c.get("activeIngestTokens").asInt()));
+  }
+
+  @Test
+  @Order(5)
+  void rotatedAndRevokedTokens_areRefusedAtOnce() throws Exception {
+    JsonNode connection = createConnection("rotation");
+    String id = connection.get("connectionId").asText();
+    String oldIngest = connection.get("ingestToken").asText();
+    Fixtures.CapturedRequest request = Fixtures.requests("protobuf-delta").get(1);
+    assertEquals(200, send(request, oldIngest).statusCode());
+
+    JsonNode rotated =
+        Json.read(
+            cli("connection", "rotate-token", "--connection", id, "--scope", "ingest", "--json")
+                .getBytes(StandardCharsets.UTF_8));
+    String newIngest = rotated.get("token").asText();
+
+    assertEquals(401, send(request, oldIngest).statusCode());
+    assertEquals(200, send(request, newIngest).statusCode());
+
+    cli("connection", "revoke-token", "--connection", id, "--scope", "read");
+    HttpResponse<byte[]> query =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(runner.baseUrl() + "/api/usage/claude_code?starting_at=2026-11-24"))
+                .header("Authorization", "Bearer " + connection.get("readToken").asText())
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(401, query.statusCode());
+  }
+
+  @Test
+  @Order(6)
+  void settingsMergeInto_keepsTheUsersOtherSettings() throws Exception {
+    Path settings = dataDir.resolve("claude-settings.json");
+    Files.writeString(settings, "{\"model\": \"opus\", \"env\": {\"KEEP\": \"me\"}}");
+
+    cli(
+        "connection",
+        "settings",
+        "--email",
+        "Ana@Example.com",
+        "--user-name",
+        "Ana María",
+        "--merge-into",
+        settings.toString());
+
+    JsonNode merged = Json.read(Files.readAllBytes(settings));
+    JsonNode file = Json.read(Files.readAllBytes(dataDir.resolve("local-connection.json")));
+    assertEquals("opus", merged.get("model").asText());
+    assertEquals("me", merged.get("env").get("KEEP").asText());
+    assertEquals(
+        "Authorization=Bearer " + file.get("ingestToken").asText(),
+        merged.get("env").get("OTEL_EXPORTER_OTLP_HEADERS").asText());
+    assertEquals(
+        "user.email=Ana@Example.com,user.name=Ana%20Mar%C3%ADa",
+        merged.get("env").get("OTEL_RESOURCE_ATTRIBUTES").asText());
+    assertTrue(Files.exists(dataDir.resolve("claude-settings.json.bak")));
+  }
+
   private JsonNode createConnection(String name) throws Exception {
+    return Json.read(
+        cli("connection", "create", "--name", name, "--json").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Runs an admin command as ./ccotel would, against this test's data directory. */
+  private static String cli(String... args) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
+    List<String> withData = new ArrayList<>(List.of(args));
+    withData.addAll(List.of("--data", dataDir.toString()));
     int status =
         new CcotelCli(new PrintStream(out, true, StandardCharsets.UTF_8), Map.of())
-            .run(
-                new String[] {
-                  "connection", "create", "--name", name, "--json", "--data", dataDir.toString()
-                });
+            .run(withData.toArray(new String[0]));
     assertEquals(0, status);
-    return Json.read(out.toByteArray());
+    return out.toString(StandardCharsets.UTF_8);
   }
 
   private HttpResponse<byte[]> send(Fixtures.CapturedRequest request, String token)

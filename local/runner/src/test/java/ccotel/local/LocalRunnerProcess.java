@@ -36,8 +36,11 @@ final class LocalRunnerProcess implements AutoCloseable {
     command.add(runtimeClasspath());
     command.add(CcotelCli.class.getName());
     command.addAll(List.of("local", "--port", "0", "--data", dataDir.toString()));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    // Token changes must show at once in these tests (the default cache keeps lookups 30 s).
+    builder.environment().put("AUTH_CACHE_SECONDS", "0");
     Process process =
-        new ProcessBuilder(command)
+        builder
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
