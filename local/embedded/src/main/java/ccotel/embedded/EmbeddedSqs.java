@@ -2,11 +2,27 @@ package ccotel.embedded;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.Props;
 import org.apache.pekko.http.scaladsl.Http;
+import org.apache.pekko.pattern.Patterns;
 import org.elasticmq.NodeAddress;
+import org.elasticmq.StrictSQSLimits$;
+import org.elasticmq.actor.QueueManagerActor;
+import org.elasticmq.actor.queue.QueueEvent;
+import org.elasticmq.persistence.sql.SqlQueuePersistenceActor;
+import org.elasticmq.persistence.sql.SqlQueuePersistenceConfig;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import org.elasticmq.rest.sqs.TheSQSRestServerBuilder;
+import org.elasticmq.util.NowProvider;
+import scala.Option;
+import scala.collection.immutable.List$;
 import scala.concurrent.Await;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -14,16 +30,19 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * ElasticMQ in this JVM on 127.0.0.1 and a free port. It speaks the SQS JSON protocol the SDK uses,
  * enforces SQS's 1 MiB message limit, and implements visibility timeouts, redrive policies and
- * dead-letter queues. Queues and messages live in memory.
+ * dead-letter queues. Queues and messages live in memory, or, for the local runner, also in an H2
+ * database under the data directory, so that an accepted export survives {@code kill -9}.
  */
 public final class EmbeddedSqs implements AutoCloseable {
 
   private final SQSRestServer server;
+  private final Optional<ActorSystem> ownActorSystem;
   private final URI endpoint;
   private final SqsClient client;
 
-  private EmbeddedSqs(SQSRestServer server, int port) {
+  private EmbeddedSqs(SQSRestServer server, Optional<ActorSystem> ownActorSystem, int port) {
     this.server = server;
+    this.ownActorSystem = ownActorSystem;
     this.endpoint = URI.create("http://127.0.0.1:" + port);
     this.client =
         SqsClient.builder()
@@ -34,9 +53,68 @@ public final class EmbeddedSqs implements AutoCloseable {
             .build();
   }
 
+  private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+
   public static EmbeddedSqs startInMemory() {
+    return start(SQSRestServerBuilder.withInterface("127.0.0.1"), Optional.empty());
+  }
+
+  /**
+   * Queues and messages also written to an H2 database in {@code directory}: every send, receive
+   * and delete is committed before ElasticMQ answers (its persistence actor acknowledges each
+   * event, and {@code WRITE_DELAY=0} stops H2 from holding commits back), and a restart restores
+   * queues, messages and their receive counts. ElasticMQ keeps one database per JVM, so at most one
+   * persistent instance may run in a process.
+   */
+  public static EmbeddedSqs startPersistent(Path directory) {
+    ActorSystem system = ActorSystem.create("ccotel-sqs");
+    SqlQueuePersistenceConfig persistence =
+        new SqlQueuePersistenceConfig(
+            true,
+            "org.h2.Driver",
+            "jdbc:h2:file:" + directory.resolve("queues").toAbsolutePath() + ";WRITE_DELAY=0",
+            "sa",
+            "",
+            false);
+    ActorRef store =
+        system.actorOf(
+            Props.create(SqlQueuePersistenceActor.class, persistence, List$.MODULE$.empty()),
+            "queue-store");
+    ActorRef manager =
+        system.actorOf(
+            Props.create(
+                QueueManagerActor.class,
+                new NowProvider(),
+                StrictSQSLimits$.MODULE$,
+                Option.apply(store)),
+            "queue-manager");
+    try {
+      Object restored =
+          Patterns.ask(store, new QueueEvent.Restore(manager), STARTUP_TIMEOUT)
+              .toCompletableFuture()
+              .get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      if (restored instanceof scala.util.Left<?, ?> errors) {
+        throw new IllegalStateException("ElasticMQ could not restore its queues: " + errors);
+      }
+    } catch (RuntimeException e) {
+      system.terminate();
+      throw e;
+    } catch (Exception e) {
+      system.terminate();
+      throw new IllegalStateException("ElasticMQ could not restore its queues", e);
+    }
+    return start(
+        SQSRestServerBuilder.withActorSystem(system)
+            .withQueueManagerActor(manager)
+            .withQueueEventListener(store)
+            .withInterface("127.0.0.1"),
+        Optional.of(system));
+  }
+
+  private static EmbeddedSqs start(
+      TheSQSRestServerBuilder builder, Optional<ActorSystem> ownActorSystem) {
     SQSRestServer server =
-        SQSRestServerBuilder.withInterface("127.0.0.1")
+        builder
             .withDynamicPort()
             // "*" host: queue URLs take host and port from each request, so they stay right
             // whatever port the OS gave us.
@@ -45,7 +123,7 @@ public final class EmbeddedSqs implements AutoCloseable {
             .start();
     Http.ServerBinding binding = server.waitUntilStarted();
     InetSocketAddress address = binding.localAddress();
-    return new EmbeddedSqs(server, address.getPort());
+    return new EmbeddedSqs(server, ownActorSystem, address.getPort());
   }
 
   public URI endpoint() {
@@ -60,10 +138,13 @@ public final class EmbeddedSqs implements AutoCloseable {
   @Override
   public void close() {
     client.close();
+    scala.concurrent.duration.Duration timeout =
+        scala.concurrent.duration.Duration.fromNanos(Duration.ofSeconds(30).toNanos());
     try {
-      Await.result(
-          server.stopAndGetFuture().apply(),
-          scala.concurrent.duration.Duration.fromNanos(Duration.ofSeconds(30).toNanos()));
+      Await.result(server.stopAndGetFuture().apply(), timeout);
+      if (ownActorSystem.isPresent()) {
+        Await.result(ownActorSystem.get().terminate(), timeout);
+      }
     } catch (Exception e) {
       throw new IllegalStateException("ElasticMQ did not stop", e);
     }

@@ -70,6 +70,70 @@ class EmbeddedAwsIT {
   }
 
   @Test
+  void sqs_persistent_keepsQueuesMessagesAndReceiveCountsAcrossRestarts(@TempDir Path dir) {
+    String deadLetterUrl;
+    try (EmbeddedSqs first = EmbeddedSqs.startPersistent(dir)) {
+      SqsClient sqs = first.client();
+      deadLetterUrl = sqs.createQueue(b -> b.queueName("kept-dlq")).queueUrl();
+      String dlqArn =
+          sqs.getQueueAttributes(
+                  b -> b.queueUrl(deadLetterUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+              .attributes()
+              .get(QueueAttributeName.QUEUE_ARN);
+      String url =
+          sqs.createQueue(
+                  b ->
+                      b.queueName("kept")
+                          .attributes(
+                              Map.of(
+                                  QueueAttributeName.REDRIVE_POLICY,
+                                  "{\"maxReceiveCount\":\"2\",\"deadLetterTargetArn\":\""
+                                      + dlqArn
+                                      + "\"}")))
+              .queueUrl();
+      sqs.sendMessage(
+          b ->
+              b.queueUrl(url)
+                  .messageBody("first")
+                  .messageAttributes(
+                      Map.of(
+                          "ccotel.connection",
+                          MessageAttributeValue.builder()
+                              .dataType("String")
+                              .stringValue("conn_1")
+                              .build())));
+      sqs.sendMessage(b -> b.queueUrl(url).messageBody("second"));
+      // Receive one and let its visibility lapse: it must come back with its receive count.
+      List<Message> received =
+          sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(1).visibilityTimeout(1))
+              .messages();
+      assertEquals(1, received.size());
+      sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(received.get(0).receiptHandle()));
+    }
+    try (EmbeddedSqs second = EmbeddedSqs.startPersistent(dir)) {
+      SqsClient sqs = second.client();
+      String url = sqs.getQueueUrl(b -> b.queueName("kept")).queueUrl();
+      List<Message> left =
+          sqs.receiveMessage(
+                  b ->
+                      b.queueUrl(url)
+                          .maxNumberOfMessages(10)
+                          .waitTimeSeconds(2)
+                          .messageAttributeNames("All"))
+              .messages();
+      assertEquals(1, left.size(), "exactly the message that was not deleted survives");
+      String survivor = left.get(0).body();
+      assertTrue(survivor.equals("first") || survivor.equals("second"));
+      assertTrue(
+          sqs.getQueueAttributes(
+                  b -> b.queueUrl(url).attributeNames(QueueAttributeName.REDRIVE_POLICY))
+              .attributes()
+              .get(QueueAttributeName.REDRIVE_POLICY)
+              .contains("kept-dlq"));
+    }
+  }
+
+  @Test
   void dynamoDb_keepsTablesAcrossRestarts(@TempDir Path dir) {
     try (EmbeddedDynamoDb first = EmbeddedDynamoDb.start(dir)) {
       createTable(first.client(), "kept");

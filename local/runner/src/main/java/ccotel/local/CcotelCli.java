@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** {@code ./ccotel}: runs the local stack and administers connections (CONTRACT §2 and §3). */
 public final class CcotelCli {
@@ -62,6 +63,8 @@ public final class CcotelCli {
         ccotel connection rotate-token --connection ID [--scope ingest|read] [--overlap-seconds N] [--json] [--data DIR]
         ccotel connection revoke-token --connection ID (--token TOKEN | --scope ingest|read|all) [--data DIR]
         ccotel connection settings [--ingest-token T] [--endpoint URL] [--email E --user-name N] [--merge-into FILE] [--data DIR]
+        ccotel dlq list [--json] [--data DIR]
+        ccotel dlq replay [--data DIR]
       DIR defaults to ~/.ccotel/local.""";
 
   int run(String[] args) throws Exception {
@@ -74,6 +77,7 @@ public final class CcotelCli {
     return switch (command) {
       case "local" -> local(arguments);
       case "connection" -> connection(arguments);
+      case "dlq" -> deadLetters(arguments);
       default -> throw new Arguments.UsageException("unknown command '" + command + "'");
     };
   }
@@ -165,6 +169,72 @@ public final class CcotelCli {
         default ->
             throw new Arguments.UsageException("unknown connection command '" + action + "'");
       };
+    }
+  }
+
+  private int deadLetters(Arguments arguments) throws IOException {
+    String action = arguments.positional(1);
+    Path dataDir = dataDir(arguments);
+    boolean json = arguments.flag("json");
+    arguments.rejectUnknown();
+    RuntimeFile runtime = runningStack(dataDir);
+    try (SqsClient sqs = LocalAwsClients.sqs(runtime.sqsEndpoint())) {
+      DeadLetters deadLetters =
+          new DeadLetters(
+              sqs,
+              sqs.getQueueUrl(b -> b.queueName(LocalStack.DEAD_LETTER_QUEUE)).queueUrl(),
+              sqs.getQueueUrl(b -> b.queueName(LocalStack.INGEST_QUEUE)).queueUrl());
+      switch (action) {
+        case "list" -> printDeadLetters(deadLetters.list(), json);
+        case "replay" ->
+            out.println(
+                "replayed "
+                    + deadLetters.replay()
+                    + " messages to the ingest queue; already counted parts count nothing again");
+        default -> throw new Arguments.UsageException("unknown dlq command '" + action + "'");
+      }
+    }
+    return 0;
+  }
+
+  private void printDeadLetters(List<DeadLetters.DeadLetter> letters, boolean json) {
+    if (json) {
+      StringBuilder text = new StringBuilder("[");
+      for (int i = 0; i < letters.size(); i++) {
+        DeadLetters.DeadLetter d = letters.get(i);
+        text.append(i == 0 ? "\n" : ",\n")
+            .append("  {\"messageId\": ")
+            .append(JsonText.quote(d.messageId()))
+            .append(", \"connectionId\": ")
+            .append(JsonText.quote(d.connectionId()))
+            .append(", \"signal\": ")
+            .append(JsonText.quote(d.signal()))
+            .append(", \"deliveryId\": ")
+            .append(JsonText.quote(d.deliveryId()))
+            .append(", \"receivedAt\": ")
+            .append(JsonText.quote(d.receivedAt()))
+            .append(", \"receiveCount\": ")
+            .append(JsonText.quote(d.receiveCount()))
+            .append(", \"diagnosis\": ")
+            .append(JsonText.quote(d.diagnosis()))
+            .append('}');
+      }
+      out.println(text.append(letters.isEmpty() ? "]" : "\n]"));
+      return;
+    }
+    out.println(letters.size() + " messages in the dead-letter queue");
+    for (DeadLetters.DeadLetter d : letters) {
+      out.println(
+          "  "
+              + d.connectionId()
+              + "  "
+              + d.signal()
+              + "  received "
+              + d.receivedAt()
+              + "  delivery "
+              + d.deliveryId()
+              + "  — "
+              + d.diagnosis());
     }
   }
 

@@ -33,8 +33,14 @@ final class LocalStack implements AutoCloseable {
   static final int MAX_RECEIVE_COUNT = 5;
 
   static final int VISIBILITY_TIMEOUT_SECONDS = 30;
-  private static final int POLLERS = 2;
-  private static final java.time.Duration DRAIN_TIMEOUT = java.time.Duration.ofSeconds(30);
+
+  /**
+   * Aggregator threads. 0 accepts and queues exports without counting them, until a restart with
+   * pollers: how the kill -9 test holds messages between the 200 and aggregation.
+   */
+  static final String POLLERS_VARIABLE = "CCOTEL_LOCAL_POLLERS";
+
+  private static final int DEFAULT_POLLERS = 2;
 
   private final Path dataDir;
   private final EmbeddedDynamoDb dynamoDb;
@@ -81,9 +87,8 @@ final class LocalStack implements AutoCloseable {
       throws IOException {
     Files.createDirectories(dataDir);
     EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.start(dataDir.resolve("dynamodb"));
-    // The queue lives in memory: a clean stop drains it first (see close()); surviving kill -9
-    // needs persistent queue storage, which is not here yet.
-    EmbeddedSqs sqs = EmbeddedSqs.startInMemory();
+    // Persistent, so that a 200 survives kill -9: what was queued is aggregated after a restart.
+    EmbeddedSqs sqs = EmbeddedSqs.startPersistent(dataDir.resolve("sqs"));
     String queueUrl = createQueues(sqs.client());
     Config config = config(queueUrl, processEnv);
     DynamoDbTables.createIfMissing(dynamoDb.client(), config);
@@ -102,13 +107,14 @@ final class LocalStack implements AutoCloseable {
             queueUrl,
             queueArn,
             new AggregatorHandler(components.aggregationService()));
-    poller.start(POLLERS);
+    int pollers = pollers(processEnv);
+    poller.start(pollers);
     HttpFrontDoor frontDoor =
         new HttpFrontDoor(
             port,
             new IngestHandler(components.ingestService()),
             new QueryHandler(components.queryService()),
-            poller::isPolling);
+            pollers == 0 ? () -> true : poller::isPolling);
     frontDoor.start();
 
     String endpoint = "http://127.0.0.1:" + frontDoor.port() + IngestService.BASE_PATH;
@@ -133,6 +139,22 @@ final class LocalStack implements AutoCloseable {
             frontDoor.port(), dynamoDb.endpoint(), sqs.endpoint(), ProcessHandle.current().pid())
         .writeTo(dataDir.resolve(RuntimeFile.FILE_NAME));
     return new LocalStack(dataDir, dynamoDb, sqs, poller, frontDoor, connection);
+  }
+
+  private static int pollers(Map<String, String> processEnv) {
+    String text = processEnv.getOrDefault(POLLERS_VARIABLE, "").trim();
+    if (text.isEmpty()) {
+      return DEFAULT_POLLERS;
+    }
+    try {
+      int pollers = Integer.parseInt(text);
+      if (pollers >= 0 && pollers <= 64) {
+        return pollers;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(POLLERS_VARIABLE + " must be a number from 0 to 64");
   }
 
   private static String createQueues(SqsClient sqs) {
@@ -167,11 +189,13 @@ final class LocalStack implements AutoCloseable {
     return defaultConnection;
   }
 
-  /** Stops taking requests, lets the aggregator finish its batches, then stops the stores. */
+  /**
+   * Stops taking requests, lets the aggregator finish the batches in hand, then stops the stores.
+   * What is still queued stays in the persistent queue for the next start.
+   */
   @Override
   public void close() {
     frontDoor.close();
-    poller.drain(DRAIN_TIMEOUT);
     poller.close();
     sqs.close();
     dynamoDb.close();

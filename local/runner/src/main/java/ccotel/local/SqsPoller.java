@@ -139,31 +139,6 @@ final class SqsPoller implements AutoCloseable {
     return event;
   }
 
-  /**
-   * Waits until every accepted message has been aggregated (or {@code timeout} passes), so that a
-   * clean stop leaves nothing behind in the in-memory queue.
-   */
-  void drain(java.time.Duration timeout) {
-    java.time.Instant deadline = java.time.Instant.now().plus(timeout);
-    while (java.time.Instant.now().isBefore(deadline)) {
-      Map<software.amazon.awssdk.services.sqs.model.QueueAttributeName, String> counts =
-          sqs.getQueueAttributes(
-                  b ->
-                      b.queueUrl(queueUrl)
-                          .attributeNames(
-                              software.amazon.awssdk.services.sqs.model.QueueAttributeName
-                                  .APPROXIMATE_NUMBER_OF_MESSAGES,
-                              software.amazon.awssdk.services.sqs.model.QueueAttributeName
-                                  .APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
-              .attributes();
-      if (counts.values().stream().allMatch("0"::equals)) {
-        return;
-      }
-      sleepQuietly(100);
-    }
-    System.err.println("ccotel: stopping with messages still queued (retrying ones are lost)");
-  }
-
   private static void sleepQuietly(long millis) {
     try {
       Thread.sleep(millis);

@@ -186,6 +186,95 @@ class LocalRunnerIT {
     assertTrue(Files.exists(dataDir.resolve("claude-settings.json.bak")));
   }
 
+  @Test
+  @Order(7)
+  void killMinus9_betweenTheAnswerAndAggregation_losesNothing() throws Exception {
+    // No aggregator threads: every 200 below leaves its export only in the queue.
+    runner.stop();
+    runner =
+        LocalRunnerProcess.start(
+            dataDir,
+            dataDir.resolve("runner-accept-only.log"),
+            Map.of(LocalStack.POLLERS_VARIABLE, "0"));
+    String scenario = "protobuf-delta";
+    JsonNode connection = createConnection("kill-9");
+    for (int copy = 0; copy < 2; copy++) { // and every request twice, as a retrying client would
+      for (Fixtures.CapturedRequest request : Fixtures.requests(scenario)) {
+        assertEquals(200, send(request, connection.get("ingestToken").asText()).statusCode());
+      }
+    }
+    assertEquals(0, usage(scenario, connection.get("readToken").asText()).size());
+
+    runner.kill();
+    runner = LocalRunnerProcess.start(dataDir, dataDir.resolve("runner-after-kill.log"));
+
+    assertUsageEventually(scenario, connection.get("readToken").asText());
+  }
+
+  @Test
+  @Order(8)
+  void dlqReplay_countsADeadExportOnce() throws Exception {
+    String scenario = "json-delta";
+    JsonNode connection = createConnection("dead-letters");
+    // Accept the scenario while aggregation is off, then move its messages to the dead-letter
+    // queue as SQS would after maxReceiveCount failures.
+    runner.stop();
+    runner =
+        LocalRunnerProcess.start(
+            dataDir, dataDir.resolve("runner-dlq.log"), Map.of(LocalStack.POLLERS_VARIABLE, "0"));
+    for (Fixtures.CapturedRequest request : Fixtures.requests(scenario)) {
+      assertEquals(200, send(request, connection.get("ingestToken").asText()).statusCode());
+    }
+    RuntimeFile runtime = RuntimeFile.read(dataDir.resolve(RuntimeFile.FILE_NAME));
+    int moved;
+    try (var sqs = LocalAwsClients.sqs(runtime.sqsEndpoint())) {
+      String queue = sqs.getQueueUrl(b -> b.queueName(LocalStack.INGEST_QUEUE)).queueUrl();
+      String deadLetters =
+          sqs.getQueueUrl(b -> b.queueName(LocalStack.DEAD_LETTER_QUEUE)).queueUrl();
+      // The same move the replay does, the other way round.
+      moved = new DeadLetters(sqs, queue, deadLetters).replay();
+    }
+    assertEquals(Fixtures.requests(scenario).size(), moved);
+    runner.stop();
+    runner = LocalRunnerProcess.start(dataDir, dataDir.resolve("runner-dlq-2.log"));
+    Thread.sleep(2000); // the aggregator runs, but nothing of this connection is on its queue
+    assertEquals(0, usage(scenario, connection.get("readToken").asText()).size());
+
+    JsonNode listed = Json.read(cli("dlq", "list", "--json").getBytes(StandardCharsets.UTF_8));
+    assertEquals(moved, listed.size());
+    for (JsonNode letter : listed) {
+      assertEquals(connection.get("connectionId").asText(), letter.get("connectionId").asText());
+      assertTrue(letter.get("diagnosis").asText().startsWith("decodes"), letter.toString());
+    }
+    String replayed = cli("dlq", "replay");
+    assertTrue(replayed.startsWith("replayed " + moved + " "), replayed);
+    assertUsageEventually(scenario, connection.get("readToken").asText());
+    // A second replay finds nothing; replaying the same messages again would count nothing.
+    replayed = cli("dlq", "replay");
+    assertTrue(replayed.startsWith("replayed 0 "), replayed);
+    assertUsageEventually(scenario, connection.get("readToken").asText());
+  }
+
+  @Test
+  @Order(9)
+  void everyScenario_sentTwiceInShuffledOrder_readsBackAsExpected() throws Exception {
+    Map<String, JsonNode> twice = new LinkedHashMap<>();
+    java.util.Random random = new java.util.Random(20261125);
+    for (String scenario : Fixtures.scenarios()) {
+      JsonNode connection = createConnection(scenario + "-twice");
+      twice.put(scenario, connection);
+      List<Fixtures.CapturedRequest> requests = new ArrayList<>(Fixtures.requests(scenario));
+      requests.addAll(Fixtures.requests(scenario));
+      java.util.Collections.shuffle(requests, random);
+      for (Fixtures.CapturedRequest request : requests) {
+        assertEquals(200, send(request, connection.get("ingestToken").asText()).statusCode());
+      }
+    }
+    for (Map.Entry<String, JsonNode> entry : twice.entrySet()) {
+      assertUsageEventually(entry.getKey(), entry.getValue().get("readToken").asText());
+    }
+  }
+
   private JsonNode createConnection(String name) throws Exception {
     return Json.read(
         cli("connection", "create", "--name", name, "--json").getBytes(StandardCharsets.UTF_8));
@@ -219,22 +308,28 @@ class LocalRunnerIT {
     return http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
+  /** The usage records of the scenario's day, as the query API answers now. */
+  private JsonNode usage(String scenario, String readToken) throws Exception {
+    String day =
+        Json.read(Fixtures.expected(scenario)).get(0).get("date").asText().substring(0, 10);
+    HttpResponse<byte[]> answer =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(runner.baseUrl() + "/api/usage/claude_code?starting_at=" + day))
+                .header("Authorization", "Bearer " + readToken)
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, answer.statusCode());
+    return Json.read(answer.body()).get("data");
+  }
+
   /** The aggregator runs behind the queue: wait for the numbers, then demand them exactly. */
   private void assertUsageEventually(String scenario, String readToken) throws Exception {
     JsonNode expected = Json.read(Fixtures.expected(scenario));
-    String day = expected.get(0).get("date").asText().substring(0, 10);
     Instant deadline = Instant.now().plus(AGGREGATION_TIMEOUT);
     JsonNode data;
     do {
-      HttpResponse<byte[]> answer =
-          http.send(
-              HttpRequest.newBuilder(
-                      URI.create(runner.baseUrl() + "/api/usage/claude_code?starting_at=" + day))
-                  .header("Authorization", "Bearer " + readToken)
-                  .build(),
-              HttpResponse.BodyHandlers.ofByteArray());
-      assertEquals(200, answer.statusCode());
-      data = Json.read(answer.body()).get("data");
+      data = usage(scenario, readToken);
       if (Json.jsonEquals(expected, data)) {
         break;
       }

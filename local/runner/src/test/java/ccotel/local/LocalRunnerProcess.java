@@ -29,6 +29,11 @@ final class LocalRunnerProcess implements AutoCloseable {
   }
 
   static LocalRunnerProcess start(Path dataDir, Path log) throws Exception {
+    return start(dataDir, log, java.util.Map.of());
+  }
+
+  static LocalRunnerProcess start(Path dataDir, Path log, java.util.Map<String, String> env)
+      throws Exception {
     Files.deleteIfExists(dataDir.resolve(RuntimeFile.FILE_NAME));
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
@@ -39,6 +44,7 @@ final class LocalRunnerProcess implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(command);
     // Token changes must show at once in these tests (the default cache keeps lookups 30 s).
     builder.environment().put("AUTH_CACHE_SECONDS", "0");
+    builder.environment().putAll(env);
     Process process =
         builder
             .redirectErrorStream(true)
@@ -107,6 +113,12 @@ final class LocalRunnerProcess implements AutoCloseable {
       process.waitFor();
     }
     return process.exitValue();
+  }
+
+  /** SIGKILL: no shutdown hook runs, nothing is flushed or drained. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
   }
 
   @Override
