@@ -55,10 +55,12 @@ public final class AggregationService {
     return switch (export.signal()) {
       case METRICS ->
           ClaudeCodeUsageMapper.map(
-              OtlpDecoder.decodeMetrics(OtlpEncoding.PROTOBUF, export.protobufBody()));
+              OtlpDecoder.decodeMetrics(OtlpEncoding.PROTOBUF, export.protobufBody()),
+              export.receivedAt());
       case LOGS ->
           ClaudeCodeUsageMapper.map(
-              OtlpDecoder.decodeLogs(OtlpEncoding.PROTOBUF, export.protobufBody()));
+              OtlpDecoder.decodeLogs(OtlpEncoding.PROTOBUF, export.protobufBody()),
+              export.receivedAt());
     };
   }
 

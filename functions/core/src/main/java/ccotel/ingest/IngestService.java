@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
@@ -84,7 +85,7 @@ public final class IngestService {
           415,
           RpcCode.INVALID_ARGUMENT,
           "unsupported Content-Type '"
-              + request.header("content-type").orElse("")
+              + printable(request.header("content-type").orElse(""))
               + "'; use application/x-protobuf or application/json",
           answerEncoding);
     }
@@ -97,7 +98,7 @@ public final class IngestService {
       return OtlpAnswers.failure(
           415,
           RpcCode.INVALID_ARGUMENT,
-          "unsupported Content-Encoding '" + contentEncoding + "'; use gzip or none",
+          "unsupported Content-Encoding '" + printable(contentEncoding) + "'; use gzip or none",
           encoding);
     }
 
@@ -124,16 +125,13 @@ public final class IngestService {
     } catch (MalformedOtlpException e) {
       return OtlpAnswers.failure(400, RpcCode.INVALID_ARGUMENT, e.getMessage(), encoding);
     }
-    UsageObservations observations = observe(decoded);
+    Instant receivedAt = clock.instant();
+    UsageObservations observations = observe(decoded, receivedAt);
     if (!observations.isEmpty()) {
       byte[] protobuf = encoding == OtlpEncoding.PROTOBUF ? body : decoded.toByteArray();
       QueuedExport export =
           new QueuedExport(
-              authorization.connectionId(),
-              signal.get(),
-              sha256Hex(body),
-              clock.instant(),
-              protobuf);
+              authorization.connectionId(), signal.get(), sha256Hex(body), receivedAt, protobuf);
       try {
         queue.enqueue(export);
       } catch (QueueUnavailableException e) {
@@ -144,10 +142,10 @@ public final class IngestService {
         signal.get(), encoding, observations.rejected(), observations.rejectReason());
   }
 
-  private static UsageObservations observe(Message decoded) {
+  private static UsageObservations observe(Message decoded, Instant receivedAt) {
     return decoded instanceof ExportMetricsServiceRequest metrics
-        ? ClaudeCodeUsageMapper.map(metrics)
-        : ClaudeCodeUsageMapper.map((ExportLogsServiceRequest) decoded);
+        ? ClaudeCodeUsageMapper.map(metrics, receivedAt)
+        : ClaudeCodeUsageMapper.map((ExportLogsServiceRequest) decoded, receivedAt);
   }
 
   private static ApiResponse denied(
@@ -174,6 +172,16 @@ public final class IngestService {
   private static ApiResponse unavailable(String message, OtlpEncoding encoding) {
     return OtlpAnswers.failure(503, RpcCode.UNAVAILABLE, message, encoding)
         .withHeader("Retry-After", RETRY_AFTER_SECONDS);
+  }
+
+  /** A header value fit to quote in an answer: no control characters, not too long. */
+  private static String printable(String value) {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < value.length() && text.length() < 64; i++) {
+      char c = value.charAt(i);
+      text.append(Character.isISOControl(c) ? '?' : c);
+    }
+    return value.length() > 64 ? text + "…" : text.toString();
   }
 
   static String sha256Hex(byte[] body) {

@@ -39,16 +39,59 @@ public final class OtlpDecoder {
   private static Message parseProtobuf(OtlpSignal signal, byte[] body)
       throws MalformedOtlpException {
     try {
-      return signal == OtlpSignal.METRICS
-          ? ExportMetricsServiceRequest.parseFrom(body)
-          : ExportLogsServiceRequest.parseFrom(body);
+      if (signal == OtlpSignal.METRICS) {
+        ExportMetricsServiceRequest metrics = ExportMetricsServiceRequest.parseFrom(body);
+        if (WrongWireTypes.in(metrics)) {
+          throw wrongMessage(signal, isCleanLogs(body));
+        }
+        return metrics;
+      }
+      ExportLogsServiceRequest logs = ExportLogsServiceRequest.parseFrom(body);
+      if (WrongWireTypes.in(logs)) {
+        throw wrongMessage(signal, isCleanMetrics(body));
+      }
+      return logs;
     } catch (InvalidProtocolBufferException e) {
+      if (signal == OtlpSignal.METRICS ? isCleanLogs(body) : isCleanMetrics(body)) {
+        throw wrongMessage(signal, true);
+      }
       throw new MalformedOtlpException(
           "body is not a protobuf-encoded Export"
               + (signal == OtlpSignal.METRICS ? "Metrics" : "Logs")
               + "ServiceRequest: "
               + e.getMessage(),
           e);
+    }
+  }
+
+  private static MalformedOtlpException wrongMessage(OtlpSignal signal, boolean otherSignalFits) {
+    OtlpSignal other = signal == OtlpSignal.METRICS ? OtlpSignal.LOGS : OtlpSignal.METRICS;
+    return new MalformedOtlpException(
+        otherSignalFits
+            ? "body is an OTLP "
+                + other.label()
+                + " request, not "
+                + signal.label()
+                + "; send it to "
+                + other.pathSuffix()
+            : "body is not a protobuf-encoded Export"
+                + (signal == OtlpSignal.METRICS ? "Metrics" : "Logs")
+                + "ServiceRequest: fields have the wrong wire types");
+  }
+
+  private static boolean isCleanLogs(byte[] body) {
+    try {
+      return !WrongWireTypes.in(ExportLogsServiceRequest.parseFrom(body));
+    } catch (InvalidProtocolBufferException e) {
+      return false;
+    }
+  }
+
+  private static boolean isCleanMetrics(byte[] body) {
+    try {
+      return !WrongWireTypes.in(ExportMetricsServiceRequest.parseFrom(body));
+    } catch (InvalidProtocolBufferException e) {
+      return false;
     }
   }
 }

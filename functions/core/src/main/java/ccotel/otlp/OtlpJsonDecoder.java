@@ -64,6 +64,8 @@ public final class OtlpJsonDecoder {
               switch (name) {
                 case "resourceMetrics", "resource_metrics" ->
                     d.array(() -> request.addResourceMetrics(d.resourceMetrics()));
+                case "resourceLogs", "resource_logs", "resourceSpans", "resource_spans" ->
+                    throw d.wrongSignal(name, "metrics");
                 default -> d.skip();
               }
             });
@@ -78,6 +80,8 @@ public final class OtlpJsonDecoder {
               switch (name) {
                 case "resourceLogs", "resource_logs" ->
                     d.array(() -> request.addResourceLogs(d.resourceLogs()));
+                case "resourceMetrics", "resource_metrics", "resourceSpans", "resource_spans" ->
+                    throw d.wrongSignal(name, "logs");
                 default -> d.skip();
               }
             });
@@ -102,6 +106,7 @@ public final class OtlpJsonDecoder {
     // The path is kept as names and indexes and only turned into text for an error.
     private Object[] path = new Object[16];
     private int depth;
+    private static final int MAX_DEPTH = 64;
 
     Decoding(byte[] json) {
       this.json = json;
@@ -305,7 +310,32 @@ public final class OtlpJsonDecoder {
 
     // ---- errors
 
-    private void push(Object step) {
+    /** A field of another signal's request: refused, or the exporter would think it delivered. */
+    MalformedOtlpException wrongSignal(String field, String expected) {
+      String other =
+          field.startsWith("resourceMetrics") || field.startsWith("resource_metrics")
+              ? "metrics"
+              : field.startsWith("resourceLogs") || field.startsWith("resource_logs")
+                  ? "logs"
+                  : "traces";
+      return fail(
+          "\""
+              + field
+              + "\" belongs to an OTLP "
+              + other
+              + " request, not "
+              + expected
+              + (other.equals("traces")
+                  ? "; ccotel accepts metrics and logs"
+                  : "; send it to /v1/" + other));
+    }
+
+    private void push(Object step) throws IOException {
+      if (depth == MAX_DEPTH) {
+        // Deeper than any OTLP message (AnyValue nests); stops a stack-exhausting body early.
+        throw new com.fasterxml.jackson.core.JsonParseException(
+            parser, "nested deeper than " + MAX_DEPTH + " levels");
+      }
       if (depth == path.length) {
         path = java.util.Arrays.copyOf(path, depth * 2);
       }

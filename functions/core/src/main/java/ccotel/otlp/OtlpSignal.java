@@ -17,6 +17,11 @@ public enum OtlpSignal {
     return pathSuffix;
   }
 
+  /** "metrics" or "logs", as in the path. */
+  public String label() {
+    return pathSuffix.substring("/v1/".length());
+  }
+
   /** The signal whose OTLP path is {@code base + suffix}, if {@code path} is one. */
   public static Optional<OtlpSignal> forPath(String base, String path) {
     for (OtlpSignal signal : values()) {

@@ -6,7 +6,10 @@ import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -22,6 +25,11 @@ final class EventsUsageMapper {
 
   private final UsageTally deltas = new UsageTally();
   private final Rejections rejections = new Rejections();
+  private final PointGate gate;
+
+  EventsUsageMapper(Instant receivedAt) {
+    this.gate = new PointGate(receivedAt);
+  }
 
   UsageObservations map(ExportLogsServiceRequest request) {
     for (ResourceLogs resourceLogs : request.getResourceLogsList()) {
@@ -54,12 +62,26 @@ final class EventsUsageMapper {
       rejections.reject(where, "timeUnixNano and observedTimeUnixNano are missing");
       return;
     }
+    String problem = gate.problem(record.getAttributesCount(), user.get(), time);
+    if (problem != null) {
+      rejections.reject(where, problem);
+      return;
+    }
     UsageKey key = UsageKey.at(time, user.get());
+    Map<Counter, Long> counted = new LinkedHashMap<>();
     try {
-      count(event, attributes, key);
+      count(event, attributes, counted);
     } catch (FixedPoint.InvalidValueException e) {
       rejections.reject(where, e.getMessage());
+      return;
     }
+    // A record counts whole or not at all.
+    problem = gate.admit(key, counted.keySet());
+    if (problem != null) {
+      rejections.reject(where, problem);
+      return;
+    }
+    deltas.addAll(key, counted);
   }
 
   private static boolean isCounted(String event) {
@@ -69,57 +91,54 @@ final class EventsUsageMapper {
     };
   }
 
-  private void count(String event, Attributes attributes, UsageKey key)
+  private static void count(String event, Attributes attributes, Map<Counter, Long> counted)
       throws FixedPoint.InvalidValueException {
     switch (event) {
-      case "user_prompt" -> deltas.add(key, Counter.of(CounterFamily.PROMPTS), 1);
-      case "api_error" -> deltas.add(key, Counter.of(CounterFamily.API_ERRORS), 1);
-      case "api_request" -> countApiRequest(attributes, key);
-      case "tool_decision" -> countToolDecision(attributes, key);
-      case "tool_result" -> countToolResult(attributes, key);
+      case "user_prompt" -> counted.put(Counter.of(CounterFamily.PROMPTS), 1L);
+      case "api_error" -> counted.put(Counter.of(CounterFamily.API_ERRORS), 1L);
+      case "api_request" -> countApiRequest(attributes, counted);
+      case "tool_decision" -> countToolDecision(attributes, counted);
+      case "tool_result" -> countToolResult(attributes, counted);
       default -> throw new IllegalStateException("not a counted event: " + event);
     }
   }
 
-  private void countApiRequest(Attributes attributes, UsageKey key)
+  private static void countApiRequest(Attributes attributes, Map<Counter, Long> counted)
       throws FixedPoint.InvalidValueException {
     String model = attributes.ownText("model").orElse(UNKNOWN);
-    // Validate every amount before counting any, so a record counts whole or not at all.
     long input = amount(attributes, "input_tokens", 0);
     long output = amount(attributes, "output_tokens", 0);
     long cacheRead = amount(attributes, "cache_read_tokens", 0);
     long cacheCreation = amount(attributes, "cache_creation_tokens", 0);
     long costNanoUsd = amount(attributes, "cost_usd", COST_SCALE);
-    deltas.add(key, Counter.of(CounterFamily.API_REQUESTS, model), 1);
-    deltas.add(key, Counter.of(CounterFamily.EVENT_INPUT_TOKENS, model), input);
-    deltas.add(key, Counter.of(CounterFamily.EVENT_OUTPUT_TOKENS, model), output);
-    deltas.add(key, Counter.of(CounterFamily.EVENT_CACHE_READ_TOKENS, model), cacheRead);
-    deltas.add(key, Counter.of(CounterFamily.EVENT_CACHE_CREATION_TOKENS, model), cacheCreation);
-    deltas.add(key, Counter.of(CounterFamily.EVENT_COST_NANO_USD, model), costNanoUsd);
+    counted.put(Counter.of(CounterFamily.API_REQUESTS, model), 1L);
+    counted.put(Counter.of(CounterFamily.EVENT_INPUT_TOKENS, model), input);
+    counted.put(Counter.of(CounterFamily.EVENT_OUTPUT_TOKENS, model), output);
+    counted.put(Counter.of(CounterFamily.EVENT_CACHE_READ_TOKENS, model), cacheRead);
+    counted.put(Counter.of(CounterFamily.EVENT_CACHE_CREATION_TOKENS, model), cacheCreation);
+    counted.put(Counter.of(CounterFamily.EVENT_COST_NANO_USD, model), costNanoUsd);
   }
 
-  private void countToolDecision(Attributes attributes, UsageKey key) {
+  private static void countToolDecision(Attributes attributes, Map<Counter, Long> counted) {
     String tool = attributes.ownText("tool_name").orElse(UNKNOWN);
     Optional<String> decision = attributes.ownText("decision");
     if (decision.isEmpty()) {
       return;
     }
     switch (decision.get()) {
-      case "accept" -> deltas.add(key, Counter.of(CounterFamily.TOOL_ACCEPTED, tool), 1);
-      case "reject" -> deltas.add(key, Counter.of(CounterFamily.TOOL_REJECTED, tool), 1);
+      case "accept" -> counted.put(Counter.of(CounterFamily.TOOL_ACCEPTED, tool), 1L);
+      case "reject" -> counted.put(Counter.of(CounterFamily.TOOL_REJECTED, tool), 1L);
       default -> {
         // Other decisions are not part of the accepted/rejected tally.
       }
     }
   }
 
-  private void countToolResult(Attributes attributes, UsageKey key) {
+  private static void countToolResult(Attributes attributes, Map<Counter, Long> counted) {
     String tool = attributes.ownText("tool_name").orElse(UNKNOWN);
     boolean succeeded = attributes.ownText("success").map("true"::equalsIgnoreCase).orElse(false);
-    deltas.add(
-        key,
-        Counter.of(succeeded ? CounterFamily.TOOL_SUCCEEDED : CounterFamily.TOOL_FAILED, tool),
-        1);
+    counted.put(
+        Counter.of(succeeded ? CounterFamily.TOOL_SUCCEEDED : CounterFamily.TOOL_FAILED, tool), 1L);
   }
 
   private static long amount(Attributes attributes, String key, int scale)

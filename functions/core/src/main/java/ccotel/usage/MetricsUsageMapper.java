@@ -8,6 +8,7 @@ import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.metrics.v1.Sum;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -26,6 +27,11 @@ final class MetricsUsageMapper {
   private final UsageTally deltas = new UsageTally();
   private final List<CumulativePoint> cumulative = new ArrayList<>();
   private final Rejections rejections = new Rejections();
+  private final PointGate gate;
+
+  MetricsUsageMapper(Instant receivedAt) {
+    this.gate = new PointGate(receivedAt);
+  }
 
   UsageObservations map(ExportMetricsServiceRequest request) {
     for (ResourceMetrics resourceMetrics : request.getResourceMetricsList()) {
@@ -64,6 +70,12 @@ final class MetricsUsageMapper {
         rejections.reject(where, "timeUnixNano is missing");
         continue;
       }
+      String problem =
+          gate.problem(point.getAttributesCount(), user.get(), point.getTimeUnixNano());
+      if (problem != null) {
+        rejections.reject(where, problem);
+        continue;
+      }
       long value;
       try {
         value = value(point, scaleOf(counter.get().family()));
@@ -72,6 +84,11 @@ final class MetricsUsageMapper {
         continue;
       }
       UsageKey key = UsageKey.at(point.getTimeUnixNano(), user.get());
+      problem = gate.admit(key, countersOf(counter.get()));
+      if (problem != null) {
+        rejections.reject(where, problem);
+        continue;
+      }
       if (sum.getAggregationTemporality() == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA) {
         deltas.add(key, counter.get(), value);
       } else if (sum.getAggregationTemporality()
@@ -172,7 +189,18 @@ final class MetricsUsageMapper {
   /** Any token or cost point makes the metrics the source of that model's tokens and cost. */
   private void markMetricSource(Counter counter, UsageKey key) {
     if (counter.family().dimension() == CounterFamily.Dimension.MODEL) {
-      deltas.add(key, Counter.of(CounterFamily.METRIC_POINTS, counter.dimension()), 1);
+      deltas.add(key, sourceMarker(counter), 1);
     }
+  }
+
+  private static Counter sourceMarker(Counter counter) {
+    return Counter.of(CounterFamily.METRIC_POINTS, counter.dimension());
+  }
+
+  /** The counters a point of {@code counter} adds to. */
+  private static List<Counter> countersOf(Counter counter) {
+    return counter.family().dimension() == CounterFamily.Dimension.MODEL
+        ? List.of(counter, sourceMarker(counter))
+        : List.of(counter);
   }
 }

@@ -23,7 +23,7 @@ import java.util.Map;
 public final class InMemoryPipeline {
 
   public static final Clock CLOCK =
-      Clock.fixed(Instant.parse("2026-11-24T15:00:00Z"), ZoneOffset.UTC);
+      Clock.fixed(Instant.parse("2026-11-30T15:00:00Z"), ZoneOffset.UTC);
   public static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
 
   public final InMemoryConnectionRegistry registry = new InMemoryConnectionRegistry(CLOCK);

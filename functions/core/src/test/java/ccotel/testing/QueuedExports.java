@@ -23,7 +23,7 @@ public final class QueuedExports {
     try {
       String id = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(protobuf));
       return new QueuedExport(
-          connectionId, signal, id, Instant.parse("2026-11-24T15:00:00Z"), protobuf);
+          connectionId, signal, id, Instant.parse("2026-11-30T15:00:00Z"), protobuf);
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -15,6 +15,7 @@ import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The mapping of real Claude Code requests and of crafted edge cases, with exact increments. */
 class ClaudeCodeUsageMapperTest {
+
+  /** When ingest accepted the requests: the day after the fixtures were captured. */
+  static final Instant RECEIVED = Instant.parse("2026-11-25T12:00:00Z");
 
   private static final LocalDate DAY = LocalDate.parse("2026-11-24");
   private static final UsageKey DEV = new UsageKey(DAY, UserIdentity.email("dev@example.com"));
@@ -154,7 +158,7 @@ class ClaudeCodeUsageMapperTest {
             .delta("claude_code.commit.count", nanos("2026-11-25T00:00:00Z"), 2)
             .build();
 
-    UsageTally deltas = ClaudeCodeUsageMapper.map(request).deltas();
+    UsageTally deltas = ClaudeCodeUsageMapper.map(request, RECEIVED).deltas();
 
     UserIdentity dev = UserIdentity.email("dev@example.com");
     Counter commits = Counter.of(CounterFamily.COMMITS);
@@ -175,7 +179,7 @@ class ClaudeCodeUsageMapperTest {
             .delta("some.other.metric", t, 5)
             .build();
 
-    UsageObservations observations = ClaudeCodeUsageMapper.map(request);
+    UsageObservations observations = ClaudeCodeUsageMapper.map(request, RECEIVED);
 
     assertEquals(4, observations.rejected());
     assertTrue(observations.rejectReason().startsWith("claude_code.commit.count: "));
@@ -191,7 +195,7 @@ class ClaudeCodeUsageMapperTest {
             .delta("claude_code.active_time.total", t, 6.333, "type", "cli")
             .build();
 
-    UsageTally deltas = ClaudeCodeUsageMapper.map(request).deltas();
+    UsageTally deltas = ClaudeCodeUsageMapper.map(request, RECEIVED).deltas();
 
     assertEquals(
         300_000_000L, deltas.get(DEV, Counter.of(CounterFamily.METRIC_COST_NANO_USD, "m")));
@@ -226,7 +230,7 @@ class ClaudeCodeUsageMapperTest {
                 "false")
             .build();
 
-    UsageTally deltas = ClaudeCodeUsageMapper.map(request).deltas();
+    UsageTally deltas = ClaudeCodeUsageMapper.map(request, RECEIVED).deltas();
 
     UsageTally expected = new UsageTally();
     expected.add(DEV, Counter.of(CounterFamily.PROMPTS), 1);
@@ -250,7 +254,7 @@ class ClaudeCodeUsageMapperTest {
   }
 
   private static UserIdentity onlyUser(ExportMetricsServiceRequest request) {
-    Map<UsageKey, ?> byKey = ClaudeCodeUsageMapper.map(request).deltas().byKey();
+    Map<UsageKey, ?> byKey = ClaudeCodeUsageMapper.map(request, RECEIVED).deltas().byKey();
     assertEquals(1, byKey.size());
     return byKey.keySet().iterator().next().user();
   }
@@ -270,8 +274,8 @@ class ClaudeCodeUsageMapperTest {
 
   private static UsageObservations map(Message request) {
     return request instanceof ExportMetricsServiceRequest metrics
-        ? ClaudeCodeUsageMapper.map(metrics)
-        : ClaudeCodeUsageMapper.map((ExportLogsServiceRequest) request);
+        ? ClaudeCodeUsageMapper.map(metrics, RECEIVED)
+        : ClaudeCodeUsageMapper.map((ExportLogsServiceRequest) request, RECEIVED);
   }
 
   private static byte[] gunzip(byte[] body) throws IOException {
