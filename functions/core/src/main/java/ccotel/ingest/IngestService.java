@@ -148,6 +148,19 @@ public final class IngestService {
         : ClaudeCodeUsageMapper.map((ExportLogsServiceRequest) decoded, receivedAt);
   }
 
+  /**
+   * The answer when handling failed in a way nobody foresaw (a bug, a dependency failing oddly):
+   * 503 with Retry-After rather than 500, so that the exporter keeps the data and retries.
+   */
+  public static ApiResponse unexpectedFailure(ApiRequest request) {
+    OtlpEncoding encoding =
+        request
+            .header("content-type")
+            .flatMap(OtlpEncoding::fromContentType)
+            .orElse(OtlpEncoding.JSON);
+    return unavailable("ccotel failed to take the export; retry later", encoding);
+  }
+
   private static ApiResponse denied(
       TokenAuthorizer.Authorization authorization, OtlpEncoding encoding) {
     return switch (authorization.verdict()) {

@@ -1,5 +1,6 @@
 package ccotel.lambda;
 
+import ccotel.api.ApiRequest;
 import ccotel.api.ApiResponse;
 import ccotel.ingest.IngestService;
 import com.amazonaws.services.lambda.runtime.Context;
@@ -24,7 +25,14 @@ public final class IngestHandler
 
   @Override
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-    ApiResponse response = ingest.accept(ApiGatewayRequests.toApiRequest(event));
+    ApiRequest request = ApiGatewayRequests.toApiRequest(event);
+    ApiResponse response;
+    try {
+      response = ingest.accept(request);
+    } catch (RuntimeException e) {
+      InvocationLog.failure(context, "ingest " + event.getRawPath() + " failed", e);
+      response = IngestService.unexpectedFailure(request);
+    }
     InvocationLog.line(context, "ingest " + event.getRawPath() + " -> " + response.status());
     return ApiGatewayResponses.from(response);
   }

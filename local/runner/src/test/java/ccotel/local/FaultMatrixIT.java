@@ -1,0 +1,367 @@
+package ccotel.local;
+
+import static ccotel.testing.Json.assertJsonEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ccotel.aggregate.AggregationService;
+import ccotel.aggregate.SeriesState;
+import ccotel.aggregate.UsageDelivery;
+import ccotel.aggregate.UsageStore;
+import ccotel.aggregate.UsageStoreUnavailableException;
+import ccotel.aggregate.WriteConflictException;
+import ccotel.api.ApiRequest;
+import ccotel.api.ApiResponse;
+import ccotel.auth.ConnectionAdmin;
+import ccotel.config.Config;
+import ccotel.dynamodb.DynamoDbUsageStore;
+import ccotel.embedded.EmbeddedAws;
+import ccotel.lambda.AggregatorHandler;
+import ccotel.lambda.AwsTestStack;
+import ccotel.lambda.Components;
+import ccotel.lambda.IngestHandler;
+import ccotel.query.UsageQueryService;
+import ccotel.testing.Fixtures;
+import ccotel.testing.Json;
+import ccotel.usage.SeriesId;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * Faults injected between the real parts — ingest handler, ElasticMQ (visibility timeout 1 s,
+ * maxReceiveCount 2, a dead-letter queue), the poller standing in for Lambda's event source, the
+ * aggregator handler and DynamoDB Local — and in every case the query API returns exactly the
+ * scenario's expected usage. (kill -9 of the local runner is in {@link LocalRunnerIT}.)
+ */
+class FaultMatrixIT {
+
+  @RegisterExtension static final EmbeddedAws AWS = EmbeddedAws.inMemory();
+
+  private static final String SCENARIO = "protobuf-cumulative";
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  private AwsTestStack stack;
+  private FaultyStore store;
+  private SqsPoller poller;
+  private IngestHandler ingest;
+  private UsageQueryService query;
+  private ConnectionAdmin admin;
+
+  @BeforeEach
+  void setUp() {
+    stack = new AwsTestStack(AWS);
+    Config config = stack.config;
+    store =
+        new FaultyStore(
+            new DynamoDbUsageStore(
+                AWS.dynamoDb().client(),
+                config.usageTable(),
+                config.stateTable(),
+                Clock.systemUTC(),
+                config.deliveryRetention()));
+    String queueArn =
+        AWS.sqs()
+            .client()
+            .getQueueAttributes(
+                b ->
+                    b.queueUrl(config.ingestQueueUrl())
+                        .attributeNames(QueueAttributeName.QUEUE_ARN))
+            .attributes()
+            .get(QueueAttributeName.QUEUE_ARN);
+    poller =
+        new SqsPoller(
+            AWS.sqs().client(),
+            config.ingestQueueUrl(),
+            queueArn,
+            new AggregatorHandler(new AggregationService(store)));
+    ingest = new IngestHandler(stack.components.ingestService());
+    query = stack.components.queryService();
+    admin = new ConnectionAdmin(stack.components.connectionRegistry(), Clock.systemUTC());
+  }
+
+  @AfterEach
+  void tearDown() {
+    poller.close();
+  }
+
+  @Test
+  void crashAfterTheWriteBeforeTheDelete_isCountedOnce() throws Exception {
+    ConnectionAdmin.NewConnection connection = admin.create("crash");
+    // Each delivery's first write succeeds and then the aggregator "crashes": no SQS delete.
+    Set<String> crashed = ConcurrentHashMap.newKeySet();
+    store.afterWrite = delivery -> crashed.add(delivery.deliveryId());
+
+    sendScenario(connection, 1);
+    pollUntil(this::queueIsEmpty);
+
+    assertTrue(crashed.size() > 0);
+    assertExpectedUsage(connection);
+  }
+
+  @Test
+  void duplicateSqsDeliveries_areCountedOnce() throws Exception {
+    ConnectionAdmin.NewConnection connection = admin.create("duplicates");
+    sendScenario(connection, 1);
+    // The queue delivers every message a second time (at-least-once), before and after the first.
+    List<Message> queued = receiveAllVisible();
+    for (Message message : queued) {
+      AWS.sqs()
+          .client()
+          .sendMessage(
+              b ->
+                  b.queueUrl(stack.config.ingestQueueUrl())
+                      .messageBody(message.body())
+                      .messageAttributes(message.messageAttributes()));
+    }
+    pollUntil(this::queueIsEmpty);
+
+    assertExpectedUsage(connection);
+  }
+
+  @Test
+  void throttledDynamoDb_isRetriedUntilCountedOnce() throws Exception {
+    ConnectionAdmin.NewConnection connection = admin.create("throttled");
+    AtomicInteger throttles = new AtomicInteger(6);
+    store.beforeWrite =
+        delivery -> {
+          if (throttles.getAndDecrement() > 0) {
+            throw new UsageStoreUnavailableException(
+                "ProvisionedThroughputExceededException (injected)", null);
+          }
+        };
+
+    sendScenario(connection, 1);
+    pollUntil(() -> throttles.get() < 0 && queueIsEmpty());
+
+    assertExpectedUsage(connection);
+  }
+
+  @Test
+  void sqsDownDuringIngest_is503WithRetryAfter_thenTheRetryCountsOnce() throws Exception {
+    ConnectionAdmin.NewConnection connection = admin.create("sqs-down");
+    Map<String, String> env = new HashMap<>(stack.config.toEnv());
+    env.put(Config.INGEST_QUEUE_URL, "http://127.0.0.1:9/000000000000/unreachable");
+    try (SqsClient unreachable =
+        SqsClient.builder()
+            .endpointOverride(URI.create("http://127.0.0.1:9"))
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+            .httpClient(UrlConnectionHttpClient.create())
+            .build()) {
+      IngestHandler down =
+          new IngestHandler(
+              new Components(
+                      Config.fromEnv(env), AWS.dynamoDb().client(), unreachable, Clock.systemUTC())
+                  .ingestService());
+      for (Fixtures.CapturedRequest request : Fixtures.requests(SCENARIO)) {
+        APIGatewayV2HTTPResponse answer = down.handleRequest(event(request, connection), null);
+        assertEquals(503, answer.getStatusCode(), answer.getBody());
+        assertEquals("5", answer.getHeaders().get("Retry-After"));
+      }
+    }
+    pollUntil(this::queueIsEmpty);
+    assertEquals(0, usage(connection).size(), "nothing refused is counted");
+
+    // The exporter retries the same bytes; one of them twice (its first answer timed out).
+    sendScenario(connection, 2);
+    pollUntil(this::queueIsEmpty);
+
+    assertExpectedUsage(connection);
+  }
+
+  @Test
+  void poisonMessage_goesToTheDeadLetterQueue_withoutBlockingOthers_andReplaysOnce()
+      throws Exception {
+    ConnectionAdmin.NewConnection poisoned = admin.create("poisoned");
+    ConnectionAdmin.NewConnection healthy = admin.create("healthy");
+    String poisonedId = poisoned.connection().id();
+    store.beforeWrite =
+        delivery -> {
+          if (delivery.connectionId().equals(poisonedId)) {
+            throw new IllegalStateException("item rejected (injected)");
+          }
+        };
+
+    sendScenario(poisoned, 1);
+    sendScenario(healthy, 1);
+    pollUntil(() -> queueIsEmpty() && deadLetterCount() == Fixtures.requests(SCENARIO).size());
+
+    assertExpectedUsage(healthy);
+    assertEquals(0, usage(poisoned).size());
+    DeadLetters deadLetters =
+        new DeadLetters(
+            AWS.sqs().client(), stack.deadLetterQueueUrl, stack.config.ingestQueueUrl());
+    List<DeadLetters.DeadLetter> letters = deadLetters.list();
+    assertEquals(Fixtures.requests(SCENARIO).size(), letters.size());
+    letters.forEach(letter -> assertEquals(poisonedId, letter.connectionId()));
+
+    // The cause is fixed; replay, then replay again by mistake after a redelivery.
+    store.beforeWrite = delivery -> {};
+    assertEquals(letters.size(), deadLetters.replay());
+    pollUntil(this::queueIsEmpty);
+    sendScenario(poisoned, 1);
+    pollUntil(this::queueIsEmpty);
+
+    assertExpectedUsage(poisoned);
+    assertExpectedUsage(healthy);
+  }
+
+  // ---- helpers
+
+  private void sendScenario(ConnectionAdmin.NewConnection connection, int copies) {
+    for (int copy = 0; copy < copies; copy++) {
+      for (Fixtures.CapturedRequest request : Fixtures.requests(SCENARIO)) {
+        APIGatewayV2HTTPResponse answer = ingest.handleRequest(event(request, connection), null);
+        assertEquals(200, answer.getStatusCode(), answer.getBody());
+      }
+    }
+  }
+
+  private static APIGatewayV2HTTPEvent event(
+      Fixtures.CapturedRequest request, ConnectionAdmin.NewConnection connection) {
+    return APIGatewayV2HTTPEvent.builder()
+        .withRawPath(request.path())
+        .withHeaders(request.headersWithToken(connection.ingestToken().value()))
+        .withBody(Base64.getEncoder().encodeToString(request.body()))
+        .withIsBase64Encoded(true)
+        .withRequestContext(
+            APIGatewayV2HTTPEvent.RequestContext.builder()
+                .withHttp(
+                    APIGatewayV2HTTPEvent.RequestContext.Http.builder()
+                        .withMethod(request.method())
+                        .withPath(request.path())
+                        .build())
+                .build())
+        .build();
+  }
+
+  private void pollUntil(BooleanSupplier done) {
+    Instant deadline = Instant.now().plus(TIMEOUT);
+    while (!done.getAsBoolean()) {
+      assertTrue(Instant.now().isBefore(deadline), "the queue did not settle in time");
+      poller.pollOnce();
+    }
+  }
+
+  private boolean queueIsEmpty() {
+    Map<QueueAttributeName, String> counts =
+        AWS.sqs()
+            .client()
+            .getQueueAttributes(
+                b ->
+                    b.queueUrl(stack.config.ingestQueueUrl())
+                        .attributeNames(
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+            .attributes();
+    return counts.values().stream().allMatch("0"::equals);
+  }
+
+  private int deadLetterCount() {
+    return Integer.parseInt(
+        AWS.sqs()
+            .client()
+            .getQueueAttributes(
+                b ->
+                    b.queueUrl(stack.deadLetterQueueUrl)
+                        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+            .attributes()
+            .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+  }
+
+  /** Receives every visible message without deleting it (it comes back after 1 s). */
+  private List<Message> receiveAllVisible() {
+    return AWS.sqs()
+        .client()
+        .receiveMessage(
+            b ->
+                b.queueUrl(stack.config.ingestQueueUrl())
+                    .maxNumberOfMessages(10)
+                    .waitTimeSeconds(1)
+                    .messageAttributeNames("All"))
+        .messages();
+  }
+
+  private JsonNode usage(ConnectionAdmin.NewConnection connection) throws Exception {
+    String day =
+        Json.read(Fixtures.expected(SCENARIO)).get(0).get("date").asText().substring(0, 10);
+    ApiResponse answer =
+        query.query(
+            new ApiRequest(
+                "GET",
+                UsageQueryService.PATH,
+                Map.of("Authorization", "Bearer " + connection.readToken().value()),
+                Map.of("starting_at", day),
+                new byte[0]));
+    assertEquals(200, answer.status(), answer.bodyText());
+    return Json.read(answer.body()).get("data");
+  }
+
+  private void assertExpectedUsage(ConnectionAdmin.NewConnection connection) throws Exception {
+    assertJsonEquals(Json.read(Fixtures.expected(SCENARIO)), usage(connection));
+  }
+
+  /** The DynamoDB adapter with faults injected around its writes. */
+  static final class FaultyStore implements UsageStore {
+
+    interface Fault {
+      void apply(UsageDelivery delivery) throws UsageStoreUnavailableException;
+    }
+
+    private final UsageStore delegate;
+    volatile Fault beforeWrite = delivery -> {};
+    volatile java.util.function.Predicate<UsageDelivery> afterWrite = delivery -> false;
+
+    FaultyStore(UsageStore delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public int maxWritesPerDelivery() {
+      return delegate.maxWritesPerDelivery();
+    }
+
+    @Override
+    public Map<SeriesId, SeriesState> loadSeries(
+        String connectionId, java.util.Collection<SeriesId> series)
+        throws UsageStoreUnavailableException {
+      return delegate.loadSeries(connectionId, series);
+    }
+
+    @Override
+    public boolean apply(UsageDelivery delivery)
+        throws UsageStoreUnavailableException, WriteConflictException {
+      beforeWrite.apply(delivery);
+      boolean written = delegate.apply(delivery);
+      if (afterWrite.test(delivery)) {
+        throw new IllegalStateException("crashed after the write (injected)");
+      }
+      return written;
+    }
+  }
+}
