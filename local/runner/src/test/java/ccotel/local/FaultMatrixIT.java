@@ -231,6 +231,49 @@ class FaultMatrixIT {
     assertExpectedUsage(healthy);
   }
 
+  @Test
+  void aConnection_canNeitherReadNorWriteAnothersData() throws Exception {
+    ConnectionAdmin.NewConnection a = admin.create("team-a");
+    ConnectionAdmin.NewConnection b = admin.create("team-b");
+    sendScenario(a, 1);
+    pollUntil(this::queueIsEmpty);
+
+    assertExpectedUsage(a);
+    assertEquals(0, usage(b).size());
+    // A cursor pointing into A's rows (its sort key, as the API encodes it) reads nothing of A's.
+    String day =
+        Json.read(Fixtures.expected(SCENARIO)).get(0).get("date").asText().substring(0, 10);
+    String intoA =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString((day + "#").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    ApiResponse withCursor =
+        query.query(
+            new ApiRequest(
+                "GET",
+                UsageQueryService.PATH,
+                Map.of("Authorization", "Bearer " + b.readToken().value()),
+                Map.of("starting_at", day, "page", intoA),
+                new byte[0]));
+    assertTrue(
+        withCursor.status() == 400 || Json.read(withCursor.body()).get("data").isEmpty(),
+        withCursor.bodyText());
+    // Tokens only work for their own scope: B's read token cannot write, A's ingest cannot read.
+    Fixtures.CapturedRequest request = Fixtures.requests(SCENARIO).get(0);
+    APIGatewayV2HTTPEvent withReadToken = event(request, a);
+    withReadToken.getHeaders().put("authorization", "Bearer " + b.readToken().value());
+    assertEquals(403, ingest.handleRequest(withReadToken, null).getStatusCode());
+    ApiResponse readWithIngestToken =
+        query.query(
+            new ApiRequest(
+                "GET",
+                UsageQueryService.PATH,
+                Map.of("Authorization", "Bearer " + a.ingestToken().value()),
+                Map.of("starting_at", day),
+                new byte[0]));
+    assertEquals(403, readWithIngestToken.status());
+  }
+
   // ---- helpers
 
   private void sendScenario(ConnectionAdmin.NewConnection connection, int copies) {
