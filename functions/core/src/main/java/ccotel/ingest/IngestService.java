@@ -20,7 +20,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -33,6 +35,13 @@ public final class IngestService {
 
   /** Where Claude Code's {@code OTEL_EXPORTER_OTLP_ENDPOINT} points; it appends /v1/…. */
   public static final String BASE_PATH = "/api/otel";
+
+  /**
+   * The largest protobuf queued as one message. SQS takes 1 MiB; the queued form is base64 of gzip,
+   * and gzip never grows data by more than a fraction of a percent, so this fits whatever the
+   * content — the decision to split depends on the bytes alone, never on how well they compress.
+   */
+  static final int MAX_QUEUED_PROTOBUF_BYTES = 700 * 1024;
 
   /** Seconds a client should wait before retrying after a 503; well inside its 10 s timeout. */
   static final String RETRY_AFTER_SECONDS = "5";
@@ -129,17 +138,62 @@ public final class IngestService {
     UsageObservations observations = observe(decoded, receivedAt);
     if (!observations.isEmpty()) {
       byte[] protobuf = encoding == OtlpEncoding.PROTOBUF ? body : decoded.toByteArray();
-      QueuedExport export =
-          new QueuedExport(
-              authorization.connectionId(), signal.get(), sha256Hex(body), receivedAt, protobuf);
+      List<QueuedExport> exports =
+          queuedExports(
+              authorization.connectionId(), signal.get(), body, decoded, protobuf, receivedAt);
+      if (exports.isEmpty()) {
+        return OtlpAnswers.failure(
+            413,
+            RpcCode.INVALID_ARGUMENT,
+            "one data point or log record is too large to queue even without its long attribute"
+                + " values; export smaller records",
+            encoding);
+      }
       try {
-        queue.enqueue(export);
+        for (QueuedExport export : exports) {
+          queue.enqueue(export);
+        }
       } catch (QueueUnavailableException e) {
+        // Parts already queued are harmless: the client's retry gives them the same ids.
         return unavailable("queue unavailable, retry later", encoding);
       }
     }
     return OtlpAnswers.success(
         signal.get(), encoding, observations.rejected(), observations.rejectReason());
+  }
+
+  /**
+   * What goes on the queue: the request as one export, or, when its protobuf is too large for one
+   * message, deterministic parts with delivery ids {@code <body hash>/<i>of<n>}. Empty if it cannot
+   * be made to fit.
+   */
+  private static List<QueuedExport> queuedExports(
+      String connectionId,
+      OtlpSignal signal,
+      byte[] body,
+      Message decoded,
+      byte[] protobuf,
+      Instant receivedAt) {
+    String deliveryId = sha256Hex(body);
+    if (protobuf.length <= MAX_QUEUED_PROTOBUF_BYTES) {
+      return List.of(new QueuedExport(connectionId, signal, deliveryId, receivedAt, protobuf));
+    }
+    Optional<List<Message>> parts = QueuedParts.split(decoded, MAX_QUEUED_PROTOBUF_BYTES);
+    if (parts.isEmpty()) {
+      return List.of();
+    }
+    List<QueuedExport> exports = new ArrayList<>();
+    int count = parts.get().size();
+    for (int i = 0; i < count; i++) {
+      exports.add(
+          new QueuedExport(
+              connectionId,
+              signal,
+              deliveryId + "/" + i + "of" + count,
+              receivedAt,
+              parts.get().get(i).toByteArray()));
+    }
+    return exports;
   }
 
   private static UsageObservations observe(Message decoded, Instant receivedAt) {

@@ -1,5 +1,6 @@
 package ccotel.usage;
 
+import ccotel.otlp.LongValues;
 import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +40,7 @@ public record SeriesId(String value) implements Comparable<SeriesId> {
     update(sha256, ByteString.copyFromUtf8(Integer.toString(sorted.size())));
     for (KeyValue attribute : sorted) {
       update(sha256, attribute.getKeyBytes());
-      update(sha256, attribute.getValue().toByteString());
+      update(sha256, LongValues.identityBytes(attribute.getValue()));
     }
   }
 

@@ -274,6 +274,78 @@ class FaultMatrixIT {
     assertEquals(403, readWithIngestToken.status());
   }
 
+  @Test
+  void exportLargerThanAnSqsMessage_isSplit_andCountedOnceEvenWhenRetried() throws Exception {
+    ConnectionAdmin.NewConnection connection = admin.create("large");
+    java.util.Random random = new java.util.Random(11);
+    long time = ccotel.testing.OtlpRequests.nanos("2026-11-24T10:00:00Z");
+    ccotel.testing.OtlpRequests.LogsBuilder logs =
+        ccotel.testing.OtlpRequests.logs("dev@example.com");
+    int prompts = 2200;
+    for (int i = 0; i < prompts; i++) {
+      logs.event("user_prompt", time + i, "prompt.id", randomText(random, 1024));
+    }
+    // And one record that no split can make small enough, only trimming its long value.
+    byte[] body =
+        logs.build().toBuilder()
+            .mergeFrom(
+                ccotel.testing.OtlpRequests.logs("dev@example.com")
+                    .event("user_prompt", time, "prompt.id", randomText(random, 900 * 1024))
+                    .build())
+            .build()
+            .toByteArray();
+    assertTrue(body.length > 3 * 1024 * 1024, "larger than three SQS messages: " + body.length);
+    APIGatewayV2HTTPEvent event =
+        APIGatewayV2HTTPEvent.builder()
+            .withRawPath("/api/otel/v1/logs")
+            .withHeaders(
+                new HashMap<>(
+                    Map.of(
+                        "content-type",
+                        "application/x-protobuf",
+                        "authorization",
+                        "Bearer " + connection.ingestToken().value())))
+            .withBody(Base64.getEncoder().encodeToString(body))
+            .withIsBase64Encoded(true)
+            .withRequestContext(
+                APIGatewayV2HTTPEvent.RequestContext.builder()
+                    .withHttp(
+                        APIGatewayV2HTTPEvent.RequestContext.Http.builder()
+                            .withMethod("POST")
+                            .build())
+                    .build())
+            .build();
+
+    for (int attempt = 0; attempt < 2; attempt++) { // the client retries after a timeout
+      APIGatewayV2HTTPResponse answer = ingest.handleRequest(event, null);
+      assertEquals(200, answer.getStatusCode(), answer.getBody());
+    }
+    assertTrue(queuedCount() >= 2 * 4, "split into at least four messages per copy");
+    pollUntil(this::queueIsEmpty);
+
+    JsonNode usage = usage(connection);
+    assertEquals(1, usage.size());
+    assertEquals(prompts + 1, usage.get(0).get("ccotel").get("prompts").asLong());
+  }
+
+  private static String randomText(java.util.Random random, int length) {
+    byte[] bytes = new byte[length * 3 / 4];
+    random.nextBytes(bytes);
+    return Base64.getEncoder().encodeToString(bytes).substring(0, length);
+  }
+
+  private int queuedCount() {
+    return Integer.parseInt(
+        AWS.sqs()
+            .client()
+            .getQueueAttributes(
+                b ->
+                    b.queueUrl(stack.config.ingestQueueUrl())
+                        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+            .attributes()
+            .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+  }
+
   // ---- helpers
 
   private void sendScenario(ConnectionAdmin.NewConnection connection, int copies) {
