@@ -9,8 +9,12 @@ import ccotel.usage.CumulativePoint;
 import ccotel.usage.SeriesId;
 import ccotel.usage.UsageObservations;
 import ccotel.usage.UsageTally;
+import ccotel.usage.UserIdentity;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -24,7 +28,18 @@ public final class AggregationService {
   /** Conflicts need two aggregators on one series at once; a few retries settle them. */
   private static final int MAX_ATTEMPTS = 8;
 
+  /** Links per container that need no write: Claude Code sends them on every point. */
+  private static final int KNOWN_LINKS = 10_000;
+
   private final UsageStore store;
+  private final Map<String, UserIdentity> knownLinks =
+      java.util.Collections.synchronizedMap(
+          new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, UserIdentity> eldest) {
+              return size() > KNOWN_LINKS;
+            }
+          });
 
   public AggregationService(UsageStore store) {
     this.store = store;
@@ -35,7 +50,7 @@ public final class AggregationService {
 
   public Result aggregate(QueuedExport export)
       throws MalformedOtlpException, UsageStoreUnavailableException, WriteConflictException {
-    UsageObservations observations = observe(export);
+    UsageObservations observations = linkIdentities(export.connectionId(), observe(export));
     List<DeliveryPlanner.Part> parts =
         DeliveryPlanner.split(observations, store.maxWritesPerDelivery());
     int applied = 0;
@@ -49,6 +64,50 @@ public final class AggregationService {
       }
     }
     return new Result(applied, parts.size() - applied, observations.rejected());
+  }
+
+  /**
+   * Identity linking: account ids and user ids seen next to an e-mail are remembered, and data sent
+   * later with only such an id is counted for the e-mail. Rows written before the link stay under
+   * the id (see README, Guarantees).
+   */
+  private UsageObservations linkIdentities(String connectionId, UsageObservations observations)
+      throws UsageStoreUnavailableException {
+    Map<UserIdentity, UserIdentity> fresh = new HashMap<>();
+    observations
+        .links()
+        .forEach(
+            (id, email) -> {
+              if (!email.equals(knownLinks.get(linkKey(connectionId, id)))) {
+                fresh.put(id, email);
+              }
+            });
+    if (!fresh.isEmpty()) {
+      store.saveLinks(connectionId, fresh);
+      fresh.forEach((id, email) -> knownLinks.put(linkKey(connectionId, id), email));
+    }
+    Set<UserIdentity> withoutEmail = observations.usersWithoutEmail();
+    if (withoutEmail.isEmpty()) {
+      return observations;
+    }
+    Map<UserIdentity, UserIdentity> resolved = new HashMap<>();
+    List<UserIdentity> unknown = new ArrayList<>();
+    for (UserIdentity id : withoutEmail) {
+      UserIdentity email = observations.links().get(id);
+      if (email != null) {
+        resolved.put(id, email);
+      } else {
+        unknown.add(id);
+      }
+    }
+    if (!unknown.isEmpty()) {
+      resolved.putAll(store.loadLinks(connectionId, unknown));
+    }
+    return resolved.isEmpty() ? observations : observations.withUsers(resolved);
+  }
+
+  private static String linkKey(String connectionId, UserIdentity id) {
+    return connectionId + '\n' + id.kind() + '\n' + id.value();
   }
 
   private static UsageObservations observe(QueuedExport export) throws MalformedOtlpException {

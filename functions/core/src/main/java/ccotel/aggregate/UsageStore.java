@@ -1,6 +1,7 @@
 package ccotel.aggregate;
 
 import ccotel.usage.SeriesId;
+import ccotel.usage.UserIdentity;
 import java.util.Collection;
 import java.util.Map;
 
@@ -12,6 +13,14 @@ public interface UsageStore {
 
   /** The stored state of these series; absent ids were never counted. Reads are consistent. */
   Map<SeriesId, SeriesState> loadSeries(String connectionId, Collection<SeriesId> series)
+      throws UsageStoreUnavailableException;
+
+  /** The e-mail each of these account ids or user ids was last seen with; absent if never. */
+  Map<UserIdentity, UserIdentity> loadLinks(String connectionId, Collection<UserIdentity> users)
+      throws UsageStoreUnavailableException;
+
+  /** Remembers that these account ids or user ids belong to these e-mails (idempotent). */
+  void saveLinks(String connectionId, Map<UserIdentity, UserIdentity> links)
       throws UsageStoreUnavailableException;
 
   /**

@@ -3,6 +3,7 @@ package ccotel.usage;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -48,6 +49,19 @@ final class Attributes {
       return accountUuid.map(UserIdentity::accountUuid);
     }
     return text("user.id").filter(v -> !v.isBlank()).map(UserIdentity::userId);
+  }
+
+  /**
+   * Records that this point's account id and user id belong to {@code email}, so that data later
+   * sent without the e-mail is counted for it.
+   */
+  void linkTo(UserIdentity email, Map<UserIdentity, UserIdentity> links) {
+    text("user.account_uuid")
+        .filter(v -> !v.isBlank())
+        .ifPresent(v -> links.put(UserIdentity.accountUuid(v), email));
+    text("user.id")
+        .filter(v -> !v.isBlank())
+        .ifPresent(v -> links.put(UserIdentity.userId(v), email));
   }
 
   private static AnyValue find(List<KeyValue> attributes, String key) {

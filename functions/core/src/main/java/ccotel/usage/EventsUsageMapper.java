@@ -7,6 +7,7 @@ import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,7 @@ final class EventsUsageMapper {
 
   private final UsageTally deltas = new UsageTally();
   private final Rejections rejections = new Rejections();
+  private final Map<UserIdentity, UserIdentity> links = new HashMap<>();
   private final PointGate gate;
 
   EventsUsageMapper(Instant receivedAt) {
@@ -40,7 +42,8 @@ final class EventsUsageMapper {
         }
       }
     }
-    return new UsageObservations(deltas, List.of(), rejections.count(), rejections.firstReason());
+    return new UsageObservations(
+        deltas, List.of(), rejections.count(), rejections.firstReason(), links);
   }
 
   private void map(LogRecord record, List<KeyValue> resource) {
@@ -82,6 +85,9 @@ final class EventsUsageMapper {
       return;
     }
     deltas.addAll(key, counted);
+    if (user.get().kind() == UserIdentity.Kind.EMAIL) {
+      attributes.linkTo(user.get(), links);
+    }
   }
 
   private static boolean isCounted(String event) {

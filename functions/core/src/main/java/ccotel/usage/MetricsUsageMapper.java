@@ -10,7 +10,9 @@ import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.metrics.v1.Sum;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -27,6 +29,7 @@ final class MetricsUsageMapper {
   private final UsageTally deltas = new UsageTally();
   private final List<CumulativePoint> cumulative = new ArrayList<>();
   private final Rejections rejections = new Rejections();
+  private final Map<UserIdentity, UserIdentity> links = new HashMap<>();
   private final PointGate gate;
 
   MetricsUsageMapper(Instant receivedAt) {
@@ -42,7 +45,8 @@ final class MetricsUsageMapper {
         }
       }
     }
-    return new UsageObservations(deltas, cumulative, rejections.count(), rejections.firstReason());
+    return new UsageObservations(
+        deltas, cumulative, rejections.count(), rejections.firstReason(), links);
   }
 
   private void map(Metric metric, List<KeyValue> resource) {
@@ -82,6 +86,9 @@ final class MetricsUsageMapper {
       } catch (FixedPoint.InvalidValueException e) {
         rejections.reject(where, e.getMessage());
         continue;
+      }
+      if (user.get().kind() == UserIdentity.Kind.EMAIL) {
+        attributes.linkTo(user.get(), links);
       }
       UsageKey key = UsageKey.at(point.getTimeUnixNano(), user.get());
       problem = gate.admit(key, countersOf(counter.get()));

@@ -11,6 +11,7 @@ import ccotel.testing.QueuedExports;
 import ccotel.usage.Counter;
 import ccotel.usage.CounterFamily;
 import ccotel.usage.SeriesId;
+import ccotel.usage.UserIdentity;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import java.time.LocalDate;
 import java.util.Collection;
@@ -59,6 +60,45 @@ class AggregationServiceTest {
   }
 
   @Test
+  void anAccountLaterSeenWithAnEmail_countsForTheEmailFromThenOn() throws Exception {
+    InMemoryUsageStore store = new InMemoryUsageStore();
+    AggregationService service = new AggregationService(store);
+    long day1 = nanos("2026-11-24T10:00:00Z");
+    UserIdentity account = UserIdentity.accountUuid("9f1c-account");
+    UserIdentity email = UserIdentity.email("dev@example.com");
+    // Before the user set user.email: counted under the account id.
+    service.aggregate(QueuedExports.metrics("c1", commits(null, day1, 1)));
+    // The first export with both: counted for the e-mail, and the link is remembered.
+    service.aggregate(QueuedExports.metrics("c1", commits("dev@example.com", day1 + 1, 2)));
+    // Later exports without the e-mail (another process, an old config) follow the link, in a
+    // fresh aggregator too (another Lambda instance).
+    new AggregationService(store)
+        .aggregate(QueuedExports.metrics("c1", commits(null, nanos("2026-11-25T08:00:00Z"), 4)));
+    service.aggregate(QueuedExports.metrics("c1", commits(null, day1 + 2, 8)));
+
+    Map<UserIdentity, Long> day1Commits = new java.util.HashMap<>();
+    store
+        .read("c1", DAY, DAY, 10, Optional.empty())
+        .rows()
+        .forEach(row -> day1Commits.put(row.key().user(), row.get(COMMITS)));
+    assertEquals(Map.of(account, 1L, email, 10L), day1Commits);
+    List<StoredUsage> day2 =
+        store.read("c1", DAY.plusDays(1), DAY.plusDays(1), 10, Optional.empty()).rows();
+    assertEquals(1, day2.size());
+    assertEquals(email, day2.get(0).key().user());
+    assertEquals(4, day2.get(0).get(COMMITS));
+  }
+
+  private static byte[] commits(String email, long time, int count) {
+    return OtlpRequests.metrics(email)
+        .resource("user.account_uuid", "9f1c-account")
+        .resource("user.id", "a1b2c3")
+        .delta("claude_code.commit.count", time, count)
+        .build()
+        .toByteArray();
+  }
+
+  @Test
   void writeConflict_isRetriedWithFreshState() throws Exception {
     InMemoryUsageStore real = new InMemoryUsageStore();
     AtomicInteger conflicts = new AtomicInteger(2);
@@ -72,6 +112,16 @@ class AggregationServiceTest {
           @Override
           public Map<SeriesId, SeriesState> loadSeries(String c, Collection<SeriesId> s) {
             return real.loadSeries(c, s);
+          }
+
+          @Override
+          public Map<UserIdentity, UserIdentity> loadLinks(String c, Collection<UserIdentity> u) {
+            return real.loadLinks(c, u);
+          }
+
+          @Override
+          public void saveLinks(String c, Map<UserIdentity, UserIdentity> links) {
+            real.saveLinks(c, links);
           }
 
           @Override
@@ -110,6 +160,14 @@ class AggregationServiceTest {
           public Map<SeriesId, SeriesState> loadSeries(String c, Collection<SeriesId> s) {
             return Map.of();
           }
+
+          @Override
+          public Map<UserIdentity, UserIdentity> loadLinks(String c, Collection<UserIdentity> u) {
+            return Map.of();
+          }
+
+          @Override
+          public void saveLinks(String c, Map<UserIdentity, UserIdentity> links) {}
 
           @Override
           public boolean apply(UsageDelivery delivery) throws WriteConflictException {

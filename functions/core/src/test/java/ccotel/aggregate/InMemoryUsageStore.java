@@ -41,6 +41,27 @@ public final class InMemoryUsageStore implements UsageStore, UsageReader {
     this.maxWrites = maxWrites;
   }
 
+  private final Map<String, UserIdentity> links = new HashMap<>();
+
+  @Override
+  public synchronized Map<UserIdentity, UserIdentity> loadLinks(
+      String connectionId, java.util.Collection<UserIdentity> users) {
+    Map<UserIdentity, UserIdentity> found = new HashMap<>();
+    for (UserIdentity user : users) {
+      UserIdentity email = links.get(connectionId + "|" + user.kind() + "|" + user.value());
+      if (email != null) {
+        found.put(user, email);
+      }
+    }
+    return found;
+  }
+
+  @Override
+  public synchronized void saveLinks(String connectionId, Map<UserIdentity, UserIdentity> saved) {
+    saved.forEach(
+        (user, email) -> links.put(connectionId + "|" + user.kind() + "|" + user.value(), email));
+  }
+
   @Override
   public int maxWritesPerDelivery() {
     return maxWrites;

@@ -45,6 +45,22 @@ public abstract class UsageStoreContract {
   private final String connection = "conn_" + UUID.randomUUID();
 
   @Test
+  void identityLinks_areSavedAndLoaded_perConnection() throws Exception {
+    UserIdentity account = UserIdentity.accountUuid("9f1c-account");
+    UserIdentity id = UserIdentity.userId("a1b2c3");
+    UserIdentity unknown = UserIdentity.userId("never-seen");
+
+    store().saveLinks(connection, Map.of(account, ALICE, id, ALICE));
+    store().saveLinks(connection, Map.of(id, BOB)); // seen later with another e-mail: latest wins
+
+    assertEquals(
+        Map.of(account, ALICE, id, BOB),
+        store().loadLinks(connection, java.util.List.of(account, id, unknown)));
+    assertEquals(
+        Map.of(), store().loadLinks("conn_other_" + UUID.randomUUID(), java.util.List.of(account)));
+  }
+
+  @Test
   void apply_countsOnce_whenTheSameDeliveryIsAppliedTwice() throws Exception {
     UsageDelivery delivery = delivery("d1", tally(new UsageKey(DAY, ALICE), SESSIONS, 1));
 

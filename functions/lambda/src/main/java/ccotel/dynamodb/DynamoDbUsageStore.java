@@ -50,7 +50,8 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * writers never read-modify-write.
  *
  * <p>State table: delivery markers ({@code d#connection#delivery}) and cumulative series state
- * ({@code s#connection#series}), both expiring through the TTL attribute {@code expiresAt}.
+ * ({@code s#connection#series}), both expiring through the TTL attribute {@code expiresAt}, and
+ * identity links ({@code l#connection#kind#id} → e-mail), which do not expire.
  *
  * <p>One delivery is one {@code TransactWriteItems}: the marker (only if absent), every user-day
  * update and every series compare-and-set, so it counts entirely, once, or not at all.
@@ -70,6 +71,7 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
   private static final String LAST_TIME = "lastTime";
   private static final String LAST_VALUE = "lastValue";
   private static final String COUNTER_PREFIX = "c:";
+  private static final String LINKED_EMAIL = "email";
   private static final Pattern SORT_KEY_FORM = Pattern.compile("\\d{4}-\\d{2}-\\d{2}#.+#[eau]");
 
   private final DynamoDbClient dynamoDb;
@@ -331,6 +333,61 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
           case USER_ID -> 'u';
         };
     return key.day() + "#" + key.user().value() + "#" + kind;
+  }
+
+  @Override
+  public Map<UserIdentity, UserIdentity> loadLinks(
+      String connectionId, Collection<UserIdentity> users) throws UsageStoreUnavailableException {
+    Map<UserIdentity, UserIdentity> found = new HashMap<>();
+    try {
+      // Usually one id (Claude Code sends one account per process): GetItem is enough.
+      for (UserIdentity user : users) {
+        Map<String, AttributeValue> item =
+            dynamoDb
+                .getItem(
+                    b ->
+                        b.tableName(stateTable)
+                            .key(Map.of(STATE_KEY, s(linkKey(connectionId, user))))
+                            .consistentRead(true))
+                .item();
+        if (item != null && item.containsKey(LINKED_EMAIL)) {
+          found.put(user, UserIdentity.email(item.get(LINKED_EMAIL).s()));
+        }
+      }
+    } catch (SdkException e) {
+      throw unavailable("reading identity links", e);
+    }
+    return found;
+  }
+
+  @Override
+  public void saveLinks(String connectionId, Map<UserIdentity, UserIdentity> links)
+      throws UsageStoreUnavailableException {
+    try {
+      for (Map.Entry<UserIdentity, UserIdentity> link : links.entrySet()) {
+        dynamoDb.putItem(
+            b ->
+                b.tableName(stateTable)
+                    .item(
+                        Map.of(
+                            STATE_KEY,
+                            s(linkKey(connectionId, link.getKey())),
+                            LINKED_EMAIL,
+                            s(link.getValue().value()))));
+      }
+    } catch (SdkException e) {
+      throw unavailable("writing identity links", e);
+    }
+  }
+
+  /** Links never expire: an account keeps its e-mail until it is seen with another. */
+  private static String linkKey(String connectionId, UserIdentity user) {
+    return "l#"
+        + connectionId
+        + "#"
+        + user.kind().name().toLowerCase(java.util.Locale.ROOT)
+        + "#"
+        + user.value();
   }
 
   private static String seriesKey(String connectionId, SeriesId id) {

@@ -469,6 +469,20 @@ class FaultMatrixIT {
     }
 
     @Override
+    public Map<ccotel.usage.UserIdentity, ccotel.usage.UserIdentity> loadLinks(
+        String connectionId, java.util.Collection<ccotel.usage.UserIdentity> users)
+        throws UsageStoreUnavailableException {
+      return delegate.loadLinks(connectionId, users);
+    }
+
+    @Override
+    public void saveLinks(
+        String connectionId, Map<ccotel.usage.UserIdentity, ccotel.usage.UserIdentity> links)
+        throws UsageStoreUnavailableException {
+      delegate.saveLinks(connectionId, links);
+    }
+
+    @Override
     public boolean apply(UsageDelivery delivery)
         throws UsageStoreUnavailableException, WriteConflictException {
       beforeWrite.apply(delivery);
