@@ -78,7 +78,7 @@ public final class ConnectionAdmin {
     SecretToken fresh = SecretToken.generate(scope);
     registry.addToken(stored(fresh, connectionId, now));
     for (StoredToken token : registry.tokensOf(connectionId)) {
-      if (token.scope() == scope && token.isActiveAt(now) && !token.hash().equals(fresh.hash())) {
+      if (token.scope() == scope && token.isActiveAt(now) && !token.hash().matches(fresh.hash())) {
         registry.expireToken(token.hash(), now.plus(overlap));
       }
     }
@@ -105,7 +105,7 @@ public final class ConnectionAdmin {
     requireConnection(connectionId);
     TokenHash hash = TokenHash.of(tokenValue);
     Optional<StoredToken> token =
-        registry.tokensOf(connectionId).stream().filter(t -> t.hash().equals(hash)).findFirst();
+        registry.tokensOf(connectionId).stream().filter(t -> t.hash().matches(hash)).findFirst();
     if (token.isEmpty()) {
       throw new UnknownConnectionException("connection " + connectionId + " has no such token");
     }

@@ -21,6 +21,12 @@ public record TokenHash(String hex) {
     }
   }
 
+  /** Equality in constant time, for the few places that compare hashes rather than look up. */
+  public boolean matches(TokenHash other) {
+    return MessageDigest.isEqual(
+        hex.getBytes(StandardCharsets.US_ASCII), other.hex.getBytes(StandardCharsets.US_ASCII));
+  }
+
   /** A short, non-secret handle for admins to tell tokens apart. */
   public String shortId() {
     return hex.substring(0, 12);

@@ -117,6 +117,49 @@ class IngestHandlerIT {
     assertEquals("5", response.getHeaders().get("Retry-After"));
   }
 
+  @Test
+  void logs_neverContainTokensOrTheirHashes() {
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream original = System.err;
+    System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      APIGatewayV2HTTPEvent accepted =
+          EventLoader.loadApiGatewayHttpEvent("events/ingest/metrics-protobuf.json");
+      assertEquals(200, handler.handleRequest(accepted, null).getStatusCode());
+      APIGatewayV2HTTPEvent wrongToken =
+          EventLoader.loadApiGatewayHttpEvent("events/ingest/metrics-protobuf.json");
+      wrongToken.getHeaders().put("authorization", "Bearer ccotel_ingest_wrong_and_secret");
+      assertEquals(401, handler.handleRequest(wrongToken, null).getStatusCode());
+      // A failure nobody foresaw is logged with its exception, still without the token.
+      IngestHandler failing =
+          new IngestHandler(
+              new ccotel.ingest.IngestService(
+                  new ccotel.auth.TokenAuthorizer(stack.components.connectionRegistry()),
+                  export -> {
+                    throw new IllegalStateException("queue client broke (test)");
+                  },
+                  Clock.systemUTC(),
+                  1 << 20));
+      APIGatewayV2HTTPResponse unexpected =
+          failing.handleRequest(
+              EventLoader.loadApiGatewayHttpEvent("events/ingest/metrics-protobuf.json"), null);
+      assertEquals(503, unexpected.getStatusCode());
+      assertEquals("5", unexpected.getHeaders().get("Retry-After"));
+    } finally {
+      System.setErr(original);
+    }
+    String logs = captured.toString(StandardCharsets.UTF_8);
+    assertTrue(logs.contains("-> 200") && logs.contains("-> 503"), logs);
+    for (String secret :
+        List.of(
+            SampleConnection.INGEST_TOKEN,
+            ccotel.auth.TokenHash.of(SampleConnection.INGEST_TOKEN).hex(),
+            "ccotel_ingest_wrong_and_secret",
+            ccotel.auth.TokenHash.of("ccotel_ingest_wrong_and_secret").hex())) {
+      assertTrue(!logs.contains(secret), "a token or hash in the logs: " + logs);
+    }
+  }
+
   private List<Message> receiveAll() {
     return AWS.sqs()
         .client()
