@@ -18,8 +18,6 @@ import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.Arrays;
@@ -29,7 +27,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -506,7 +503,7 @@ class BadInputMatrixTest {
 
   private static Function<ConnectionAdmin.NewConnection, ApiRequest> gzipped(
       String path, byte[] body) {
-    return request(path, PROTOBUF, gzip(body), Map.of("content-encoding", "gzip"));
+    return request(path, PROTOBUF, OtlpRequests.gzip(body), Map.of("content-encoding", "gzip"));
   }
 
   private static Function<ConnectionAdmin.NewConnection, ApiRequest> request(
@@ -537,15 +534,5 @@ class BadInputMatrixTest {
       headers.put("authorization", value);
     }
     return new ApiRequest(request.method(), request.path(), headers, Map.of(), request.body());
-  }
-
-  private static byte[] gzip(byte[] body) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
-      gzip.write(body);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    return out.toByteArray();
   }
 }

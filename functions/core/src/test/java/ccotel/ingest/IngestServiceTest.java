@@ -15,15 +15,12 @@ import ccotel.testing.InMemoryPipeline;
 import ccotel.testing.OtlpRequests;
 import ccotel.testing.RpcStatus;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -122,7 +119,7 @@ class IngestServiceTest {
                 "gzip bomb over the limit after decompression",
                 r -> {
                   r.headers.put("content-encoding", "gzip");
-                  r.body = gzip(new byte[InMemoryPipeline.MAX_BODY_BYTES + 1]);
+                  r.body = OtlpRequests.gzip(new byte[InMemoryPipeline.MAX_BODY_BYTES + 1]);
                 },
                 413,
                 3,
@@ -266,7 +263,7 @@ class IngestServiceTest {
     request.headers.put("content-type", "Application/X-Protobuf; charset=utf-8");
     request.headers.put("authorization", "bearer " + connection.ingestToken().value());
     request.headers.put("content-encoding", "GZIP");
-    request.body = gzip(request.body);
+    request.body = OtlpRequests.gzip(request.body);
 
     assertEquals(200, send(request).status());
     QueuedExport queued = pipeline.queue.drain().get(0);
@@ -280,7 +277,7 @@ class IngestServiceTest {
     send(valid());
     RequestBuilder gzipped = valid();
     gzipped.headers.put("content-encoding", "gzip");
-    gzipped.body = gzip(gzipped.body);
+    gzipped.body = OtlpRequests.gzip(gzipped.body);
     send(gzipped);
 
     var queued = pipeline.queue.drain();
@@ -331,15 +328,5 @@ class IngestServiceTest {
 
   private ApiResponse send(RequestBuilder request) {
     return pipeline.ingest.accept(request.build());
-  }
-
-  private static byte[] gzip(byte[] body) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
-      out.write(body);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    return bytes.toByteArray();
   }
 }

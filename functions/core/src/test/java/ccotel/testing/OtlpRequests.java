@@ -33,6 +33,16 @@ public final class OtlpRequests {
     return parsed.getEpochSecond() * 1_000_000_000L + parsed.getNano();
   }
 
+  public static byte[] gzip(byte[] body) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(out)) {
+      gzip.write(body);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return out.toByteArray();
+  }
+
   public static KeyValue attribute(String key, String value) {
     return KeyValue.newBuilder()
         .setKey(key)

@@ -122,23 +122,39 @@ final class HttpFrontDoor implements AutoCloseable {
       headers.put(header.getKey().toLowerCase(Locale.ROOT), String.join(",", header.getValue()));
     }
     String rawQuery = exchange.getRequestURI().getRawQuery();
+    APIGatewayV2HTTPEvent event =
+        event(
+            exchange.getRequestMethod(),
+            exchange.getRequestURI().getRawPath(),
+            rawQuery == null ? "" : rawQuery,
+            headers,
+            body);
+    event.getRequestContext().getHttp().setProtocol(exchange.getProtocol());
+    event
+        .getRequestContext()
+        .getHttp()
+        .setSourceIp(exchange.getRemoteAddress().getAddress().getHostAddress());
+    return event;
+  }
+
+  /** An HTTP API (payload 2.0) event as API Gateway hands it to Lambda: the body in base64. */
+  static APIGatewayV2HTTPEvent event(
+      String method, String rawPath, String rawQuery, Map<String, String> headers, byte[] body) {
     return APIGatewayV2HTTPEvent.builder()
         .withVersion("2.0")
         .withRouteKey("$default")
-        .withRawPath(exchange.getRequestURI().getRawPath())
-        .withRawQueryString(rawQuery == null ? "" : rawQuery)
+        .withRawPath(rawPath)
+        .withRawQueryString(rawQuery)
         .withHeaders(headers)
-        .withQueryStringParameters(query(rawQuery))
+        .withQueryStringParameters(query(rawQuery.isEmpty() ? null : rawQuery))
         .withBody(Base64.getEncoder().encodeToString(body))
         .withIsBase64Encoded(true)
         .withRequestContext(
             APIGatewayV2HTTPEvent.RequestContext.builder()
                 .withHttp(
                     APIGatewayV2HTTPEvent.RequestContext.Http.builder()
-                        .withMethod(exchange.getRequestMethod())
-                        .withPath(exchange.getRequestURI().getRawPath())
-                        .withProtocol(exchange.getProtocol())
-                        .withSourceIp(exchange.getRemoteAddress().getAddress().getHostAddress())
+                        .withMethod(method)
+                        .withPath(rawPath)
                         .build())
                 .build())
         .build();

@@ -43,10 +43,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -165,14 +161,7 @@ class FaultMatrixIT {
     ConnectionAdmin.NewConnection connection = admin.create("sqs-down");
     Map<String, String> env = new HashMap<>(stack.config.toEnv());
     env.put(Config.INGEST_QUEUE_URL, "http://127.0.0.1:9/000000000000/unreachable");
-    try (SqsClient unreachable =
-        SqsClient.builder()
-            .endpointOverride(URI.create("http://127.0.0.1:9"))
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-            .httpClient(UrlConnectionHttpClient.create())
-            .build()) {
+    try (SqsClient unreachable = LocalAwsClients.sqs(URI.create("http://127.0.0.1:9"))) {
       IngestHandler down =
           new IngestHandler(
               new Components(
@@ -248,13 +237,7 @@ class FaultMatrixIT {
             .withoutPadding()
             .encodeToString((day + "#").getBytes(java.nio.charset.StandardCharsets.UTF_8));
     ApiResponse withCursor =
-        query.query(
-            new ApiRequest(
-                "GET",
-                UsageQueryService.PATH,
-                Map.of("Authorization", "Bearer " + b.readToken().value()),
-                Map.of("starting_at", day, "page", intoA),
-                new byte[0]));
+        queryAs(b.readToken().value(), Map.of("starting_at", day, "page", intoA));
     assertTrue(
         withCursor.status() == 400 || Json.read(withCursor.body()).get("data").isEmpty(),
         withCursor.bodyText());
@@ -263,14 +246,7 @@ class FaultMatrixIT {
     APIGatewayV2HTTPEvent withReadToken = event(request, a);
     withReadToken.getHeaders().put("authorization", "Bearer " + b.readToken().value());
     assertEquals(403, ingest.handleRequest(withReadToken, null).getStatusCode());
-    ApiResponse readWithIngestToken =
-        query.query(
-            new ApiRequest(
-                "GET",
-                UsageQueryService.PATH,
-                Map.of("Authorization", "Bearer " + a.ingestToken().value()),
-                Map.of("starting_at", day),
-                new byte[0]));
+    ApiResponse readWithIngestToken = queryAs(a.ingestToken().value(), Map.of("starting_at", day));
     assertEquals(403, readWithIngestToken.status());
   }
 
@@ -296,25 +272,17 @@ class FaultMatrixIT {
             .toByteArray();
     assertTrue(body.length > 3 * 1024 * 1024, "larger than three SQS messages: " + body.length);
     APIGatewayV2HTTPEvent event =
-        APIGatewayV2HTTPEvent.builder()
-            .withRawPath("/api/otel/v1/logs")
-            .withHeaders(
-                new HashMap<>(
-                    Map.of(
-                        "content-type",
-                        "application/x-protobuf",
-                        "authorization",
-                        "Bearer " + connection.ingestToken().value())))
-            .withBody(Base64.getEncoder().encodeToString(body))
-            .withIsBase64Encoded(true)
-            .withRequestContext(
-                APIGatewayV2HTTPEvent.RequestContext.builder()
-                    .withHttp(
-                        APIGatewayV2HTTPEvent.RequestContext.Http.builder()
-                            .withMethod("POST")
-                            .build())
-                    .build())
-            .build();
+        HttpFrontDoor.event(
+            "POST",
+            "/api/otel/v1/logs",
+            "",
+            new HashMap<>(
+                Map.of(
+                    "content-type",
+                    "application/x-protobuf",
+                    "authorization",
+                    "Bearer " + connection.ingestToken().value())),
+            body);
 
     for (int attempt = 0; attempt < 2; attempt++) { // the client retries after a timeout
       APIGatewayV2HTTPResponse answer = ingest.handleRequest(event, null);
@@ -359,20 +327,12 @@ class FaultMatrixIT {
 
   private static APIGatewayV2HTTPEvent event(
       Fixtures.CapturedRequest request, ConnectionAdmin.NewConnection connection) {
-    return APIGatewayV2HTTPEvent.builder()
-        .withRawPath(request.path())
-        .withHeaders(request.headersWithToken(connection.ingestToken().value()))
-        .withBody(Base64.getEncoder().encodeToString(request.body()))
-        .withIsBase64Encoded(true)
-        .withRequestContext(
-            APIGatewayV2HTTPEvent.RequestContext.builder()
-                .withHttp(
-                    APIGatewayV2HTTPEvent.RequestContext.Http.builder()
-                        .withMethod(request.method())
-                        .withPath(request.path())
-                        .build())
-                .build())
-        .build();
+    return HttpFrontDoor.event(
+        request.method(),
+        request.path(),
+        "",
+        request.headersWithToken(connection.ingestToken().value()),
+        request.body());
   }
 
   private void pollUntil(BooleanSupplier done) {
@@ -422,17 +382,20 @@ class FaultMatrixIT {
         .messages();
   }
 
+  private ApiResponse queryAs(String token, Map<String, String> parameters) {
+    return query.query(
+        new ApiRequest(
+            "GET",
+            UsageQueryService.PATH,
+            Map.of("Authorization", "Bearer " + token),
+            parameters,
+            new byte[0]));
+  }
+
   private JsonNode usage(ConnectionAdmin.NewConnection connection) throws Exception {
     String day =
         Json.read(Fixtures.expected(SCENARIO)).get(0).get("date").asText().substring(0, 10);
-    ApiResponse answer =
-        query.query(
-            new ApiRequest(
-                "GET",
-                UsageQueryService.PATH,
-                Map.of("Authorization", "Bearer " + connection.readToken().value()),
-                Map.of("starting_at", day),
-                new byte[0]));
+    ApiResponse answer = queryAs(connection.readToken().value(), Map.of("starting_at", day));
     assertEquals(200, answer.status(), answer.bodyText());
     return Json.read(answer.body()).get("data");
   }
