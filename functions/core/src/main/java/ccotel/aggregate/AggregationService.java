@@ -51,8 +51,96 @@ public final class AggregationService {
   public Result aggregate(QueuedExport export)
       throws MalformedOtlpException, UsageStoreUnavailableException, WriteConflictException {
     UsageObservations observations = linkIdentities(export.connectionId(), observe(export));
-    List<DeliveryPlanner.Part> parts =
-        DeliveryPlanner.split(observations, store.maxWritesPerDelivery());
+    return aggregate(
+        export, observations, DeliveryPlanner.split(observations, store.maxWritesPerDelivery()));
+  }
+
+  /** What became of one export of a batch: its result, or why it failed. */
+  public record Outcome(Result result, Exception failure) {
+    public boolean failed() {
+      return failure != null;
+    }
+  }
+
+  /**
+   * Counts a batch of queued exports, each exactly once, with as few writes as it can: the exports
+   * of one connection that each fit one transaction are merged into one, with one marker per export
+   * and one update per user-day however many exports touch it. Each export keeps the delivery id it
+   * has alone, so exactly-once holds whatever batches SQS makes. If the merged transaction finds an
+   * export already counted (a redelivery), conflicts, or fails, every export falls back to a
+   * transaction of its own. Returns one outcome per export, in order; never throws for one export.
+   */
+  public List<Outcome> aggregateAll(List<QueuedExport> exports) {
+    Outcome[] outcomes = new Outcome[exports.size()];
+    UsageObservations[] observed = new UsageObservations[exports.size()];
+    Map<String, List<Integer>> mergeable = new java.util.LinkedHashMap<>();
+    Set<String> grouped = new java.util.HashSet<>();
+    for (int i = 0; i < exports.size(); i++) {
+      QueuedExport export = exports.get(i);
+      try {
+        observed[i] = linkIdentities(export.connectionId(), observe(export));
+      } catch (MalformedOtlpException | UsageStoreUnavailableException | RuntimeException e) {
+        outcomes[i] = new Outcome(null, e);
+        continue;
+      }
+      boolean fitsAlone =
+          !observed[i].isEmpty()
+              && DeliveryPlanner.split(observed[i], store.maxWritesPerDelivery()).size() == 1;
+      // The same export twice in one batch goes alone the second time (and counts nothing).
+      if (fitsAlone && grouped.add(export.connectionId() + '\n' + export.deliveryId())) {
+        mergeable.computeIfAbsent(export.connectionId(), c -> new ArrayList<>()).add(i);
+      }
+    }
+    for (List<Integer> group : mergeable.values()) {
+      if (group.size() > 1 && applyMerged(exports, observed, group)) {
+        for (int i : group) {
+          outcomes[i] = new Outcome(new Result(1, 0, observed[i].rejected()), null);
+        }
+      }
+    }
+    for (int i = 0; i < exports.size(); i++) {
+      if (outcomes[i] == null) {
+        outcomes[i] = alone(exports.get(i), observed[i]);
+      }
+    }
+    return List.of(outcomes);
+  }
+
+  private Outcome alone(QueuedExport export, UsageObservations observations) {
+    try {
+      return new Outcome(
+          aggregate(
+              export,
+              observations,
+              DeliveryPlanner.split(observations, store.maxWritesPerDelivery())),
+          null);
+    } catch (UsageStoreUnavailableException | WriteConflictException | RuntimeException e) {
+      return new Outcome(null, e);
+    }
+  }
+
+  /** One transaction for the group; false if it could not be applied as one. */
+  private boolean applyMerged(
+      List<QueuedExport> exports, UsageObservations[] observed, List<Integer> group) {
+    String connectionId = exports.get(group.get(0)).connectionId();
+    UsageTally deltas = new UsageTally();
+    List<CumulativePoint> points = new ArrayList<>();
+    List<String> deliveryIds = new ArrayList<>();
+    for (int i : group) {
+      deltas.addAll(observed[i].deltas());
+      points.addAll(observed[i].cumulativePoints());
+      deliveryIds.add(exports.get(i).deliveryId());
+    }
+    try {
+      return applyOnce(connectionId, deliveryIds, deltas, points) == Applied.YES;
+    } catch (UsageStoreUnavailableException | WriteConflictException | RuntimeException e) {
+      return false; // each export on its own says what is wrong with it
+    }
+  }
+
+  private Result aggregate(
+      QueuedExport export, UsageObservations observations, List<DeliveryPlanner.Part> parts)
+      throws UsageStoreUnavailableException, WriteConflictException {
     int applied = 0;
     for (int i = 0; i < parts.size(); i++) {
       String deliveryId =
@@ -125,26 +213,46 @@ public final class AggregationService {
 
   private boolean applyPart(String connectionId, String deliveryId, DeliveryPlanner.Part part)
       throws UsageStoreUnavailableException, WriteConflictException {
+    return applyOnce(connectionId, List.of(deliveryId), part.deltas(), part.cumulativePoints())
+        == Applied.YES;
+  }
+
+  private enum Applied {
+    YES,
+    BEFORE, // at least one delivery id was counted already: nothing written
+    NOTHING_TO_COUNT, // only stale points: no marker needed either
+    TOO_LARGE
+  }
+
+  /** Turns cumulative points into increments against fresh series state and writes it all. */
+  private Applied applyOnce(
+      String connectionId,
+      List<String> deliveryIds,
+      UsageTally deltas,
+      List<CumulativePoint> points)
+      throws UsageStoreUnavailableException, WriteConflictException {
     TreeSet<SeriesId> series = new TreeSet<>();
-    for (CumulativePoint point : part.cumulativePoints()) {
+    for (CumulativePoint point : points) {
       series.add(point.series());
     }
     WriteConflictException lastConflict = null;
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       Map<SeriesId, SeriesState> stored =
           series.isEmpty() ? Map.of() : store.loadSeries(connectionId, series);
-      CumulativeToDelta.Result cumulative =
-          CumulativeToDelta.apply(part.cumulativePoints(), stored);
+      CumulativeToDelta.Result cumulative = CumulativeToDelta.apply(points, stored);
       UsageTally increments = new UsageTally();
-      increments.addAll(part.deltas());
+      increments.addAll(deltas);
       increments.addAll(cumulative.increments());
       UsageDelivery delivery =
-          new UsageDelivery(connectionId, deliveryId, increments, cumulative.changes());
+          new UsageDelivery(connectionId, deliveryIds, increments, cumulative.changes());
       if (delivery.isEmpty()) {
-        return false; // nothing to count (e.g. only stale points): no marker needed either
+        return Applied.NOTHING_TO_COUNT;
+      }
+      if (delivery.writes() > store.maxWritesPerDelivery()) {
+        return Applied.TOO_LARGE; // only a merge can outgrow a transaction; parts never do
       }
       try {
-        return store.apply(delivery);
+        return store.apply(delivery) ? Applied.YES : Applied.BEFORE;
       } catch (WriteConflictException e) {
         lastConflict = e;
       }

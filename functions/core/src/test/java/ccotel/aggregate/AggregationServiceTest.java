@@ -2,7 +2,9 @@ package ccotel.aggregate;
 
 import static ccotel.testing.OtlpRequests.nanos;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ccotel.ingest.QueuedExport;
 import ccotel.query.StoredUsage;
@@ -96,6 +98,55 @@ class AggregationServiceTest {
         .delta("claude_code.commit.count", time, count)
         .build()
         .toByteArray();
+  }
+
+  @Test
+  void aBatch_isMergedPerConnection_andEachExportStillCountsOnce() throws Exception {
+    InMemoryUsageStore store = new InMemoryUsageStore();
+    AggregationService service = new AggregationService(store);
+    List<QueuedExport> first = new java.util.ArrayList<>();
+    for (int i = 1; i <= 5; i++) {
+      first.add(
+          QueuedExports.metrics(
+              "c1", commits("dev@example.com", nanos("2026-11-24T10:00:00Z") + i, i)));
+    }
+    first.add(
+        QueuedExports.metrics("c2", commits("ops@example.com", nanos("2026-11-24T10:00:00Z"), 7)));
+    first.add(
+        QueuedExports.metrics("c2", commits("ops@example.com", nanos("2026-11-24T11:00:00Z"), 8)));
+    first.add(first.get(0)); // SQS may hand the same message twice in one batch
+    first.add(QueuedExports.metrics("c1", new byte[] {1, 2, 3})); // poison
+
+    List<AggregationService.Outcome> outcomes = service.aggregateAll(first);
+
+    assertEquals(9, outcomes.size());
+    for (int i = 0; i < 8; i++) {
+      assertFalse(outcomes.get(i).failed(), "export " + i);
+    }
+    assertTrue(outcomes.get(8).failed());
+    assertEquals(0, outcomes.get(7).result().partsApplied(), "the copy counts nothing");
+    assertEquals(2, store.transactions(), "one transaction per connection");
+    assertEquals(15, commitsOf(store, "c1"));
+    assertEquals(15, commitsOf(store, "c2"));
+
+    // A redelivery mixed with new exports: the merge meets applied markers and falls back to one
+    // transaction per export, so only the new ones count.
+    List<QueuedExport> second = new java.util.ArrayList<>(first.subList(0, 3));
+    second.add(
+        QueuedExports.metrics(
+            "c1", commits("dev@example.com", nanos("2026-11-24T12:00:00Z"), 100)));
+    service.aggregateAll(second);
+
+    assertEquals(115, commitsOf(store, "c1"));
+    assertEquals(3, store.transactions());
+  }
+
+  private static long commitsOf(InMemoryUsageStore store, String connection) throws Exception {
+    long total = 0;
+    for (StoredUsage row : store.read(connection, DAY, DAY, 10, Optional.empty()).rows()) {
+      total += row.get(COMMITS);
+    }
+    return total;
   }
 
   @Test

@@ -42,6 +42,12 @@ public final class InMemoryUsageStore implements UsageStore, UsageReader {
   }
 
   private final Map<String, UserIdentity> links = new HashMap<>();
+  private int transactions;
+
+  /** How many deliveries were written (each one transaction in DynamoDB). */
+  public synchronized int transactions() {
+    return transactions;
+  }
 
   @Override
   public synchronized Map<UserIdentity, UserIdentity> loadLinks(
@@ -86,8 +92,11 @@ public final class InMemoryUsageStore implements UsageStore, UsageReader {
       throw new IllegalArgumentException(
           "delivery writes " + delivery.writes() + " > " + maxWrites);
     }
-    String marker = delivery.connectionId() + "/" + delivery.deliveryId();
-    if (deliveries.contains(marker)) {
+    List<String> markers = new ArrayList<>();
+    for (String id : delivery.deliveryIds()) {
+      markers.add(delivery.connectionId() + "/" + id);
+    }
+    if (markers.stream().anyMatch(deliveries::contains)) {
       return false;
     }
     for (Map.Entry<SeriesId, SeriesChange> change : delivery.seriesChanges().entrySet()) {
@@ -96,7 +105,8 @@ public final class InMemoryUsageStore implements UsageStore, UsageReader {
         throw new WriteConflictException("series " + change.getKey().value() + " changed");
       }
     }
-    deliveries.add(marker);
+    deliveries.addAll(markers);
+    transactions++;
     delivery
         .seriesChanges()
         .forEach(

@@ -148,18 +148,20 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
     String connectionId = delivery.connectionId();
     long expiresAt = clock.instant().plus(stateRetention).getEpochSecond();
     List<TransactWriteItem> writes = new ArrayList<>(delivery.writes());
-    writes.add(
-        TransactWriteItem.builder()
-            .put(
-                Put.builder()
-                    .tableName(stateTable)
-                    .item(
-                        Map.of(
-                            STATE_KEY, s("d#" + connectionId + "#" + delivery.deliveryId()),
-                            EXPIRES_AT, n(expiresAt)))
-                    .conditionExpression("attribute_not_exists(" + STATE_KEY + ")")
-                    .build())
-            .build());
+    for (String deliveryId : delivery.deliveryIds()) {
+      writes.add(
+          TransactWriteItem.builder()
+              .put(
+                  Put.builder()
+                      .tableName(stateTable)
+                      .item(
+                          Map.of(
+                              STATE_KEY, s("d#" + connectionId + "#" + deliveryId),
+                              EXPIRES_AT, n(expiresAt)))
+                      .conditionExpression("attribute_not_exists(" + STATE_KEY + ")")
+                      .build())
+              .build());
+    }
     delivery
         .increments()
         .byKey()
@@ -172,18 +174,21 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
           TransactWriteItemsRequest.builder().transactItems(writes).build());
       return true;
     } catch (TransactionCanceledException e) {
-      return cancelled(e);
+      return cancelled(e, delivery.deliveryIds().size());
     } catch (SdkException e) {
       throw unavailable("writing usage", e);
     }
   }
 
   /** Why a transaction was cancelled decides what it means. The marker is always item 0. */
-  private static boolean cancelled(TransactionCanceledException e)
+  /** The markers come first in the transaction: their failed condition means "applied before". */
+  private static boolean cancelled(TransactionCanceledException e, int markers)
       throws WriteConflictException, UsageStoreUnavailableException {
     List<CancellationReason> reasons = e.cancellationReasons();
-    if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
-      return false; // this delivery was applied before
+    for (int i = 0; i < Math.min(markers, reasons.size()); i++) {
+      if ("ConditionalCheckFailed".equals(reasons.get(i).code())) {
+        return false; // a delivery was applied before
+      }
     }
     for (CancellationReason reason : reasons) {
       String code = reason.code() == null ? "None" : reason.code();

@@ -37,22 +37,24 @@ public final class AggregatorHandler implements RequestHandler<SQSEvent, SQSBatc
     int applied = 0;
     int duplicates = 0;
     List<SQSEvent.SQSMessage> records = event.getRecords() == null ? List.of() : event.getRecords();
+    List<SQSEvent.SQSMessage> readable = new ArrayList<>();
+    List<QueuedExport> exports = new ArrayList<>();
     for (SQSEvent.SQSMessage message : records) {
       try {
-        QueuedExport export = SqsExportMessages.read(message.getBody(), attributes(message));
-        AggregationService.Result result = aggregation.aggregate(export);
-        applied += result.partsApplied();
-        duplicates += result.partsAlreadyApplied();
-      } catch (Exception e) { // one bad message must not fail the others
-        failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
-        InvocationLog.failure(
-            context,
-            "aggregate message "
-                + message.getMessageId()
-                + " of connection "
-                + attributes(message).getOrDefault(SqsExportMessages.CONNECTION, "?")
-                + " failed",
-            e);
+        exports.add(SqsExportMessages.read(message.getBody(), attributes(message)));
+        readable.add(message);
+      } catch (RuntimeException e) { // one bad message must not fail the others
+        failed(failures, context, message, e);
+      }
+    }
+    List<AggregationService.Outcome> outcomes = aggregation.aggregateAll(exports);
+    for (int i = 0; i < outcomes.size(); i++) {
+      AggregationService.Outcome outcome = outcomes.get(i);
+      if (outcome.failed()) {
+        failed(failures, context, readable.get(i), outcome.failure());
+      } else {
+        applied += outcome.result().partsApplied();
+        duplicates += outcome.result().partsAlreadyApplied();
       }
     }
     InvocationLog.line(
@@ -67,6 +69,22 @@ public final class AggregatorHandler implements RequestHandler<SQSEvent, SQSBatc
             + failures.size()
             + " failed");
     return new SQSBatchResponse(failures);
+  }
+
+  private static void failed(
+      List<SQSBatchResponse.BatchItemFailure> failures,
+      Context context,
+      SQSEvent.SQSMessage message,
+      Exception e) {
+    failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+    InvocationLog.failure(
+        context,
+        "aggregate message "
+            + message.getMessageId()
+            + " of connection "
+            + attributes(message).getOrDefault(SqsExportMessages.CONNECTION, "?")
+            + " failed",
+        e);
   }
 
   private static Map<String, String> attributes(SQSEvent.SQSMessage message) {

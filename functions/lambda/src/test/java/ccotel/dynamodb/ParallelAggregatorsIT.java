@@ -98,14 +98,28 @@ class ParallelAggregatorsIT {
         running.add(
             pool.submit(
                 () -> {
-                  for (QueuedExport export = queue.poll(); export != null; export = queue.poll()) {
-                    aggregator.aggregate(export);
+                  // Batches of up to ten, as the SQS event source hands them over.
+                  while (true) {
+                    List<QueuedExport> batch = new ArrayList<>();
+                    for (QueuedExport e = queue.poll(); e != null; e = queue.poll()) {
+                      batch.add(e);
+                      if (batch.size() == 10) {
+                        break;
+                      }
+                    }
+                    if (batch.isEmpty()) {
+                      return null;
+                    }
+                    for (AggregationService.Outcome outcome : aggregator.aggregateAll(batch)) {
+                      if (outcome.failed()) {
+                        throw outcome.failure(); // what an aggregator could not settle
+                      }
+                    }
                   }
-                  return null;
                 }));
       }
       for (Future<?> aggregator : running) {
-        aggregator.get(); // rethrows what an aggregator could not settle
+        aggregator.get();
       }
     } finally {
       pool.shutdownNow();

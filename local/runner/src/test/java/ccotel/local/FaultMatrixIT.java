@@ -109,7 +109,7 @@ class FaultMatrixIT {
     ConnectionAdmin.NewConnection connection = admin.create("crash");
     // Each delivery's first write succeeds and then the aggregator "crashes": no SQS delete.
     Set<String> crashed = ConcurrentHashMap.newKeySet();
-    store.afterWrite = delivery -> crashed.add(delivery.deliveryId());
+    store.afterWrite = delivery -> crashed.add(String.join(",", delivery.deliveryIds()));
 
     sendScenario(connection, 1);
     pollUntil(this::queueIsEmpty);
