@@ -1,20 +1,97 @@
 package ccotel.infra;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import software.amazon.awscdk.Acknowledgment;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
-import software.amazon.awscdk.Validations;
+import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegration;
+import software.amazon.awscdk.services.apigateway.AccessLogFormat;
+import software.amazon.awscdk.services.apigatewayv2.AddRoutesOptions;
+import software.amazon.awscdk.services.apigatewayv2.HttpApi;
+import software.amazon.awscdk.services.apigatewayv2.HttpApiProps;
+import software.amazon.awscdk.services.apigatewayv2.HttpMethod;
+import software.amazon.awscdk.services.apigatewayv2.HttpStage;
+import software.amazon.awscdk.services.apigatewayv2.HttpStageProps;
+import software.amazon.awscdk.services.apigatewayv2.IAccessLogDestination;
+import software.amazon.awscdk.services.apigatewayv2.IAccessLogSettings;
+import software.amazon.awscdk.services.apigatewayv2.LogGroupLogDestination;
+import software.amazon.awscdk.services.apigatewayv2.ThrottleSettings;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.dynamodb.Attribute;
+import software.amazon.awscdk.services.dynamodb.AttributeType;
+import software.amazon.awscdk.services.dynamodb.Billing;
+import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
+import software.amazon.awscdk.services.dynamodb.TableEncryptionV2;
+import software.amazon.awscdk.services.dynamodb.TableV2;
+import software.amazon.awscdk.services.kms.Alias;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sqs.DeadLetterQueue;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
 /**
- * ccotel on AWS as one stack, to hold API Gateway, the ingest, aggregator and query functions, the
- * ingest queue and the DynamoDB tables. Environment-agnostic, so synthesis needs no AWS account or
- * credentials.
+ * ccotel on AWS as one stack: an HTTP API in front of the ingest and query functions, the ingest
+ * queue (with its dead-letter queue) feeding the aggregator, four on-demand DynamoDB tables, alarms
+ * and logs. Environment-agnostic: no account or region is written here, so synthesis needs neither.
+ * The sizes and their reasons are in docs/deploy.md.
  */
 public final class CcotelStack extends Stack {
 
+  /** Claude Code's exporter gives up after 10 s; ingest must answer (or fail) within it. */
+  static final Duration INGEST_TIMEOUT = Duration.seconds(10);
+
+  static final Duration QUERY_TIMEOUT = Duration.seconds(15);
+
+  /** A batch of ten exports takes well under a second; the margin covers throttling retries. */
+  static final Duration AGGREGATOR_TIMEOUT = Duration.seconds(30);
+
+  /** AWS asks for at least six times the function timeout, so retries never overlap a run. */
+  static final int VISIBILITY_TIMEOUT_FACTOR = 6;
+
+  /** As in local mode: five failed attempts, then the dead-letter queue. */
+  static final int MAX_RECEIVE_COUNT = 5;
+
+  /** SQS hands the aggregator up to ten messages, waiting up to 5 s to fill a batch. */
+  static final int BATCH_SIZE = 10;
+
+  static final Duration BATCHING_WINDOW = Duration.seconds(5);
+
+  /** The managed Java runtime; SnapStart works on it, on arm64. */
+  static final Runtime RUNTIME = Runtime.JAVA_21;
+
+  /** Memory (MB) for every function: Lambda gives CPU in proportion, and the JVM needs it. */
+  static final int MEMORY_MB = 1024;
+
   private final CcotelStackProps props;
+  private final TableV2 usageTable;
+  private final TableV2 tokensTable;
+  private final TableV2 connectionsTable;
+  private final TableV2 stateTable;
+  private final Queue ingestQueue;
+  private final Queue deadLetterQueue;
+  private final Function ingestFunction;
+  private final Function aggregatorFunction;
+  private final Function queryFunction;
+  private final HttpApi api;
 
   public CcotelStack(Construct scope, String id, CcotelStackProps props) {
     super(
@@ -24,15 +101,297 @@ public final class CcotelStack extends Stack {
             .description("ccotel: Claude Code usage analytics from OpenTelemetry")
             .build());
     this.props = Objects.requireNonNull(props, "props");
-    // Empty on purpose: the real resources, with the functions' code from
-    // props.functionsAssetPath(), come with the deploy issue, which also drops this
-    // acknowledgment of CloudFormation's "Resources must be non-empty" rule.
-    Validations.of(this)
-        .acknowledge(
-            Acknowledgment.builder()
-                .id("CloudFormation-Validate::F0001")
-                .reason("the skeleton stack has no resources yet")
+
+    // ---- storage: what users bill with is retained and protected from deletion
+    usageTable =
+        table(
+            "UsageTable",
+            "connectionId",
+            "sk",
+            null,
+            RemovalPolicy.RETAIN,
+            "per-user per-day counters");
+    tokensTable =
+        table("TokensTable", "tokenHash", null, null, RemovalPolicy.RETAIN, "token hashes");
+    connectionsTable =
+        table("ConnectionsTable", "connectionId", null, null, RemovalPolicy.RETAIN, "connections");
+    stateTable =
+        table(
+            "StateTable",
+            "pk",
+            null,
+            "expiresAt",
+            RemovalPolicy.RETAIN,
+            "delivery markers (TTL), cumulative series state, identity links");
+
+    // ---- the queue between ingest and aggregation
+    deadLetterQueue =
+        Queue.Builder.create(this, "IngestDeadLetterQueue")
+            .encryption(QueueEncryption.SQS_MANAGED)
+            .enforceSsl(true)
+            .retentionPeriod(Duration.days(14))
+            .build();
+    ingestQueue =
+        Queue.Builder.create(this, "IngestQueue")
+            .encryption(QueueEncryption.SQS_MANAGED)
+            .enforceSsl(true)
+            .retentionPeriod(Duration.days(4))
+            .visibilityTimeout(
+                Duration.seconds(
+                    AGGREGATOR_TIMEOUT.toSeconds().intValue() * VISIBILITY_TIMEOUT_FACTOR))
+            .deadLetterQueue(
+                DeadLetterQueue.builder()
+                    .queue(deadLetterQueue)
+                    .maxReceiveCount(MAX_RECEIVE_COUNT)
+                    .build())
+            .build();
+
+    // ---- the functions, all from the one jar
+    Code code = Code.fromAsset(props.functionsAssetPath());
+    Map<String, String> environment =
+        Map.of(
+            // ccotel.config.Config's names; the template tests hold them equal.
+            "USAGE_TABLE", usageTable.getTableName(),
+            "TOKENS_TABLE", tokensTable.getTableName(),
+            "CONNECTIONS_TABLE", connectionsTable.getTableName(),
+            "STATE_TABLE", stateTable.getTableName(),
+            "INGEST_QUEUE_URL", ingestQueue.getQueueUrl(),
+            // C1 only: these functions are short-lived, so fast JIT warm-up beats peak code.
+            "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
+    ingestFunction =
+        function(
+            "IngestFunction",
+            "ccotel.lambda.IngestHandler::handleRequest",
+            INGEST_TIMEOUT,
+            code,
+            environment,
+            "OTLP/HTTP receiver: checks the token, validates, queues",
+            true);
+    aggregatorFunction =
+        function(
+            "AggregatorFunction",
+            "ccotel.lambda.AggregatorHandler::handleRequest",
+            AGGREGATOR_TIMEOUT,
+            code,
+            environment,
+            "Counts queued exports exactly once into per-user per-day counters",
+            // Fed by SQS on $LATEST, where SnapStart does not apply; its cold start is not on
+            // anybody's request path.
+            false);
+    queryFunction =
+        function(
+            "QueryFunction",
+            "ccotel.lambda.QueryHandler::handleRequest",
+            QUERY_TIMEOUT,
+            code,
+            environment,
+            "Usage API for dashboards",
+            true);
+
+    // ---- least privilege, from the calls each adapter makes
+    tokensTable.grant(ingestFunction, "dynamodb:GetItem");
+    ingestQueue.grantSendMessages(ingestFunction);
+    usageTable.grant(aggregatorFunction, "dynamodb:UpdateItem");
+    stateTable.grant(
+        aggregatorFunction, "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem");
+    tokensTable.grant(queryFunction, "dynamodb:GetItem");
+    usageTable.grant(queryFunction, "dynamodb:Query");
+    aggregatorFunction.addEventSource(
+        SqsEventSource.Builder.create(ingestQueue)
+            .batchSize(BATCH_SIZE)
+            .maxBatchingWindow(BATCHING_WINDOW)
+            .reportBatchItemFailures(true)
+            .maxConcurrency(props.aggregatorConcurrency())
+            .build());
+
+    // ---- the HTTP API
+    api =
+        new HttpApi(
+            this,
+            "HttpApi",
+            HttpApiProps.builder()
+                .description("ccotel: OTLP/HTTP ingest and the usage API")
+                .createDefaultStage(false)
                 .build());
+    LogGroup accessLogs =
+        LogGroup.Builder.create(this, "HttpApiAccessLogs")
+            .retention(RetentionDays.ONE_MONTH)
+            .removalPolicy(RemovalPolicy.DESTROY)
+            .build();
+    new HttpStage(
+        this,
+        "HttpApiDefaultStage",
+        HttpStageProps.builder()
+            .httpApi(api)
+            .stageName("$default")
+            .autoDeploy(true)
+            .throttle(
+                ThrottleSettings.builder()
+                    .rateLimit(props.ingestRateLimit())
+                    .burstLimit(props.ingestBurstLimit())
+                    .build())
+            .accessLogSettings(
+                new IAccessLogSettings() {
+                  @Override
+                  public IAccessLogDestination getDestination() {
+                    return new LogGroupLogDestination(accessLogs);
+                  }
+
+                  @Override
+                  public AccessLogFormat getFormat() {
+                    // No headers: the Authorization header carries a token.
+                    return AccessLogFormat.custom(
+                        "{\"requestId\":\"$context.requestId\",\"routeKey\":\"$context.routeKey\","
+                            + "\"status\":\"$context.status\",\"ip\":\"$context.identity.sourceIp\","
+                            + "\"bytes\":\"$context.responseLength\","
+                            + "\"latencyMs\":\"$context.integrationLatency\"}");
+                  }
+                })
+            .build());
+    route("/api/otel/v1/metrics", HttpMethod.POST, ingestFunction, "Ingest");
+    route("/api/otel/v1/logs", HttpMethod.POST, ingestFunction, "Ingest");
+    route("/api/usage/claude_code", HttpMethod.GET, queryFunction, "Query");
+    route("/healthz", HttpMethod.GET, queryFunction, "Query");
+
+    // ---- alarms, to an SNS topic operators subscribe to
+    Topic alarms =
+        Topic.Builder.create(this, "AlarmTopic")
+            .enforceSsl(true)
+            .masterKey(Alias.fromAliasName(this, "SnsManagedKey", "alias/aws/sns"))
+            .build();
+    alarm(
+        "DeadLetterQueueNotEmptyAlarm",
+        deadLetterQueue.metricApproximateNumberOfMessagesVisible(
+            MetricOptions.builder().period(Duration.minutes(5)).statistic("Maximum").build()),
+        1,
+        "Exports the aggregator gave up on: see README (Guarantees) to list and replay them",
+        alarms);
+    alarm(
+        "AggregatorErrorsAlarm",
+        aggregatorFunction.metricErrors(
+            MetricOptions.builder().period(Duration.minutes(5)).statistic("Sum").build()),
+        1,
+        "The aggregator function failed (not a single message: the whole invocation)",
+        alarms);
+    alarm(
+        "Ingest5xxAlarm",
+        api.metricServerError(
+            MetricOptions.builder().period(Duration.minutes(5)).statistic("Sum").build()),
+        10,
+        "Ingest or query answered 5xx: a dependency is unavailable, exporters are retrying",
+        alarms);
+
+    // ---- what deployers and the admin CLI need
+    output("ApiUrl", api.getApiEndpoint(), "OTEL_EXPORTER_OTLP_ENDPOINT is this + /api/otel");
+    output("UsageTableName", usageTable.getTableName(), "usage counters");
+    output("TokensTableName", tokensTable.getTableName(), "token hashes");
+    output("ConnectionsTableName", connectionsTable.getTableName(), "connections");
+    output("StateTableName", stateTable.getTableName(), "markers, series state, links");
+    output("IngestQueueUrl", ingestQueue.getQueueUrl(), "the ingest queue");
+    output("DeadLetterQueueUrl", deadLetterQueue.getQueueUrl(), "exports given up on");
+    output("AlarmTopicArn", alarms.getTopicArn(), "subscribe to receive the alarms");
+
+    AcceptedNagFindings.addTo(this);
+  }
+
+  private TableV2 table(
+      String id,
+      String partitionKey,
+      String sortKey,
+      String timeToLive,
+      RemovalPolicy removal,
+      String holds) {
+    TableV2.Builder table =
+        TableV2.Builder.create(this, id)
+            .partitionKey(Attribute.builder().name(partitionKey).type(AttributeType.STRING).build())
+            .billing(Billing.onDemand())
+            .encryption(TableEncryptionV2.awsManagedKey())
+            .pointInTimeRecoverySpecification(
+                PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build())
+            .deletionProtection(true)
+            .removalPolicy(removal);
+    if (sortKey != null) {
+      table.sortKey(Attribute.builder().name(sortKey).type(AttributeType.STRING).build());
+    }
+    if (timeToLive != null) {
+      table.timeToLiveAttribute(timeToLive);
+    }
+    TableV2 created = table.build();
+    created.getNode().addMetadata("holds", holds);
+    return created;
+  }
+
+  private Function function(
+      String id,
+      String handler,
+      Duration timeout,
+      Code code,
+      Map<String, String> environment,
+      String description,
+      boolean snapStart) {
+    LogGroup logs =
+        LogGroup.Builder.create(this, id + "Logs")
+            .retention(RetentionDays.ONE_MONTH)
+            .removalPolicy(RemovalPolicy.DESTROY)
+            .build();
+    Function.Builder function =
+        Function.Builder.create(this, id)
+            .description(description)
+            .runtime(RUNTIME)
+            .architecture(Architecture.ARM_64)
+            .handler(handler)
+            .code(code)
+            .memorySize(MEMORY_MB)
+            .timeout(timeout)
+            .environment(environment)
+            .logGroup(logs);
+    if (!snapStart) {
+      return function.build();
+    }
+    Function built = function.snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS).build();
+    software.amazon.awscdk.Annotations.of(built)
+        .acknowledgeWarning(
+            "@aws-cdk/aws-lambda:snapStartRequirePublish",
+            "API Gateway invokes the current version, which is published");
+    return built;
+  }
+
+  /** Routes go to the function's current version, which is what SnapStart snapshots. */
+  private void route(String path, HttpMethod method, Function function, String integrationId) {
+    IFunction published = function.getCurrentVersion();
+    api.addRoutes(
+        AddRoutesOptions.builder()
+            .path(path)
+            .methods(List.of(method))
+            .integration(new HttpLambdaIntegration(integrationId + pathId(path), published))
+            .build());
+  }
+
+  private static String pathId(String path) {
+    StringBuilder id = new StringBuilder();
+    for (String part : path.split("[/_.]")) {
+      if (!part.isEmpty()) {
+        id.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+      }
+    }
+    return id.toString();
+  }
+
+  private void alarm(String id, IMetric metric, double threshold, String description, Topic to) {
+    Alarm alarm =
+        Alarm.Builder.create(this, id)
+            .metric(metric)
+            .threshold(threshold)
+            .evaluationPeriods(1)
+            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+            .treatMissingData(TreatMissingData.NOT_BREACHING)
+            .alarmDescription(description)
+            .build();
+    alarm.addAlarmAction(new SnsAction(to));
+  }
+
+  private void output(String id, String value, String description) {
+    CfnOutput.Builder.create(this, id).value(value).description(description).build();
   }
 
   public CcotelStackProps props() {

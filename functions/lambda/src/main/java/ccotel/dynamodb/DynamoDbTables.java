@@ -18,6 +18,15 @@ import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
  */
 public final class DynamoDbTables {
 
+  /** The key attributes of each table, and the state table's TTL attribute. */
+  public static final String USAGE_PARTITION_KEY = DynamoDbUsageStore.CONNECTION;
+
+  public static final String USAGE_SORT_KEY = DynamoDbUsageStore.SORT_KEY;
+  public static final String STATE_PARTITION_KEY = DynamoDbUsageStore.STATE_KEY;
+  public static final String STATE_TIME_TO_LIVE = DynamoDbUsageStore.EXPIRES_AT;
+  public static final String TOKENS_PARTITION_KEY = DynamoDbConnectionRegistry.TOKEN_HASH;
+  public static final String CONNECTIONS_PARTITION_KEY = DynamoDbConnectionRegistry.CONNECTION;
+
   private DynamoDbTables() {}
 
   /** Creates every table the configuration names, skipping those that exist. */

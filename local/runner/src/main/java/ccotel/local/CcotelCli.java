@@ -4,9 +4,7 @@ import ccotel.auth.ConnectionAdmin;
 import ccotel.auth.SecretToken;
 import ccotel.auth.TokenScope;
 import ccotel.auth.UnknownConnectionException;
-import ccotel.config.Config;
 import ccotel.dynamodb.DynamoDbConnectionRegistry;
-import ccotel.ingest.IngestService;
 import ccotel.settings.ClaudeCodeSettings;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -20,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** {@code ./ccotel}: runs the local stack and administers connections (CONTRACT §2 and §3). */
@@ -62,6 +59,9 @@ public final class CcotelCli {
         ccotel connection list [--json] [--data DIR]
         ccotel connection rotate-token --connection ID [--scope ingest|read] [--overlap-seconds N] [--json] [--data DIR]
         ccotel connection revoke-token --connection ID (--token TOKEN | --scope ingest|read|all) [--data DIR]
+        (create, list, rotate-token and revoke-token act on a deployed stack with
+         --stack NAME [--region R], or --tokens-table T --connections-table C --api-url URL
+         [--region R] [--endpoint-url URL]; AWS credentials from the standard chain)
         ccotel connection settings [--ingest-token T] [--endpoint URL] [--email E --user-name N] [--merge-into FILE] [--data DIR]
         ccotel dlq list [--json] [--data DIR]
         ccotel dlq replay [--data DIR]
@@ -152,15 +152,16 @@ public final class CcotelCli {
     if (action.equals("settings")) {
       return settings(arguments, dataDir);
     }
-    RuntimeFile runtime = runningStack(dataDir);
-    Config config = LocalStack.config("unused", env);
-    try (DynamoDbClient dynamoDb = LocalAwsClients.dynamoDb(runtime.dynamoDbEndpoint())) {
+    try (AdminTarget target = AdminTarget.resolve(arguments, dataDir, env)) {
       ConnectionAdmin admin =
           new ConnectionAdmin(
               new DynamoDbConnectionRegistry(
-                  dynamoDb, config.tokensTable(), config.connectionsTable(), Clock.systemUTC()),
+                  target.dynamoDb(),
+                  target.tokensTable(),
+                  target.connectionsTable(),
+                  Clock.systemUTC()),
               Clock.systemUTC());
-      String endpoint = "http://127.0.0.1:" + runtime.port() + IngestService.BASE_PATH;
+      String endpoint = target.ingestEndpoint();
       return switch (action) {
         case "create" -> create(arguments, admin, endpoint);
         case "list" -> list(arguments, admin);
@@ -177,7 +178,7 @@ public final class CcotelCli {
     Path dataDir = dataDir(arguments);
     boolean json = arguments.flag("json");
     arguments.rejectUnknown();
-    RuntimeFile runtime = runningStack(dataDir);
+    RuntimeFile runtime = RuntimeFile.running(dataDir);
     try (SqsClient sqs = LocalAwsClients.sqs(runtime.sqsEndpoint())) {
       DeadLetters deadLetters =
           new DeadLetters(
@@ -236,20 +237,6 @@ public final class CcotelCli {
               + "  — "
               + d.diagnosis());
     }
-  }
-
-  private static RuntimeFile runningStack(Path dataDir) throws IOException {
-    Path file = dataDir.resolve(RuntimeFile.FILE_NAME);
-    if (!Files.exists(file)) {
-      throw new IllegalStateException(
-          "no local stack runs on " + dataDir + "; start it with ./ccotel local --data " + dataDir);
-    }
-    RuntimeFile runtime = RuntimeFile.read(file);
-    if (!runtime.isAlive()) {
-      throw new IllegalStateException(
-          "the local stack of " + dataDir + " is not running (stale " + file + ")");
-    }
-    return runtime;
   }
 
   private int create(Arguments arguments, ConnectionAdmin admin, String endpoint)

@@ -58,6 +58,21 @@ record RuntimeFile(int port, URI dynamoDbEndpoint, URI sqsEndpoint, long pid) {
     return new RuntimeFile(port, URI.create(dynamoDb), URI.create(sqs), pid);
   }
 
+  /** The running local stack of {@code dataDir}, or a message saying how to start it. */
+  static RuntimeFile running(Path dataDir) throws IOException {
+    Path file = dataDir.resolve(FILE_NAME);
+    if (!Files.exists(file)) {
+      throw new IllegalStateException(
+          "no local stack runs on " + dataDir + "; start it with ./ccotel local --data " + dataDir);
+    }
+    RuntimeFile runtime = read(file);
+    if (!runtime.isAlive()) {
+      throw new IllegalStateException(
+          "the local stack of " + dataDir + " is not running (stale " + file + ")");
+    }
+    return runtime;
+  }
+
   /** Whether the process that wrote this file is still alive. */
   boolean isAlive() {
     return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
