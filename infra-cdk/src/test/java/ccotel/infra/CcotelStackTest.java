@@ -105,6 +105,27 @@ class CcotelStackTest {
   }
 
   @Test
+  void samconfig_pointsSamAtTheTemplateSynthesisWrites_andEveryEventFileExists()
+      throws IOException {
+    String samconfig = Files.readString(Path.of("..", "samconfig.toml"));
+    String template = "infra-cdk/cdk.out/" + CcotelApp.STACK_ID + ".template.json";
+    assertTrue(samconfig.contains("[default.local_invoke.parameters]"), samconfig);
+    assertTrue(samconfig.contains("[default.local_start_api.parameters]"), samconfig);
+    assertEquals(2, samconfig.split("template_file = \"" + template + "\"", -1).length - 1);
+    // The README's sam commands name these events; the handler tests load the same files.
+    for (String event :
+        new String[] {
+          "ingest/metrics-protobuf.json",
+          "ingest/metrics-json.json",
+          "ingest/logs-protobuf.json",
+          "query/usage-day.json",
+          "aggregator/sqs-batch.json"
+        }) {
+      assertTrue(Files.isRegularFile(Path.of("..", "events", event)), event);
+    }
+  }
+
+  @Test
   void readsTheFunctionsAssetFromContext() {
     String jar = fakeJar().toString();
 
