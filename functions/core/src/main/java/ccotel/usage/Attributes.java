@@ -1,7 +1,9 @@
 package ccotel.usage;
 
+import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,12 +14,61 @@ import java.util.Optional;
  */
 final class Attributes {
 
-  private final List<KeyValue> own;
-  private final List<KeyValue> resource;
+  /** Every key the mappers read. Each list is scanned once, for all of them at a time. */
+  private static final String[] KEYS = {
+    "user.email",
+    "user.account_uuid",
+    "user.id",
+    "type",
+    "model",
+    "tool_name",
+    "decision",
+    "success",
+    "event.name",
+    "input_tokens",
+    "output_tokens",
+    "cache_read_tokens",
+    "cache_creation_tokens",
+    "cost_usd"
+  };
 
-  Attributes(List<KeyValue> own, List<KeyValue> resource) {
-    this.own = own;
+  // Compared as UTF-8 bytes: protobuf decodes a string only when asked for it, and most keys
+  // never need to be.
+  private static final ByteString[] KEY_BYTES = new ByteString[KEYS.length];
+  private static final Map<String, Integer> SLOTS = new HashMap<>();
+
+  static {
+    for (int i = 0; i < KEYS.length; i++) {
+      KEY_BYTES[i] = ByteString.copyFromUtf8(KEYS[i]);
+      SLOTS.put(KEYS[i], i);
+    }
+  }
+
+  private final AnyValue[] own;
+  private final AnyValue[] resource;
+
+  /** {@code resource}: {@link #index} of the resource's attributes, made once per resource. */
+  Attributes(List<KeyValue> own, AnyValue[] resource) {
+    this.own = index(own);
     this.resource = resource;
+  }
+
+  /** The values of the known keys in {@code attributes} (the first of each), by slot. */
+  static AnyValue[] index(List<KeyValue> attributes) {
+    AnyValue[] values = new AnyValue[KEYS.length];
+    for (int i = 0, n = attributes.size(); i < n; i++) {
+      KeyValue attribute = attributes.get(i);
+      ByteString key = attribute.getKeyBytes();
+      for (int slot = 0; slot < KEY_BYTES.length; slot++) {
+        if (KEY_BYTES[slot].size() == key.size() && KEY_BYTES[slot].equals(key)) {
+          if (values[slot] == null) {
+            values[slot] = attribute.getValue();
+          }
+          break;
+        }
+      }
+    }
+    return values;
   }
 
   /**
@@ -25,10 +76,7 @@ final class Attributes {
    * absent.
    */
   Optional<String> text(String key) {
-    AnyValue value = find(own, key);
-    if (value == null) {
-      value = find(resource, key);
-    }
+    AnyValue value = value(key);
     return value == null ? Optional.empty() : asText(value);
   }
 
@@ -39,10 +87,16 @@ final class Attributes {
   }
 
   /** The user a point or record belongs to, by the precedence of CONTRACT §4. */
-  Optional<UserIdentity> user() {
-    Optional<String> email = text("user.email");
-    if (email.isPresent() && !email.get().isBlank()) {
-      return Optional.of(UserIdentity.email(email.get()));
+  Optional<UserIdentity> user(IdentityMemo memo) {
+    AnyValue emailValue = value("user.email");
+    if (emailValue != null) {
+      Optional<String> email = asText(emailValue);
+      if (email.isPresent() && !email.get().isBlank()) {
+        return Optional.of(
+            emailValue.getValueCase() == AnyValue.ValueCase.STRING_VALUE
+                ? memo.email(emailValue, email.get())
+                : UserIdentity.email(email.get()));
+      }
     }
     Optional<String> accountUuid = text("user.account_uuid").filter(v -> !v.isBlank());
     if (accountUuid.isPresent()) {
@@ -55,7 +109,10 @@ final class Attributes {
    * Records that this point's account id and user id belong to {@code email}, so that data later
    * sent without the e-mail is counted for it.
    */
-  void linkTo(UserIdentity email, Map<UserIdentity, UserIdentity> links) {
+  void linkTo(UserIdentity email, Map<UserIdentity, UserIdentity> links, IdentityMemo memo) {
+    if (memo.alreadyLinked(value("user.account_uuid"), value("user.id"), email)) {
+      return;
+    }
     text("user.account_uuid")
         .filter(v -> !v.isBlank())
         .ifPresent(v -> links.put(UserIdentity.accountUuid(v), email));
@@ -64,14 +121,18 @@ final class Attributes {
         .ifPresent(v -> links.put(UserIdentity.userId(v), email));
   }
 
-  private static AnyValue find(List<KeyValue> attributes, String key) {
-    for (int i = 0, n = attributes.size(); i < n; i++) {
-      KeyValue attribute = attributes.get(i);
-      if (attribute.getKey().equals(key)) {
-        return attribute.getValue();
-      }
+  /** The raw value of {@code key}, the point's own before its resource's. */
+  private AnyValue value(String key) {
+    AnyValue value = find(own, key);
+    return value != null ? value : find(resource, key);
+  }
+
+  private static AnyValue find(AnyValue[] values, String key) {
+    Integer slot = SLOTS.get(key);
+    if (slot == null) {
+      throw new IllegalArgumentException("not a key the mappers read: " + key);
     }
-    return null;
+    return values[slot];
   }
 
   private static Optional<String> asText(AnyValue value) {

@@ -2,7 +2,6 @@ package ccotel.usage;
 
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
-import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
@@ -27,6 +26,7 @@ final class EventsUsageMapper {
   private final UsageTally deltas = new UsageTally();
   private final Rejections rejections = new Rejections();
   private final Map<UserIdentity, UserIdentity> links = new HashMap<>();
+  private final IdentityMemo identities = new IdentityMemo();
   private final PointGate gate;
 
   EventsUsageMapper(Instant receivedAt) {
@@ -35,7 +35,7 @@ final class EventsUsageMapper {
 
   UsageObservations map(ExportLogsServiceRequest request) {
     for (ResourceLogs resourceLogs : request.getResourceLogsList()) {
-      List<KeyValue> resource = resourceLogs.getResource().getAttributesList();
+      AnyValue[] resource = Attributes.index(resourceLogs.getResource().getAttributesList());
       for (ScopeLogs scopeLogs : resourceLogs.getScopeLogsList()) {
         for (LogRecord record : scopeLogs.getLogRecordsList()) {
           map(record, resource);
@@ -46,14 +46,14 @@ final class EventsUsageMapper {
         deltas, List.of(), rejections.count(), rejections.firstReason(), links);
   }
 
-  private void map(LogRecord record, List<KeyValue> resource) {
+  private void map(LogRecord record, AnyValue[] resource) {
     Attributes attributes = new Attributes(record.getAttributesList(), resource);
     String event = eventName(record, attributes);
     if (!isCounted(event)) {
       return;
     }
     String where = EVENT_PREFIX + event;
-    Optional<UserIdentity> user = attributes.user();
+    Optional<UserIdentity> user = attributes.user(identities);
     if (user.isEmpty()) {
       rejections.reject(where, "no user.email, user.account_uuid or user.id attribute");
       return;
@@ -86,7 +86,7 @@ final class EventsUsageMapper {
     }
     deltas.addAll(key, counted);
     if (user.get().kind() == UserIdentity.Kind.EMAIL) {
-      attributes.linkTo(user.get(), links);
+      attributes.linkTo(user.get(), links, identities);
     }
   }
 

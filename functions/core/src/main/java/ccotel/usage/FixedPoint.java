@@ -12,6 +12,13 @@ final class FixedPoint {
 
   private FixedPoint() {}
 
+  private static final long[] POWERS_OF_TEN = {
+    1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L, 100_000_000L, 1_000_000_000L
+  };
+
+  /** Below 2^53 every integer is a double, and its shortest decimal form is itself. */
+  private static final double EXACT_INTEGERS = 0x1p53;
+
   /**
    * @param scale decimal digits kept: 0 for counts, 6 for microseconds, 9 for nano-USD
    * @throws InvalidValueException for NaN, infinities, negatives and values beyond a long
@@ -20,10 +27,17 @@ final class FixedPoint {
     if (Double.isNaN(value) || Double.isInfinite(value)) {
       throw new InvalidValueException("value must be a finite number, got " + value);
     }
+    // Token counts arrive as whole doubles: skip the decimal detour for them (same result).
+    if (value >= 0 && value < EXACT_INTEGERS / POWERS_OF_TEN[scale] && value == Math.rint(value)) {
+      return (long) value * POWERS_OF_TEN[scale];
+    }
     return of(BigDecimal.valueOf(value), scale);
   }
 
   static long of(long value, int scale) throws InvalidValueException {
+    if (value >= 0 && value <= Long.MAX_VALUE / POWERS_OF_TEN[scale]) {
+      return value * POWERS_OF_TEN[scale];
+    }
     return of(BigDecimal.valueOf(value), scale);
   }
 

@@ -1,6 +1,7 @@
 package ccotel.usage;
 
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
 import io.opentelemetry.proto.metrics.v1.Metric;
@@ -30,6 +31,7 @@ final class MetricsUsageMapper {
   private final List<CumulativePoint> cumulative = new ArrayList<>();
   private final Rejections rejections = new Rejections();
   private final Map<UserIdentity, UserIdentity> links = new HashMap<>();
+  private final IdentityMemo identities = new IdentityMemo();
   private final PointGate gate;
 
   MetricsUsageMapper(Instant receivedAt) {
@@ -39,9 +41,10 @@ final class MetricsUsageMapper {
   UsageObservations map(ExportMetricsServiceRequest request) {
     for (ResourceMetrics resourceMetrics : request.getResourceMetricsList()) {
       List<KeyValue> resource = resourceMetrics.getResource().getAttributesList();
+      AnyValue[] resourceIndex = Attributes.index(resource);
       for (ScopeMetrics scopeMetrics : resourceMetrics.getScopeMetricsList()) {
         for (Metric metric : scopeMetrics.getMetricsList()) {
-          map(metric, resource);
+          map(metric, resource, resourceIndex);
         }
       }
     }
@@ -49,7 +52,7 @@ final class MetricsUsageMapper {
         deltas, cumulative, rejections.count(), rejections.firstReason(), links);
   }
 
-  private void map(Metric metric, List<KeyValue> resource) {
+  private void map(Metric metric, List<KeyValue> resource, AnyValue[] resourceIndex) {
     if (!isClaudeCodeMetric(metric.getName())) {
       return;
     }
@@ -59,13 +62,13 @@ final class MetricsUsageMapper {
     }
     Sum sum = metric.getSum();
     for (NumberDataPoint point : sum.getDataPointsList()) {
-      Attributes attributes = new Attributes(point.getAttributesList(), resource);
+      Attributes attributes = new Attributes(point.getAttributesList(), resourceIndex);
       Optional<Counter> counter = counterFor(metric.getName(), attributes);
       if (counter.isEmpty()) {
         continue;
       }
       String where = metric.getName();
-      Optional<UserIdentity> user = attributes.user();
+      Optional<UserIdentity> user = attributes.user(identities);
       if (user.isEmpty()) {
         rejections.reject(where, "no user.email, user.account_uuid or user.id attribute");
         continue;
@@ -88,7 +91,7 @@ final class MetricsUsageMapper {
         continue;
       }
       if (user.get().kind() == UserIdentity.Kind.EMAIL) {
-        attributes.linkTo(user.get(), links);
+        attributes.linkTo(user.get(), links, identities);
       }
       UsageKey key = UsageKey.at(point.getTimeUnixNano(), user.get());
       problem = gate.admit(key, countersOf(counter.get()));

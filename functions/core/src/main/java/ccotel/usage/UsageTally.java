@@ -1,6 +1,7 @@
 package ccotel.usage;
 
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -11,13 +12,16 @@ import java.util.TreeMap;
  */
 public final class UsageTally {
 
-  private final SortedMap<UsageKey, SortedMap<Counter, Long>> increments = new TreeMap<>();
+  // Hashed while mapping adds (point after point); sorted once, when someone reads.
+  private final Map<UsageKey, Map<Counter, Long>> increments = new HashMap<>();
+  private SortedMap<UsageKey, SortedMap<Counter, Long>> sorted;
 
   public void add(UsageKey key, Counter counter, long amount) {
     if (amount == 0) {
       return;
     }
-    increments.computeIfAbsent(key, k -> new TreeMap<>()).merge(counter, amount, Math::addExact);
+    increments.computeIfAbsent(key, k -> new HashMap<>()).merge(counter, amount, Math::addExact);
+    sorted = null;
   }
 
   public void addAll(UsageTally other) {
@@ -35,11 +39,18 @@ public final class UsageTally {
 
   /** A read-only view, ordered by day, then user, then counter name. */
   public SortedMap<UsageKey, SortedMap<Counter, Long>> byKey() {
-    return Collections.unmodifiableSortedMap(increments);
+    if (sorted == null) {
+      SortedMap<UsageKey, SortedMap<Counter, Long>> view = new TreeMap<>();
+      increments.forEach(
+          (key, counters) ->
+              view.put(key, Collections.unmodifiableSortedMap(new TreeMap<>(counters))));
+      sorted = Collections.unmodifiableSortedMap(view);
+    }
+    return sorted;
   }
 
   public long get(UsageKey key, Counter counter) {
-    SortedMap<Counter, Long> counters = increments.get(key);
+    Map<Counter, Long> counters = increments.get(key);
     return counters == null ? 0 : counters.getOrDefault(counter, 0L);
   }
 
@@ -55,6 +66,6 @@ public final class UsageTally {
 
   @Override
   public String toString() {
-    return increments.toString();
+    return byKey().toString();
   }
 }

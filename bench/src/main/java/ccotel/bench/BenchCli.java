@@ -1,0 +1,47 @@
+package ccotel.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+
+/** {@code ./ccotel bench jmh|coldstart|writes|load}: the measurements README publishes. */
+public final class BenchCli {
+
+  private BenchCli() {}
+
+  static final String USAGE =
+      """
+      usage:
+        ccotel bench jmh [JMH options]          decode/mapping throughput ratios, ingest p50/p99
+        ccotel bench coldstart [--runs N]       JVM start to first handled request, per handler
+        ccotel bench writes [--users N]         DynamoDB write units per 1,000 exports
+        ccotel bench load --clients N --minutes M [--data DIR | --endpoint URL --token T --read-token R]
+      Results are written as JSON under bench/results/.""";
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 0) {
+      System.out.println(USAGE);
+      return;
+    }
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    Path results = resultsDir();
+    switch (args[0]) {
+      case "jmh" -> JmhRun.run(rest, results);
+      case "coldstart" -> ColdStart.run(rest, results);
+      case "writes" -> WriteUnits.run(rest, results);
+      case "load" -> LoadGenerator.run(rest, results);
+      default -> {
+        System.err.println("ccotel bench: unknown command '" + args[0] + "'\n" + USAGE);
+        System.exit(2);
+      }
+    }
+  }
+
+  private static Path resultsDir() throws java.io.IOException {
+    Path root = Paths.get(System.getProperty("ccotel.root", ".")).toAbsolutePath();
+    Path results = root.resolve("bench").resolve("results");
+    Files.createDirectories(results);
+    return results;
+  }
+}
