@@ -1,12 +1,334 @@
 package ccotel.bench;
 
+import ccotel.aggregate.AggregationService;
+import ccotel.config.Config;
+import ccotel.dynamodb.DynamoDbTables;
+import ccotel.dynamodb.DynamoDbUsageStore;
+import ccotel.embedded.EmbeddedDynamoDb;
+import ccotel.ingest.QueuedExport;
+import ccotel.otlp.OtlpDecoder;
+import ccotel.otlp.OtlpEncoding;
+import ccotel.testing.QueuedExports;
+import ccotel.usage.ClaudeCodeUsageMapper;
+import ccotel.usage.Counter;
+import ccotel.usage.UsageKey;
+import ccotel.usage.UsageObservations;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.concurrent.atomic.DoubleAdder;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.SdkResponse;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
+/**
+ * {@code ./ccotel bench writes}: DynamoDB write units per 1,000 exports, as DynamoDB Local reports
+ * them ({@code ReturnConsumedCapacity}), for a realistic stream — N users, each sending the
+ * captured session's metrics every 60 s and logs every 5 s — in arrival order:
+ *
+ * <ul>
+ *   <li>the lower bound: for each export, one plain {@code UpdateItem} per user-day it touches and
+ *       one plain {@code PutItem} marker, with no atomicity;
+ *   <li>ccotel before batch merging: one transaction per export;
+ *   <li>ccotel now: the exports of each SQS batch (10) merged per connection.
+ * </ul>
+ */
 final class WriteUnits {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private WriteUnits() {}
 
   static void run(String[] args, Path results) throws Exception {
-    throw new UnsupportedOperationException("not yet");
+    Map<String, String> options = new HashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+    }
+    int users = Integer.parseInt(options.getOrDefault("users", "20"));
+    int batch = Integer.parseInt(options.getOrDefault("batch", "10"));
+    int minutes = 5;
+    List<QueuedExport> stream = stream(users, minutes);
+    try (EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.startInMemory()) {
+      CapacityMeter meter = new CapacityMeter();
+      DynamoDbClient client =
+          DynamoDbClient.builder()
+              .endpointOverride(dynamoDb.endpoint())
+              .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+              .credentialsProvider(
+                  software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                      software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                          "local", "local")))
+              .httpClient(
+                  software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+              .overrideConfiguration(c -> c.addExecutionInterceptor(meter))
+              .build();
+
+      Cost lowerBound = lowerBound(client, meter, stream);
+      Cost perExport =
+          measure(
+              client,
+              meter,
+              "per-export",
+              store -> {
+                AggregationService service = new AggregationService(store);
+                for (QueuedExport export : stream) {
+                  service.aggregate(export);
+                }
+              });
+      Cost merged =
+          measure(
+              client,
+              meter,
+              "merged",
+              store -> {
+                AggregationService service = new AggregationService(store);
+                for (int i = 0; i < stream.size(); i += batch) {
+                  service.aggregateAll(stream.subList(i, Math.min(stream.size(), i + batch)));
+                }
+              });
+
+      double per1000 = 1000.0 / stream.size();
+      ObjectNode report = JSON.createObjectNode();
+      report.put("users", users);
+      report.put("minutes", minutes);
+      report.put("exports", stream.size());
+      report.put("batchSize", batch);
+      for (Map.Entry<String, Cost> run :
+          Map.of("lowerBound", lowerBound, "perExport", perExport, "mergedBatches", merged)
+              .entrySet()) {
+        ObjectNode cost = report.putObject(run.getKey());
+        cost.put(
+            "itemWritesPer1000Exports",
+            run.getValue().plainItems() * per1000 + run.getValue().transactionalItems() * per1000);
+        cost.put("awsRuleItemWriteUnitsPer1000Exports", run.getValue().itemWriteUnits() * per1000);
+        cost.put(
+            "dynamoDbLocalReportedWruPer1000Exports", run.getValue().reportedUnits() * per1000);
+      }
+      Path file = results.resolve("writes-batch-" + batch + ".json");
+      Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+      System.out.printf(
+          "%d exports of %d users over %d min, per 1,000 exports:%n"
+              + "                                               item writes  x AWS rule  vs bound"
+              + "   (DynamoDB Local reports)%n",
+          stream.size(), users, minutes);
+      line("lower bound: plain, 1 per user-day + marker", lowerBound, lowerBound, per1000);
+      line("ccotel: one transaction per export", perExport, lowerBound, per1000);
+      line("ccotel: SQS batches of " + batch + " merged", merged, lowerBound, per1000);
+      System.out.println(
+          "AWS rule: a transactional item write costs twice a plain one (per KB), so the item"
+              + " counts price the runs;\nDynamoDB Local's own transaction accounting does not"
+              + " follow that rule, hence only shown.");
+      System.out.println("results: " + file);
+    }
+  }
+
+  private static void line(String name, Cost cost, Cost bound, double per1000) {
+    System.out.printf(
+        "  %-44s %8.0f %10.0f %8.2f x   (%.0f WRU)%n",
+        name,
+        (cost.plainItems() + cost.transactionalItems()) * per1000,
+        cost.itemWriteUnits() * per1000,
+        cost.itemWriteUnits() / (double) bound.itemWriteUnits(),
+        cost.reportedUnits() * per1000);
+  }
+
+  /** The exports users send in {@code minutes}, in the order they arrive. */
+  private static List<QueuedExport> stream(int users, int minutes) {
+    List<QueuedExport> stream = new ArrayList<>();
+    long start = System.currentTimeMillis() * 1_000_000L;
+    int ticks = minutes * 12; // one every 5 s
+    for (int tick = 0; tick < ticks; tick++) {
+      long now = start + tick * 5_000_000_000L;
+      for (int user = 0; user < users; user++) {
+        String email = "writes-" + user + "@example.com";
+        String session = "session-" + user;
+        LoadGenerator.Export logs =
+            LoadGenerator.Export.logs(template(false, tick), email, session, now);
+        stream.add(QueuedExports.logs("conn_writes", logs.body()));
+        if (tick % 12 == user % 12) {
+          LoadGenerator.Export metrics =
+              LoadGenerator.Export.metrics(template(true, tick / 12), email, session, now);
+          stream.add(QueuedExports.metrics("conn_writes", metrics.body()));
+        }
+      }
+    }
+    return stream;
+  }
+
+  private static byte[] template(boolean metrics, int index) {
+    List<byte[]> templates = new ArrayList<>();
+    BenchFixtures.locate();
+    for (var request : ccotel.testing.Fixtures.requests("protobuf-delta")) {
+      if (request.path().endsWith("/v1/metrics") == metrics) {
+        templates.add(request.body());
+      }
+    }
+    return templates.get(index % templates.size());
+  }
+
+  private interface Run {
+    void apply(DynamoDbUsageStore store) throws Exception;
+  }
+
+  /** Write units as DynamoDB Local reports them, and item writes priced by AWS's rule. */
+  record Cost(double reportedUnits, long plainItems, long transactionalItems) {
+    /** AWS bills a transactional write twice a plain one of the same item. */
+    long itemWriteUnits() {
+      return plainItems + 2 * transactionalItems;
+    }
+  }
+
+  private static Cost measure(DynamoDbClient client, CapacityMeter meter, String name, Run run)
+      throws Exception {
+    DynamoDbUsageStore store = freshStore(client, name);
+    double before = meter.units.sum();
+    long plain = meter.items.sum();
+    long transactional = meter.transactionalItems.sum();
+    run.apply(store);
+    return new Cost(
+        meter.units.sum() - before,
+        meter.items.sum() - plain,
+        meter.transactionalItems.sum() - transactional);
+  }
+
+  /** One plain update per user-day per export and one plain marker put: nothing atomic. */
+  private static Cost lowerBound(
+      DynamoDbClient client, CapacityMeter meter, List<QueuedExport> stream) throws Exception {
+    // measure() makes the "bound" tables, which the plain writes then use.
+    return measure(client, meter, "bound", store -> writePlainly(client, stream));
+  }
+
+  private static void writePlainly(DynamoDbClient client, List<QueuedExport> stream)
+      throws Exception {
+    Config config = config("bound");
+    for (QueuedExport export : stream) {
+      UsageObservations observations =
+          export.signal() == ccotel.otlp.OtlpSignal.METRICS
+              ? ClaudeCodeUsageMapper.map(
+                  OtlpDecoder.decodeMetrics(OtlpEncoding.PROTOBUF, export.protobufBody()),
+                  export.receivedAt())
+              : ClaudeCodeUsageMapper.map(
+                  OtlpDecoder.decodeLogs(OtlpEncoding.PROTOBUF, export.protobufBody()),
+                  export.receivedAt());
+      client.putItem(
+          b ->
+              b.tableName(config.stateTable())
+                  .item(Map.of(DynamoDbTables.STATE_PARTITION_KEY, s("d#" + export.deliveryId()))));
+      for (Map.Entry<UsageKey, SortedMap<Counter, Long>> row :
+          observations.deltas().byKey().entrySet()) {
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        List<String> adds = new ArrayList<>();
+        int i = 0;
+        for (Map.Entry<Counter, Long> counter : row.getValue().entrySet()) {
+          names.put("#c" + i, "c:" + counter.getKey().name());
+          values.put(":v" + i, AttributeValue.builder().n(counter.getValue().toString()).build());
+          adds.add("#c" + i + " :v" + i);
+          i++;
+        }
+        client.updateItem(
+            b ->
+                b.tableName(config.usageTable())
+                    .key(
+                        Map.of(
+                            DynamoDbTables.USAGE_PARTITION_KEY,
+                            s("conn_writes"),
+                            DynamoDbTables.USAGE_SORT_KEY,
+                            s(row.getKey().day() + "#" + row.getKey().user().value())))
+                    .updateExpression("ADD " + String.join(", ", adds))
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values));
+      }
+    }
+  }
+
+  private static DynamoDbUsageStore freshStore(DynamoDbClient client, String name) {
+    Config config = config(name);
+    DynamoDbTables.createIfMissing(client, config);
+    return new DynamoDbUsageStore(
+        client,
+        config.usageTable(),
+        config.stateTable(),
+        Clock.systemUTC(),
+        config.deliveryRetention());
+  }
+
+  private static Config config(String name) {
+    return Config.fromEnv(
+        Map.of(
+            Config.USAGE_TABLE, name + "-usage",
+            Config.TOKENS_TABLE, name + "-tokens",
+            Config.CONNECTIONS_TABLE, name + "-connections",
+            Config.STATE_TABLE, name + "-state",
+            Config.INGEST_QUEUE_URL, "http://unused"));
+  }
+
+  private static AttributeValue s(String value) {
+    return AttributeValue.builder().s(value).build();
+  }
+
+  /** Asks every write for its consumed capacity and adds it up. */
+  static final class CapacityMeter implements ExecutionInterceptor {
+    final DoubleAdder units = new DoubleAdder();
+    final java.util.concurrent.atomic.LongAdder items = new java.util.concurrent.atomic.LongAdder();
+    final java.util.concurrent.atomic.LongAdder transactionalItems =
+        new java.util.concurrent.atomic.LongAdder();
+
+    @Override
+    public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
+      SdkRequest request = context.request();
+      if (request instanceof TransactWriteItemsRequest transact) {
+        transactionalItems.add(transact.transactItems().size());
+      } else if (request instanceof UpdateItemRequest || request instanceof PutItemRequest) {
+        items.increment();
+      }
+      if (request instanceof TransactWriteItemsRequest transact) {
+        return transact.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
+      }
+      if (request instanceof UpdateItemRequest update) {
+        return update.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
+      }
+      if (request instanceof PutItemRequest put) {
+        return put.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
+      }
+      return request;
+    }
+
+    @Override
+    public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+      SdkResponse response = context.response();
+      if (response instanceof TransactWriteItemsResponse transact) {
+        transact.consumedCapacity().forEach(this::add);
+      } else if (response instanceof UpdateItemResponse update) {
+        add(update.consumedCapacity());
+      } else if (response instanceof PutItemResponse put) {
+        add(put.consumedCapacity());
+      }
+    }
+
+    private void add(ConsumedCapacity capacity) {
+      if (capacity != null && capacity.capacityUnits() != null) {
+        units.add(capacity.capacityUnits());
+      }
+    }
   }
 }

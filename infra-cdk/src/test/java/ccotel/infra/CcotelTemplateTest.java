@@ -101,8 +101,8 @@ class CcotelTemplateTest {
   void aggregator_readsTheQueueInBatches_reportingItemFailures() {
     JsonNode mapping = only("AWS::Lambda::EventSourceMapping").path("Properties");
     assertEquals("[\"ReportBatchItemFailures\"]", mapping.path("FunctionResponseTypes").toString());
-    assertEquals(10, mapping.path("BatchSize").asInt());
-    assertEquals(5, mapping.path("MaximumBatchingWindowInSeconds").asInt());
+    assertEquals(100, mapping.path("BatchSize").asInt());
+    assertEquals(20, mapping.path("MaximumBatchingWindowInSeconds").asInt());
     assertEquals("AggregatorFunction", logicalIdPrefix(mapping.at("/FunctionName/Ref").asText()));
     assertEquals(
         "IngestQueue", logicalIdPrefix(mapping.at("/EventSourceArn/Fn::GetAtt/0").asText()));

@@ -92,9 +92,11 @@ public final class AggregationService {
       }
     }
     for (List<Integer> group : mergeable.values()) {
-      if (group.size() > 1 && applyMerged(exports, observed, group)) {
-        for (int i : group) {
-          outcomes[i] = new Outcome(new Result(1, 0, observed[i].rejected()), null);
+      for (List<Integer> chunk : transactionSized(group, observed)) {
+        if (chunk.size() > 1 && applyMerged(exports, observed, chunk)) {
+          for (int i : chunk) {
+            outcomes[i] = new Outcome(new Result(1, 0, observed[i].rejected()), null);
+          }
         }
       }
     }
@@ -104,6 +106,41 @@ public final class AggregationService {
       }
     }
     return List.of(outcomes);
+  }
+
+  /**
+   * Consecutive runs of a connection's exports whose merged write fits one transaction: a marker
+   * each, plus every distinct user-day and series among them.
+   */
+  private List<List<Integer>> transactionSized(List<Integer> group, UsageObservations[] observed) {
+    List<List<Integer>> chunks = new ArrayList<>();
+    List<Integer> chunk = new ArrayList<>();
+    Set<Object> items = new java.util.HashSet<>();
+    for (int i : group) {
+      Set<Object> added = new java.util.HashSet<>(observed[i].deltas().byKey().keySet());
+      for (CumulativePoint point : observed[i].cumulativePoints()) {
+        added.add(point.key());
+        added.add(point.series());
+      }
+      added.removeAll(items);
+      if (!chunk.isEmpty()
+          && chunk.size() + 1 + items.size() + added.size() > store.maxWritesPerDelivery()) {
+        chunks.add(chunk);
+        chunk = new ArrayList<>();
+        items.clear();
+        added = new java.util.HashSet<>(observed[i].deltas().byKey().keySet());
+        for (CumulativePoint point : observed[i].cumulativePoints()) {
+          added.add(point.key());
+          added.add(point.series());
+        }
+      }
+      chunk.add(i);
+      items.addAll(added);
+    }
+    if (!chunk.isEmpty()) {
+      chunks.add(chunk);
+    }
+    return chunks;
   }
 
   private Outcome alone(QueuedExport export, UsageObservations observations) {
