@@ -15,7 +15,8 @@ public final class BenchCli {
       usage:
         ccotel bench jmh [JMH options]          decode/mapping throughput ratios, ingest p50/p99
         ccotel bench coldstart [--runs N]       JVM start to first handled request, per handler
-        ccotel bench writes [--users N]         DynamoDB write units per 1,000 exports
+        ccotel bench writes [--users N] [--batch B] [--minutes M]
+                                                DynamoDB write units per 1,000 exports
         ccotel bench load --clients N --minutes M [--data DIR | --endpoint URL --token T --read-token R]
       Results are written as JSON under bench/results/.""";
 

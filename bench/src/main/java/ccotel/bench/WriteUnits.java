@@ -48,8 +48,9 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * <ul>
  *   <li>the lower bound: for each export, one plain {@code UpdateItem} per user-day it touches and
  *       one plain {@code PutItem} marker, with no atomicity;
- *   <li>ccotel before batch merging: one transaction per export;
- *   <li>ccotel now: the exports of each SQS batch (10) merged per connection.
+ *   <li>ccotel with batches of one export: one transaction with the marker inside;
+ *   <li>ccotel with SQS batches of {@code --batch} exports: a plain claim per export, then one
+ *       transaction per connection with one update per user-day and one commit record.
  * </ul>
  */
 final class WriteUnits {
@@ -64,8 +65,8 @@ final class WriteUnits {
       options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
     }
     int users = Integer.parseInt(options.getOrDefault("users", "20"));
-    int batch = Integer.parseInt(options.getOrDefault("batch", "10"));
-    int minutes = 5;
+    int batch = Integer.parseInt(options.getOrDefault("batch", "100"));
+    int minutes = Integer.parseInt(options.getOrDefault("minutes", "5"));
     List<QueuedExport> stream = stream(users, minutes);
     try (EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.startInMemory()) {
       CapacityMeter meter = new CapacityMeter();
@@ -123,7 +124,7 @@ final class WriteUnits {
         cost.put(
             "dynamoDbLocalReportedWruPer1000Exports", run.getValue().reportedUnits() * per1000);
       }
-      Path file = results.resolve("writes-batch-" + batch + ".json");
+      Path file = results.resolve("writes-" + users + "-users-batch-" + batch + ".json");
       Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
       System.out.printf(
           "%d exports of %d users over %d min, per 1,000 exports:%n"
@@ -131,8 +132,8 @@ final class WriteUnits {
               + "   (DynamoDB Local reports)%n",
           stream.size(), users, minutes);
       line("lower bound: plain, 1 per user-day + marker", lowerBound, lowerBound, per1000);
-      line("ccotel: one transaction per export", perExport, lowerBound, per1000);
-      line("ccotel: SQS batches of " + batch + " merged", merged, lowerBound, per1000);
+      line("ccotel: batches of one (marker in transaction)", perExport, lowerBound, per1000);
+      line("ccotel: SQS batches of " + batch + " (claims, merged)", merged, lowerBound, per1000);
       System.out.println(
           "AWS rule: a transactional item write costs twice a plain one (per KB), so the item"
               + " counts price the runs;\nDynamoDB Local's own transaction accounting does not"

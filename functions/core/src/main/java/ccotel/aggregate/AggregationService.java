@@ -16,17 +16,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 
 /**
- * Counts one queued request exactly once: decode, map to usage, turn cumulative points into
- * increments against stored series state, and write each part of the result atomically with its
- * delivery marker. Safe to call again with the same request (redelivery, client retry) and
- * concurrently with other aggregators.
+ * Counts queued requests exactly once: decode, map to usage, turn cumulative points into increments
+ * against stored series state, and write the result atomically with what marks it counted. Safe to
+ * call again with the same requests (redelivery, client retry) and concurrently with other
+ * aggregators.
+ *
+ * <p>A batch is written with as few item writes as exactly-once allows: the exports of one
+ * connection are merged into one commit per transaction-sized chunk, with one update per user-day
+ * however many exports touch it. Each export (or part of one) keeps its own delivery id: a chunk of
+ * one or two writes a marker per id inside its transaction; a larger chunk first claims its ids
+ * with plain writes and then writes one commit record in the transaction instead (see {@link
+ * UsageStore}), because a transactional item costs DynamoDB twice a plain one.
  */
 public final class AggregationService {
 
   /** Conflicts need two aggregators on one series at once; a few retries settle them. */
   private static final int MAX_ATTEMPTS = 8;
+
+  /** Up to this many exports per chunk, markers in the transaction cost no more than claims. */
+  private static final int MOST_MARKED = 2;
 
   /** Links per container that need no write: Claude Code sends them on every point. */
   private static final int KNOWN_LINKS = 10_000;
@@ -48,13 +59,6 @@ public final class AggregationService {
   /** What aggregating one request did, for the invocation's log line. */
   public record Result(int partsApplied, int partsAlreadyApplied, long rejected) {}
 
-  public Result aggregate(QueuedExport export)
-      throws MalformedOtlpException, UsageStoreUnavailableException, WriteConflictException {
-    UsageObservations observations = linkIdentities(export.connectionId(), observe(export));
-    return aggregate(
-        export, observations, DeliveryPlanner.split(observations, store.maxWritesPerDelivery()));
-  }
-
   /** What became of one export of a batch: its result, or why it failed. */
   public record Outcome(Result result, Exception failure) {
     public boolean failed() {
@@ -62,79 +66,131 @@ public final class AggregationService {
     }
   }
 
-  /**
-   * Counts a batch of queued exports, each exactly once, with as few writes as it can: the exports
-   * of one connection that each fit one transaction are merged into one, with one marker per export
-   * and one update per user-day however many exports touch it. Each export keeps the delivery id it
-   * has alone, so exactly-once holds whatever batches SQS makes. If the merged transaction finds an
-   * export already counted (a redelivery), conflicts, or fails, every export falls back to a
-   * transaction of its own. Returns one outcome per export, in order; never throws for one export.
-   */
-  public List<Outcome> aggregateAll(List<QueuedExport> exports) {
-    Outcome[] outcomes = new Outcome[exports.size()];
-    UsageObservations[] observed = new UsageObservations[exports.size()];
-    Map<String, List<Integer>> mergeable = new java.util.LinkedHashMap<>();
-    Set<String> grouped = new java.util.HashSet<>();
-    for (int i = 0; i < exports.size(); i++) {
-      QueuedExport export = exports.get(i);
-      try {
-        observed[i] = linkIdentities(export.connectionId(), observe(export));
-      } catch (MalformedOtlpException | UsageStoreUnavailableException | RuntimeException e) {
-        outcomes[i] = new Outcome(null, e);
-        continue;
-      }
-      boolean fitsAlone =
-          !observed[i].isEmpty()
-              && DeliveryPlanner.split(observed[i], store.maxWritesPerDelivery()).size() == 1;
-      // The same export twice in one batch goes alone the second time (and counts nothing).
-      if (fitsAlone && grouped.add(export.connectionId() + '\n' + export.deliveryId())) {
-        mergeable.computeIfAbsent(export.connectionId(), c -> new ArrayList<>()).add(i);
-      }
+  /** Counts one request: a batch of one. */
+  public Result aggregate(QueuedExport export)
+      throws MalformedOtlpException, UsageStoreUnavailableException, WriteConflictException {
+    Outcome outcome = aggregateAll(List.of(export)).get(0);
+    if (!outcome.failed()) {
+      return outcome.result();
     }
-    for (List<Integer> group : mergeable.values()) {
-      for (List<Integer> chunk : transactionSized(group, observed)) {
-        if (chunk.size() > 1 && applyMerged(exports, observed, chunk)) {
-          for (int i : chunk) {
-            outcomes[i] = new Outcome(new Result(1, 0, observed[i].rejected()), null);
-          }
-        }
-      }
+    Exception failure = outcome.failure();
+    if (failure instanceof MalformedOtlpException e) {
+      throw e;
+    } else if (failure instanceof UsageStoreUnavailableException e) {
+      throw e;
+    } else if (failure instanceof WriteConflictException e) {
+      throw e;
+    } else if (failure instanceof RuntimeException e) {
+      throw e;
     }
-    for (int i = 0; i < exports.size(); i++) {
-      if (outcomes[i] == null) {
-        outcomes[i] = alone(exports.get(i), observed[i]);
-      }
+    throw new IllegalStateException(failure);
+  }
+
+  /** One part of one export: what is counted under one delivery id. */
+  private static final class Unit {
+    final int export;
+    final String deliveryId;
+    final DeliveryPlanner.Part part;
+    boolean applied;
+    boolean countedBefore;
+    Exception failure;
+
+    Unit(int export, String deliveryId, DeliveryPlanner.Part part) {
+      this.export = export;
+      this.deliveryId = deliveryId;
+      this.part = part;
     }
-    return List.of(outcomes);
+
+    boolean settled() {
+      return applied || countedBefore || failure != null;
+    }
   }
 
   /**
-   * Consecutive runs of a connection's exports whose merged write fits one transaction: a marker
-   * each, plus every distinct user-day and series among them.
+   * Counts a batch of queued exports, each exactly once whatever batches SQS makes, merging the
+   * exports of each connection. Returns one outcome per export, in order; never throws for one
+   * export, and one export's failure fails no other.
    */
-  private List<List<Integer>> transactionSized(List<Integer> group, UsageObservations[] observed) {
-    List<List<Integer>> chunks = new ArrayList<>();
-    List<Integer> chunk = new ArrayList<>();
-    Set<Object> items = new java.util.HashSet<>();
-    for (int i : group) {
-      Set<Object> added = new java.util.HashSet<>(observed[i].deltas().byKey().keySet());
-      for (CumulativePoint point : observed[i].cumulativePoints()) {
-        added.add(point.key());
-        added.add(point.series());
+  public List<Outcome> aggregateAll(List<QueuedExport> exports) {
+    int count = exports.size();
+    Exception[] failures = new Exception[count];
+    long[] rejected = new long[count];
+    int[] copies = new int[count];
+    List<Unit> units = new ArrayList<>();
+    Map<String, List<Unit>> byConnection = new java.util.LinkedHashMap<>();
+    Set<String> seen = new java.util.HashSet<>();
+    for (int i = 0; i < count; i++) {
+      QueuedExport export = exports.get(i);
+      UsageObservations observed;
+      try {
+        observed = linkIdentities(export.connectionId(), observe(export));
+      } catch (MalformedOtlpException | UsageStoreUnavailableException | RuntimeException e) {
+        failures[i] = e;
+        continue;
       }
+      rejected[i] = observed.rejected();
+      List<DeliveryPlanner.Part> parts =
+          observed.isEmpty()
+              ? List.of()
+              : DeliveryPlanner.split(observed, store.maxWritesPerDelivery());
+      // SQS may hand the same export twice in one batch: the copy counts nothing.
+      if (!seen.add(export.connectionId() + '\n' + export.deliveryId())) {
+        copies[i] = parts.size();
+        continue;
+      }
+      for (int p = 0; p < parts.size(); p++) {
+        String deliveryId =
+            parts.size() == 1
+                ? export.deliveryId()
+                : export.deliveryId() + "#" + p + "/" + parts.size();
+        Unit unit = new Unit(i, deliveryId, parts.get(p));
+        units.add(unit);
+        byConnection.computeIfAbsent(export.connectionId(), c -> new ArrayList<>()).add(unit);
+      }
+    }
+    byConnection.forEach(
+        (connectionId, ofConnection) -> {
+          for (List<Unit> chunk : transactionSized(ofConnection)) {
+            commitChunk(connectionId, chunk);
+          }
+        });
+    int[] applied = new int[count];
+    int[] before = new int[count];
+    for (Unit unit : units) {
+      if (unit.failure != null) {
+        failures[unit.export] =
+            failures[unit.export] == null ? unit.failure : failures[unit.export];
+      } else if (unit.applied) {
+        applied[unit.export]++;
+      } else {
+        before[unit.export]++;
+      }
+    }
+    List<Outcome> outcomes = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      outcomes.add(
+          failures[i] != null
+              ? new Outcome(null, failures[i])
+              : new Outcome(new Result(applied[i], before[i] + copies[i], rejected[i]), null));
+    }
+    return outcomes;
+  }
+
+  /** Consecutive runs of units whose merged write fits one transaction with its commit record. */
+  private List<List<Unit>> transactionSized(List<Unit> units) {
+    List<List<Unit>> chunks = new ArrayList<>();
+    List<Unit> chunk = new ArrayList<>();
+    Set<Object> items = new java.util.HashSet<>();
+    for (Unit unit : units) {
+      Set<Object> added = items(unit);
       added.removeAll(items);
-      if (!chunk.isEmpty()
-          && chunk.size() + 1 + items.size() + added.size() > store.maxWritesPerDelivery()) {
+      if (!chunk.isEmpty() && 1 + items.size() + added.size() > store.maxWritesPerDelivery()) {
         chunks.add(chunk);
         chunk = new ArrayList<>();
         items.clear();
-        added = new java.util.HashSet<>(observed[i].deltas().byKey().keySet());
-        for (CumulativePoint point : observed[i].cumulativePoints()) {
-          added.add(point.key());
-          added.add(point.series());
-        }
+        added = items(unit);
       }
-      chunk.add(i);
+      chunk.add(unit);
       items.addAll(added);
     }
     if (!chunk.isEmpty()) {
@@ -143,52 +199,86 @@ public final class AggregationService {
     return chunks;
   }
 
-  private Outcome alone(QueuedExport export, UsageObservations observations) {
-    try {
-      return new Outcome(
-          aggregate(
-              export,
-              observations,
-              DeliveryPlanner.split(observations, store.maxWritesPerDelivery())),
-          null);
-    } catch (UsageStoreUnavailableException | WriteConflictException | RuntimeException e) {
-      return new Outcome(null, e);
+  /** The user-days and series a unit may write. */
+  private static Set<Object> items(Unit unit) {
+    Set<Object> items = new java.util.HashSet<>(unit.part.deltas().byKey().keySet());
+    for (CumulativePoint point : unit.part.cumulativePoints()) {
+      items.add(point.key());
+      items.add(point.series());
     }
+    return items;
   }
 
-  /** One transaction for the group; false if it could not be applied as one. */
-  private boolean applyMerged(
-      List<QueuedExport> exports, UsageObservations[] observed, List<Integer> group) {
-    String connectionId = exports.get(group.get(0)).connectionId();
-    UsageTally deltas = new UsageTally();
-    List<CumulativePoint> points = new ArrayList<>();
-    List<String> deliveryIds = new ArrayList<>();
-    for (int i : group) {
-      deltas.addAll(observed[i].deltas());
-      points.addAll(observed[i].cumulativePoints());
-      deliveryIds.add(exports.get(i).deliveryId());
-    }
-    try {
-      return applyOnce(connectionId, deliveryIds, deltas, points) == Applied.YES;
-    } catch (UsageStoreUnavailableException | WriteConflictException | RuntimeException e) {
-      return false; // each export on its own says what is wrong with it
-    }
-  }
-
-  private Result aggregate(
-      QueuedExport export, UsageObservations observations, List<DeliveryPlanner.Part> parts)
-      throws UsageStoreUnavailableException, WriteConflictException {
-    int applied = 0;
-    for (int i = 0; i < parts.size(); i++) {
-      String deliveryId =
-          parts.size() == 1
-              ? export.deliveryId()
-              : export.deliveryId() + "#" + i + "/" + parts.size();
-      if (applyPart(export.connectionId(), deliveryId, parts.get(i))) {
-        applied++;
+  /** Writes one chunk and settles each of its units. */
+  private void commitChunk(String connectionId, List<Unit> chunk) {
+    Set<Object> items = new java.util.HashSet<>();
+    chunk.forEach(unit -> items.addAll(items(unit)));
+    if (chunk.size() <= MOST_MARKED
+        && chunk.size() + items.size() <= store.maxWritesPerDelivery()) {
+      try {
+        Written written = write(connectionId, null, chunk);
+        if (written != Written.REFUSED) {
+          chunk.forEach(unit -> unit.applied = written == Written.YES);
+          chunk.forEach(unit -> unit.countedBefore = written == Written.NOTHING_TO_COUNT);
+          return;
+        }
+        // An id is claimed or counted already: claiming says which.
+      } catch (UsageStoreUnavailableException | WriteConflictException | RuntimeException e) {
+        failed(connectionId, chunk, e);
+        return;
       }
     }
-    return new Result(applied, parts.size() - applied, observations.rejected());
+    String commitId = UUID.randomUUID().toString();
+    try {
+      Map<String, UsageStore.Claim> claims =
+          store.claim(connectionId, commitId, chunk.stream().map(u -> u.deliveryId).toList());
+      List<Unit> claimed = new ArrayList<>();
+      for (Unit unit : chunk) {
+        switch (claims.get(unit.deliveryId)) {
+          case CLAIMED -> claimed.add(unit);
+          case COUNTED -> unit.countedBefore = true;
+          case CLAIMED_ELSEWHERE ->
+              unit.failure =
+                  new WriteConflictException(
+                      "another aggregator is counting " + unit.deliveryId + " now; retry later");
+        }
+      }
+      if (claimed.isEmpty()) {
+        return;
+      }
+      if (write(connectionId, commitId, claimed) == Written.YES) {
+        claimed.forEach(unit -> unit.applied = true);
+      } else {
+        WriteConflictException abandoned =
+            new WriteConflictException("another aggregator abandoned this commit; retry later");
+        claimed.forEach(unit -> unit.failure = abandoned);
+      }
+    } catch (UsageStoreUnavailableException | WriteConflictException | RuntimeException e) {
+      abandonQuietly(connectionId, commitId);
+      failed(connectionId, chunk.stream().filter(unit -> !unit.settled()).toList(), e);
+    }
+  }
+
+  /**
+   * Settles units whose write failed. An unexpected error may be one export's fault for good (an
+   * item DynamoDB rejects): each unit is then tried alone, so only that one fails and ends in the
+   * dead-letter queue. Unavailability and conflicts pass: all of them are retried.
+   */
+  private void failed(String connectionId, List<Unit> units, Exception e) {
+    if (e instanceof RuntimeException && units.size() > 1) {
+      units.forEach(unit -> commitChunk(connectionId, List.of(unit)));
+    } else {
+      units.forEach(unit -> unit.failure = e);
+    }
+  }
+
+  /** Frees the claims of a commit that failed; if this fails too, their lease frees them. */
+  private void abandonQuietly(String connectionId, String commitId) {
+    try {
+      store.abandon(connectionId, commitId);
+    } catch (UsageStoreUnavailableException | RuntimeException e) {
+      // the lease runs out instead
+    }
   }
 
   /**
@@ -248,26 +338,24 @@ public final class AggregationService {
     };
   }
 
-  private boolean applyPart(String connectionId, String deliveryId, DeliveryPlanner.Part part)
-      throws UsageStoreUnavailableException, WriteConflictException {
-    return applyOnce(connectionId, List.of(deliveryId), part.deltas(), part.cumulativePoints())
-        == Applied.YES;
-  }
-
-  private enum Applied {
+  private enum Written {
     YES,
-    BEFORE, // at least one delivery id was counted already: nothing written
-    NOTHING_TO_COUNT, // only stale points: no marker needed either
-    TOO_LARGE
+    REFUSED, // the commit was abandoned, or a marker's id is claimed or counted already
+    NOTHING_TO_COUNT // only stale points, and no claims to settle: nothing written
   }
 
-  /** Turns cumulative points into increments against fresh series state and writes it all. */
-  private Applied applyOnce(
-      String connectionId,
-      List<String> deliveryIds,
-      UsageTally deltas,
-      List<CumulativePoint> points)
+  /**
+   * Turns the units' cumulative points into increments against fresh series state and writes it
+   * all, under {@code commitId} or, if null, with a marker per unit.
+   */
+  private Written write(String connectionId, String commitId, List<Unit> units)
       throws UsageStoreUnavailableException, WriteConflictException {
+    UsageTally deltas = new UsageTally();
+    List<CumulativePoint> points = new ArrayList<>();
+    for (Unit unit : units) {
+      deltas.addAll(unit.part.deltas());
+      points.addAll(unit.part.cumulativePoints());
+    }
     TreeSet<SeriesId> series = new TreeSet<>();
     for (CumulativePoint point : points) {
       series.add(point.series());
@@ -280,16 +368,22 @@ public final class AggregationService {
       UsageTally increments = new UsageTally();
       increments.addAll(deltas);
       increments.addAll(cumulative.increments());
-      UsageDelivery delivery =
-          new UsageDelivery(connectionId, deliveryIds, increments, cumulative.changes());
-      if (delivery.isEmpty()) {
-        return Applied.NOTHING_TO_COUNT;
+      UsageCommit commit =
+          commitId == null
+              ? UsageCommit.marked(
+                  connectionId,
+                  units.stream().map(u -> u.deliveryId).toList(),
+                  increments,
+                  cumulative.changes())
+              : UsageCommit.claimed(connectionId, commitId, increments, cumulative.changes());
+      if (commit.isEmpty() && commitId == null) {
+        return Written.NOTHING_TO_COUNT; // and a redelivery finds the same
       }
-      if (delivery.writes() > store.maxWritesPerDelivery()) {
-        return Applied.TOO_LARGE; // only a merge can outgrow a transaction; parts never do
+      if (commit.writes() > store.maxWritesPerDelivery()) {
+        throw new IllegalStateException("a chunk outgrew its transaction: " + commit.writes());
       }
       try {
-        return store.apply(delivery) ? Applied.YES : Applied.BEFORE;
+        return store.commit(commit) ? Written.YES : Written.REFUSED;
       } catch (WriteConflictException e) {
         lastConflict = e;
       }

@@ -29,7 +29,8 @@ final class DeliveryPlanner {
 
   static List<Part> split(UsageObservations observations, int maxWrites) {
     if (maxWrites < 3) {
-      throw new IllegalArgumentException("a part needs room for a marker, a user-day and a series");
+      throw new IllegalArgumentException(
+          "a part needs room for a commit record, a user-day and a series");
     }
     List<Part> parts = new ArrayList<>();
     PartBuilder current = new PartBuilder();

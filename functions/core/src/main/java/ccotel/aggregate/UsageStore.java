@@ -2,13 +2,29 @@ package ccotel.aggregate;
 
 import ccotel.usage.SeriesId;
 import ccotel.usage.UserIdentity;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 
-/** Port: where usage counters and cumulative series state live. */
+/**
+ * Port: where usage counters and aggregation state live.
+ *
+ * <p>Exactly-once rests on one record per delivery id, written at most once: a marker (counted) or
+ * a claim naming a commit. A claimed id counts if and only if its commit record says committed; a
+ * claim moves to another commit only after its commit was abandoned, and an abandoned commit can
+ * never be written, so at most one commit ever counts an id. No clock is involved in that; the
+ * {@link #CLAIM_LEASE} only decides when an unfinished commit may be abandoned by someone else.
+ */
 public interface UsageStore {
 
-  /** The most items one {@link #apply} may write (DynamoDB transactions take 100). */
+  /**
+   * How long a claim keeps other aggregators waiting before they abandon its commit: longer than an
+   * aggregator holds claims (a Lambda run ends within 30 s), shorter than the retries SQS gives a
+   * message (four more receives, 30 s apart locally, 180 s apart on AWS).
+   */
+  Duration CLAIM_LEASE = Duration.ofSeconds(60);
+
+  /** The most items one {@link #commit} may write (DynamoDB transactions take 100). */
   int maxWritesPerDelivery();
 
   /** The stored state of these series; absent ids were never counted. Reads are consistent. */
@@ -23,13 +39,33 @@ public interface UsageStore {
   void saveLinks(String connectionId, Map<UserIdentity, UserIdentity> links)
       throws UsageStoreUnavailableException;
 
+  /** What claiming a delivery id found. */
+  enum Claim {
+    /** Now claimed for the given commit: count it there. */
+    CLAIMED,
+    /** Counted before: count nothing. */
+    COUNTED,
+    /** Claimed for a commit still within its lease: retry later. */
+    CLAIMED_ELSEWHERE
+  }
+
   /**
-   * Writes the whole delivery atomically: every counter increment, every series change and a marker
-   * for its id.
+   * Claims each delivery id for {@code commitId}, which is about to be written: taking free ids,
+   * ids of abandoned commits, and ids whose unwritten commit's lease ran out (abandoning it).
+   */
+  Map<String, Claim> claim(String connectionId, String commitId, Collection<String> deliveryIds)
+      throws UsageStoreUnavailableException;
+
+  /**
+   * Writes the whole commit atomically: every counter increment, every series change, and its
+   * commit record or markers.
    *
-   * @return false, writing nothing, if a delivery with this id was applied before
+   * @return false, writing nothing, if the commit was abandoned or a marker's id was claimed or
+   *     counted before
    * @throws WriteConflictException if a series no longer has its expected state; nothing is written
    */
-  boolean apply(UsageDelivery delivery)
-      throws WriteConflictException, UsageStoreUnavailableException;
+  boolean commit(UsageCommit commit) throws WriteConflictException, UsageStoreUnavailableException;
+
+  /** Makes sure {@code commitId} is never written, so its claims are free at once (idempotent). */
+  void abandon(String connectionId, String commitId) throws UsageStoreUnavailableException;
 }

@@ -8,15 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ccotel.ingest.QueuedExport;
 import ccotel.query.StoredUsage;
+import ccotel.testing.MutableClock;
 import ccotel.testing.OtlpRequests;
 import ccotel.testing.QueuedExports;
 import ccotel.usage.Counter;
 import ccotel.usage.CounterFamily;
-import ccotel.usage.SeriesId;
+import ccotel.usage.UsageTally;
 import ccotel.usage.UserIdentity;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import java.time.Instant;
 import java.time.LocalDate;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -129,16 +130,123 @@ class AggregationServiceTest {
     assertEquals(15, commitsOf(store, "c1"));
     assertEquals(15, commitsOf(store, "c2"));
 
-    // A redelivery mixed with new exports: the merge meets applied markers and falls back to one
-    // transaction per export, so only the new ones count.
+    // A redelivery mixed with a new export: claiming finds the old ones counted (by a commit in
+    // c1, by markers in c2), and only the new one is written.
     List<QueuedExport> second = new java.util.ArrayList<>(first.subList(0, 3));
+    second.add(first.get(5));
     second.add(
         QueuedExports.metrics(
             "c1", commits("dev@example.com", nanos("2026-11-24T12:00:00Z"), 100)));
-    service.aggregateAll(second);
+    List<AggregationService.Outcome> again = service.aggregateAll(second);
 
+    assertEquals(
+        List.of(0, 0, 0, 0, 1),
+        again.stream().map(outcome -> outcome.result().partsApplied()).toList());
     assertEquals(115, commitsOf(store, "c1"));
+    assertEquals(15, commitsOf(store, "c2"));
     assertEquals(3, store.transactions());
+  }
+
+  @Test
+  void anExportTheStoreRejects_failsAlone_andTheRestOfItsBatchCounts() throws Exception {
+    InMemoryUsageStore real = new InMemoryUsageStore();
+    UsageStore rejecting =
+        new ForwardingUsageStore(real) {
+          @Override
+          public boolean commit(UsageCommit commit)
+              throws WriteConflictException, UsageStoreUnavailableException {
+            if (commit.increments().byKey().keySet().stream()
+                .anyMatch(key -> key.user().value().startsWith("bad"))) {
+              throw new IllegalStateException("ValidationException: item too large (test)");
+            }
+            return super.commit(commit);
+          }
+        };
+    List<QueuedExport> batch = new java.util.ArrayList<>();
+    for (int i = 1; i <= 5; i++) {
+      String user = i == 3 ? "bad@example.com" : "dev@example.com";
+      batch.add(QueuedExports.metrics("c1", commits(user, nanos("2026-11-24T10:00:00Z") + i, i)));
+    }
+
+    List<AggregationService.Outcome> outcomes =
+        new AggregationService(rejecting).aggregateAll(batch);
+
+    assertEquals(
+        List.of(false, false, true, false, false),
+        outcomes.stream().map(AggregationService.Outcome::failed).toList());
+    assertEquals(1 + 2 + 4 + 5, commitsOf(real, "c1"));
+  }
+
+  @Test
+  void claimsOfACrashedAggregator_holdForTheirLease_thenEachExportCountsOnce() throws Exception {
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-24T12:00:00Z"));
+    InMemoryUsageStore store = new InMemoryUsageStore(100, clock);
+    List<QueuedExport> batch = new java.util.ArrayList<>();
+    for (int i = 1; i <= 4; i++) {
+      batch.add(
+          QueuedExports.metrics(
+              "c1", commits("dev@example.com", nanos("2026-11-24T10:00:00Z") + i, 1 << i)));
+    }
+    // Another aggregator claimed them all for its commit, then died before writing it.
+    store.claim("c1", "crashed", batch.stream().map(QueuedExport::deliveryId).toList());
+    AggregationService service = new AggregationService(store);
+
+    // Within the lease, the exports wait (the queue redelivers them later), merged or alone.
+    for (AggregationService.Outcome outcome : service.aggregateAll(batch.subList(0, 3))) {
+      assertTrue(outcome.failure() instanceof WriteConflictException, outcome.toString());
+    }
+    assertThrows(WriteConflictException.class, () -> service.aggregate(batch.get(3)));
+    assertEquals(0, commitsOf(store, "c1"));
+
+    clock.advance(UsageStore.CLAIM_LEASE);
+    for (AggregationService.Outcome outcome : service.aggregateAll(batch.subList(0, 3))) {
+      assertEquals(1, outcome.result().partsApplied());
+    }
+    assertEquals(1, service.aggregate(batch.get(3)).partsApplied());
+    assertEquals(2 + 4 + 8 + 16, commitsOf(store, "c1"));
+
+    // The "crashed" aggregator was only slow: its commit is refused.
+    UsageTally late = new UsageTally();
+    late.add(new ccotel.usage.UsageKey(DAY, UserIdentity.email("dev@example.com")), COMMITS, 99);
+    assertFalse(
+        store.commit(UsageCommit.claimed("c1", "crashed", late, new java.util.TreeMap<>())));
+    assertEquals(30, commitsOf(store, "c1"));
+  }
+
+  @Test
+  void aBatchOfOneUser_isOneCommitWithOneUpdate_afterAClaimPerExport() throws Exception {
+    List<UsageCommit> commits = new java.util.ArrayList<>();
+    List<String> claimed = new java.util.ArrayList<>();
+    UsageStore recording =
+        new ForwardingUsageStore(new InMemoryUsageStore()) {
+          @Override
+          public Map<String, Claim> claim(
+              String connectionId, String commitId, java.util.Collection<String> ids)
+              throws UsageStoreUnavailableException {
+            claimed.addAll(ids);
+            return super.claim(connectionId, commitId, ids);
+          }
+
+          @Override
+          public boolean commit(UsageCommit commit)
+              throws WriteConflictException, UsageStoreUnavailableException {
+            commits.add(commit);
+            return super.commit(commit);
+          }
+        };
+    List<QueuedExport> batch = new java.util.ArrayList<>();
+    for (int i = 1; i <= 10; i++) {
+      batch.add(
+          QueuedExports.metrics(
+              "c1", commits("dev@example.com", nanos("2026-11-24T10:00:00Z") + i, i)));
+    }
+
+    new AggregationService(recording).aggregateAll(batch);
+
+    assertEquals(batch.stream().map(QueuedExport::deliveryId).toList(), claimed);
+    assertEquals(1, commits.size());
+    assertEquals(2, commits.get(0).writes(), "the commit record and one user-day");
+    assertEquals(List.of(), commits.get(0).markers());
   }
 
   private static long commitsOf(InMemoryUsageStore store, String connection) throws Exception {
@@ -154,33 +262,14 @@ class AggregationServiceTest {
     InMemoryUsageStore real = new InMemoryUsageStore();
     AtomicInteger conflicts = new AtomicInteger(2);
     UsageStore flaky =
-        new UsageStore() {
+        new ForwardingUsageStore(real) {
           @Override
-          public int maxWritesPerDelivery() {
-            return real.maxWritesPerDelivery();
-          }
-
-          @Override
-          public Map<SeriesId, SeriesState> loadSeries(String c, Collection<SeriesId> s) {
-            return real.loadSeries(c, s);
-          }
-
-          @Override
-          public Map<UserIdentity, UserIdentity> loadLinks(String c, Collection<UserIdentity> u) {
-            return real.loadLinks(c, u);
-          }
-
-          @Override
-          public void saveLinks(String c, Map<UserIdentity, UserIdentity> links) {
-            real.saveLinks(c, links);
-          }
-
-          @Override
-          public boolean apply(UsageDelivery delivery) throws WriteConflictException {
+          public boolean commit(UsageCommit commit)
+              throws WriteConflictException, UsageStoreUnavailableException {
             if (conflicts.getAndDecrement() > 0) {
               throw new WriteConflictException("another writer (test)");
             }
-            return real.apply(delivery);
+            return super.commit(commit);
           }
         };
     byte[] body =
@@ -201,27 +290,9 @@ class AggregationServiceTest {
   @Test
   void endlessConflicts_failTheMessage_soTheQueueRetriesIt() {
     UsageStore alwaysConflicting =
-        new UsageStore() {
+        new ForwardingUsageStore(new InMemoryUsageStore()) {
           @Override
-          public int maxWritesPerDelivery() {
-            return 100;
-          }
-
-          @Override
-          public Map<SeriesId, SeriesState> loadSeries(String c, Collection<SeriesId> s) {
-            return Map.of();
-          }
-
-          @Override
-          public Map<UserIdentity, UserIdentity> loadLinks(String c, Collection<UserIdentity> u) {
-            return Map.of();
-          }
-
-          @Override
-          public void saveLinks(String c, Map<UserIdentity, UserIdentity> links) {}
-
-          @Override
-          public boolean apply(UsageDelivery delivery) throws WriteConflictException {
+          public boolean commit(UsageCommit commit) throws WriteConflictException {
             throw new WriteConflictException("always (test)");
           }
         };

@@ -8,16 +8,16 @@ import ccotel.usage.Counter;
 import ccotel.usage.SeriesId;
 import ccotel.usage.UsageKey;
 import ccotel.usage.UserIdentity;
+import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -28,7 +28,13 @@ import java.util.TreeMap;
 public final class InMemoryUsageStore implements UsageStore, UsageReader {
 
   private final int maxWrites;
-  private final Set<String> deliveries = new HashSet<>();
+  private final Clock clock;
+
+  /** A marker (commit null) or a claim for a commit. */
+  private record Record(String commitId, Instant claimedAt) {}
+
+  private final Map<String, Record> deliveries = new HashMap<>();
+  private final Map<String, Boolean> commits = new HashMap<>(); // committed, or abandoned
   private final Map<String, SeriesState> series = new HashMap<>();
   private final Map<String, NavigableMap<UsageKey, SortedMap<Counter, Long>>> usage =
       new HashMap<>();
@@ -38,13 +44,18 @@ public final class InMemoryUsageStore implements UsageStore, UsageReader {
   }
 
   public InMemoryUsageStore(int maxWrites) {
+    this(maxWrites, Clock.systemUTC());
+  }
+
+  public InMemoryUsageStore(int maxWrites, Clock clock) {
     this.maxWrites = maxWrites;
+    this.clock = clock;
   }
 
   private final Map<String, UserIdentity> links = new HashMap<>();
   private int transactions;
 
-  /** How many deliveries were written (each one transaction in DynamoDB). */
+  /** How many commits were written (each one transaction in DynamoDB). */
   public synchronized int transactions() {
     return transactions;
   }
@@ -87,33 +98,72 @@ public final class InMemoryUsageStore implements UsageStore, UsageReader {
   }
 
   @Override
-  public synchronized boolean apply(UsageDelivery delivery) throws WriteConflictException {
-    if (delivery.writes() > maxWrites) {
-      throw new IllegalArgumentException(
-          "delivery writes " + delivery.writes() + " > " + maxWrites);
+  public synchronized Map<String, Claim> claim(
+      String connectionId, String commitId, Collection<String> deliveryIds) {
+    Map<String, Claim> claims = new HashMap<>();
+    for (String id : deliveryIds) {
+      claims.put(id, claimOne(connectionId + "/" + id, connectionId + "/" + commitId));
     }
+    return claims;
+  }
+
+  private Claim claimOne(String key, String commit) {
+    Record existing = deliveries.get(key);
+    if (existing == null || commit.equals(existing.commitId())) {
+      deliveries.put(key, new Record(commit, clock.instant()));
+      return Claim.CLAIMED;
+    }
+    if (existing.commitId() == null || commits.getOrDefault(existing.commitId(), false)) {
+      return Claim.COUNTED;
+    }
+    if (!commits.containsKey(existing.commitId())) {
+      if (existing.claimedAt().plus(CLAIM_LEASE).isAfter(clock.instant())) {
+        return Claim.CLAIMED_ELSEWHERE;
+      }
+      commits.put(existing.commitId(), false);
+    }
+    deliveries.put(key, new Record(commit, clock.instant()));
+    return Claim.CLAIMED;
+  }
+
+  @Override
+  public synchronized void abandon(String connectionId, String commitId) {
+    commits.putIfAbsent(connectionId + "/" + commitId, false);
+  }
+
+  @Override
+  public synchronized boolean commit(UsageCommit commit) throws WriteConflictException {
+    if (commit.writes() > maxWrites) {
+      throw new IllegalArgumentException("commit writes " + commit.writes() + " > " + maxWrites);
+    }
+    String commitKey =
+        commit.commitId() == null ? null : commit.connectionId() + "/" + commit.commitId();
     List<String> markers = new ArrayList<>();
-    for (String id : delivery.deliveryIds()) {
-      markers.add(delivery.connectionId() + "/" + id);
+    for (String id : commit.markers()) {
+      markers.add(commit.connectionId() + "/" + id);
     }
-    if (markers.stream().anyMatch(deliveries::contains)) {
+    if (markers.stream().anyMatch(deliveries::containsKey)
+        || (commitKey != null && commits.containsKey(commitKey))) {
       return false;
     }
-    for (Map.Entry<SeriesId, SeriesChange> change : delivery.seriesChanges().entrySet()) {
-      SeriesState stored = series.get(delivery.connectionId() + "/" + change.getKey().value());
+    for (Map.Entry<SeriesId, SeriesChange> change : commit.seriesChanges().entrySet()) {
+      SeriesState stored = series.get(commit.connectionId() + "/" + change.getKey().value());
       if (!java.util.Objects.equals(stored, change.getValue().expected())) {
         throw new WriteConflictException("series " + change.getKey().value() + " changed");
       }
     }
-    deliveries.addAll(markers);
+    markers.forEach(marker -> deliveries.put(marker, new Record(null, clock.instant())));
+    if (commitKey != null) {
+      commits.put(commitKey, true);
+    }
     transactions++;
-    delivery
+    commit
         .seriesChanges()
         .forEach(
-            (id, change) -> series.put(delivery.connectionId() + "/" + id.value(), change.next()));
+            (id, change) -> series.put(commit.connectionId() + "/" + id.value(), change.next()));
     NavigableMap<UsageKey, SortedMap<Counter, Long>> rows =
-        usage.computeIfAbsent(delivery.connectionId(), c -> new TreeMap<>());
-    delivery
+        usage.computeIfAbsent(commit.connectionId(), c -> new TreeMap<>());
+    commit
         .increments()
         .byKey()
         .forEach(

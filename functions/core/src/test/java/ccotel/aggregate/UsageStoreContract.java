@@ -9,12 +9,14 @@ import ccotel.query.InvalidCursorException;
 import ccotel.query.StoredUsage;
 import ccotel.query.UsagePage;
 import ccotel.query.UsageReader;
+import ccotel.testing.MutableClock;
 import ccotel.usage.Counter;
 import ccotel.usage.CounterFamily;
 import ccotel.usage.SeriesId;
 import ccotel.usage.UsageKey;
 import ccotel.usage.UsageTally;
 import ccotel.usage.UserIdentity;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +35,9 @@ public abstract class UsageStoreContract {
   protected static final LocalDate DAY = LocalDate.parse("2026-11-24");
   protected static final UserIdentity ALICE = UserIdentity.email("alice@example.com");
   protected static final UserIdentity BOB = UserIdentity.email("bob@example.com");
+  private static final UsageStore.Claim CLAIMED = UsageStore.Claim.CLAIMED;
+  private static final UsageStore.Claim COUNTED = UsageStore.Claim.COUNTED;
+  private static final UsageStore.Claim CLAIMED_ELSEWHERE = UsageStore.Claim.CLAIMED_ELSEWHERE;
   private static final Counter SESSIONS = Counter.of(CounterFamily.SESSIONS);
   private static final Counter SONNET_COST =
       Counter.of(CounterFamily.METRIC_COST_NANO_USD, "claude-sonnet-4-5");
@@ -40,6 +45,9 @@ public abstract class UsageStoreContract {
   protected abstract UsageStore store();
 
   protected abstract UsageReader reader();
+
+  /** The clock the store was made with, which claims' leases follow. */
+  protected abstract MutableClock clock();
 
   /** Each test works in a connection of its own, so one store can serve a whole class. */
   private final String connection = "conn_" + UUID.randomUUID();
@@ -61,45 +69,114 @@ public abstract class UsageStoreContract {
   }
 
   @Test
-  void apply_countsOnce_whenTheSameDeliveryIsAppliedTwice() throws Exception {
-    UsageDelivery delivery = delivery("d1", tally(new UsageKey(DAY, ALICE), SESSIONS, 1));
+  void commit_countsOnce_whenTheSameDeliveryIsAppliedTwice() throws Exception {
+    UsageCommit delivery = delivery("d1", tally(new UsageKey(DAY, ALICE), SESSIONS, 1));
 
-    assertTrue(store().apply(delivery));
-    assertFalse(store().apply(delivery));
+    assertTrue(store().commit(delivery));
+    assertFalse(store().commit(delivery));
 
     assertEquals(1, counter(new UsageKey(DAY, ALICE), SESSIONS));
   }
 
   @Test
-  void apply_addsUp_acrossDeliveries() throws Exception {
+  void claimedIds_countWithTheirCommit_andLaterClaimsFindThemCounted() throws Exception {
     UsageKey key = new UsageKey(DAY, ALICE);
-    store().apply(delivery("d1", tally(key, SONNET_COST, 61_590_750L)));
-    store().apply(delivery("d2", tally(key, SONNET_COST, 7_269_900L)));
-    store().apply(delivery("d3", tally(key, SESSIONS, 1)));
+    assertEquals(Map.of("d1", CLAIMED, "d2", CLAIMED), claim("k1", "d1", "d2"));
+    assertTrue(store().commit(claimed("k1", tally(key, SESSIONS, 3))));
+    assertTrue(store().commit(delivery("d4", tally(key, SESSIONS, 4))));
+
+    assertEquals(
+        Map.of("d1", COUNTED, "d2", COUNTED, "d3", CLAIMED, "d4", COUNTED),
+        claim("k2", "d1", "d2", "d3", "d4"));
+    // A marker cannot take an id that is claimed: the whole commit is refused.
+    assertFalse(store().commit(delivery("d3", tally(key, SESSIONS, 100))));
+    assertTrue(store().commit(claimed("k2", tally(key, SESSIONS, 5))));
+
+    assertEquals(12, counter(key, SESSIONS));
+  }
+
+  @Test
+  void aClaimForAnUnwrittenCommit_holdsForItsLease_thenItsCommitIsAbandoned() throws Exception {
+    UsageKey key = new UsageKey(DAY, ALICE);
+    assertEquals(Map.of("d1", CLAIMED), claim("k1", "d1"));
+
+    clock().advance(UsageStore.CLAIM_LEASE.minusSeconds(1));
+    assertEquals(Map.of("d1", CLAIMED_ELSEWHERE), claim("k2", "d1"));
+    clock().advance(Duration.ofSeconds(2));
+    assertEquals(Map.of("d1", CLAIMED), claim("k2", "d1"));
+
+    // The first aggregator was only slow: its commit is refused, and nothing of it is written.
+    assertFalse(store().commit(claimed("k1", tally(key, SESSIONS, 1))));
+    assertTrue(store().commit(claimed("k2", tally(key, SESSIONS, 1))));
+    assertEquals(1, counter(key, SESSIONS));
+    assertEquals(Map.of("d1", COUNTED), claim("k3", "d1"));
+  }
+
+  @Test
+  void abandoningACommit_freesItsClaimsAtOnce_andItIsNeverWritten() throws Exception {
+    UsageKey key = new UsageKey(DAY, ALICE);
+    claim("k1", "d1");
+    store().abandon(connection, "k1");
+    store().abandon(connection, "k1");
+
+    assertEquals(Map.of("d1", CLAIMED), claim("k2", "d1"));
+    assertFalse(store().commit(claimed("k1", tally(key, SESSIONS, 1))));
+    assertEquals(0, counter(key, SESSIONS));
+  }
+
+  @Test
+  void aCommitIsWrittenOnce_evenIfItHasNothingToCount() throws Exception {
+    UsageKey key = new UsageKey(DAY, ALICE);
+    claim("k1", "d1");
+    assertTrue(store().commit(claimed("k1", new UsageTally())));
+    assertFalse(store().commit(claimed("k1", tally(key, SESSIONS, 1))));
+
+    assertEquals(Map.of("d1", COUNTED), claim("k2", "d1"));
+    assertEquals(0, counter(key, SESSIONS));
+  }
+
+  @Test
+  void claimsKeepConnectionsApart() throws Exception {
+    claim("k1", "d1");
+    assertEquals(
+        Map.of("d1", CLAIMED),
+        store().claim("conn_" + UUID.randomUUID(), "k1", List.of("d1")),
+        "the same ids and commit id in another connection are its own");
+    assertEquals(Map.of("d1", CLAIMED_ELSEWHERE), claim("k2", "d1"));
+  }
+
+  @Test
+  void commit_addsUp_acrossDeliveries() throws Exception {
+    UsageKey key = new UsageKey(DAY, ALICE);
+    store().commit(delivery("d1", tally(key, SONNET_COST, 61_590_750L)));
+    store().commit(delivery("d2", tally(key, SONNET_COST, 7_269_900L)));
+    store().commit(delivery("d3", tally(key, SESSIONS, 1)));
 
     assertEquals(68_860_650L, counter(key, SONNET_COST));
     assertEquals(1, counter(key, SESSIONS));
   }
 
   @Test
-  void apply_keepsUsersApart_onOneDay() throws Exception {
+  void commit_keepsUsersApart_onOneDay() throws Exception {
     UsageTally tally = new UsageTally();
     tally.add(new UsageKey(DAY, ALICE), SESSIONS, 2);
     tally.add(new UsageKey(DAY, BOB), SESSIONS, 3);
-    store().apply(delivery("d1", tally));
+    store().commit(delivery("d1", tally));
 
     assertEquals(2, counter(new UsageKey(DAY, ALICE), SESSIONS));
     assertEquals(3, counter(new UsageKey(DAY, BOB), SESSIONS));
   }
 
   @Test
-  void apply_keepsConnectionsApart() throws Exception {
+  void commit_keepsConnectionsApart() throws Exception {
     UsageKey key = new UsageKey(DAY, ALICE);
     String other = "conn_" + UUID.randomUUID();
-    store().apply(delivery("same-id", tally(key, SESSIONS, 1)));
+    store().commit(delivery("same-id", tally(key, SESSIONS, 1)));
     assertTrue(
         store()
-            .apply(new UsageDelivery(other, "same-id", tally(key, SESSIONS, 5), new TreeMap<>())));
+            .commit(
+                UsageCommit.marked(
+                    other, List.of("same-id"), tally(key, SESSIONS, 5), new TreeMap<>())));
 
     assertEquals(1, counter(key, SESSIONS));
     assertEquals(5, readAll(other, DAY, DAY).get(0).get(SESSIONS));
@@ -112,7 +189,7 @@ public abstract class UsageStoreContract {
     tally.add(new UsageKey(DAY, BOB), SESSIONS, 2);
     tally.add(new UsageKey(DAY, ALICE), SESSIONS, 3);
     tally.add(new UsageKey(DAY.minusDays(1), BOB), SESSIONS, 4);
-    store().apply(delivery("d1", tally));
+    store().commit(delivery("d1", tally));
 
     List<StoredUsage> rows = readAll(connection, DAY, DAY.plusDays(1));
 
@@ -132,7 +209,7 @@ public abstract class UsageStoreContract {
           SESSIONS,
           user + 1);
     }
-    store().apply(delivery("d1", tally));
+    store().commit(delivery("d1", tally));
 
     List<StoredUsage> seen = new ArrayList<>();
     Optional<String> cursor = Optional.empty();
@@ -154,7 +231,7 @@ public abstract class UsageStoreContract {
     UsageTally tally = new UsageTally();
     tally.add(new UsageKey(DAY, ALICE), SESSIONS, 1);
     tally.add(new UsageKey(DAY, BOB), SESSIONS, 1);
-    store().apply(delivery("d1", tally));
+    store().commit(delivery("d1", tally));
 
     UsagePage page = reader().read(connection, DAY, DAY, 2, Optional.empty());
 
@@ -176,16 +253,16 @@ public abstract class UsageStoreContract {
     SeriesState second = new SeriesState(200, 25);
     UsageKey key = new UsageKey(DAY, ALICE);
 
-    store().apply(withSeries("d1", tally(key, SESSIONS, 10), id, null, first));
+    store().commit(withSeries("d1", tally(key, SESSIONS, 10), id, null, first));
     assertEquals(Map.of(id, first), store().loadSeries(connection, List.of(id)));
 
     // A writer that still believes the series is new loses, and writes nothing at all.
     assertThrows(
         WriteConflictException.class,
-        () -> store().apply(withSeries("d2", tally(key, SESSIONS, 99), id, null, second)));
+        () -> store().commit(withSeries("d2", tally(key, SESSIONS, 99), id, null, second)));
     assertEquals(10, counter(key, SESSIONS));
 
-    assertTrue(store().apply(withSeries("d2", tally(key, SESSIONS, 15), id, first, second)));
+    assertTrue(store().commit(withSeries("d2", tally(key, SESSIONS, 15), id, first, second)));
     assertEquals(Map.of(id, second), store().loadSeries(connection, List.of(id)));
     assertEquals(25, counter(key, SESSIONS));
   }
@@ -198,25 +275,33 @@ public abstract class UsageStoreContract {
   }
 
   @Test
-  void apply_takesTheMostWritesItAdvertises() throws Exception {
+  void commit_takesTheMostWritesItAdvertises() throws Exception {
     int writes = store().maxWritesPerDelivery();
     UsageTally tally = new UsageTally();
     for (int user = 0; user < writes - 1; user++) {
       tally.add(new UsageKey(DAY, UserIdentity.userId("u" + user)), SESSIONS, 1);
     }
-    assertTrue(store().apply(delivery("big", tally)));
+    assertTrue(store().commit(delivery("big", tally)));
     assertEquals(writes - 1, readAll(connection, DAY, DAY).size());
   }
 
-  private UsageDelivery delivery(String id, UsageTally tally) {
-    return new UsageDelivery(connection, id, tally, new TreeMap<>());
+  private UsageCommit delivery(String id, UsageTally tally) {
+    return UsageCommit.marked(connection, List.of(id), tally, new TreeMap<>());
   }
 
-  private UsageDelivery withSeries(
+  private UsageCommit claimed(String commitId, UsageTally tally) {
+    return UsageCommit.claimed(connection, commitId, tally, new TreeMap<>());
+  }
+
+  private Map<String, UsageStore.Claim> claim(String commitId, String... ids) throws Exception {
+    return store().claim(connection, commitId, List.of(ids));
+  }
+
+  private UsageCommit withSeries(
       String id, UsageTally tally, SeriesId series, SeriesState expected, SeriesState next) {
     TreeMap<SeriesId, SeriesChange> changes = new TreeMap<>();
     changes.put(series, new SeriesChange(expected, next));
-    return new UsageDelivery(connection, id, tally, changes);
+    return UsageCommit.marked(connection, List.of(id), tally, changes);
   }
 
   private static UsageTally tally(UsageKey key, Counter counter, long amount) {

@@ -2,7 +2,7 @@ package ccotel.dynamodb;
 
 import ccotel.aggregate.SeriesChange;
 import ccotel.aggregate.SeriesState;
-import ccotel.aggregate.UsageDelivery;
+import ccotel.aggregate.UsageCommit;
 import ccotel.aggregate.UsageStore;
 import ccotel.aggregate.UsageStoreUnavailableException;
 import ccotel.aggregate.WriteConflictException;
@@ -32,10 +32,13 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -49,12 +52,15 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * is a number attribute {@code c:<counter name>}, incremented with {@code ADD}, so concurrent
  * writers never read-modify-write.
  *
- * <p>State table: delivery markers ({@code d#connection#delivery}) and cumulative series state
- * ({@code s#connection#series}), both expiring through the TTL attribute {@code expiresAt}, and
- * identity links ({@code l#connection#kind#id} → e-mail), which do not expire.
+ * <p>State table: one record per delivery id ({@code d#connection#delivery}: a marker, or a claim
+ * naming its commit and when it was claimed), commit records ({@code t#connection#commit}:
+ * committed or abandoned), cumulative series state ({@code s#connection#series}), all expiring
+ * through the TTL attribute {@code expiresAt} (commit records a day after the claims that name
+ * them), and identity links ({@code l#connection#kind#id} → e-mail), which do not expire.
  *
- * <p>One delivery is one {@code TransactWriteItems}: the marker (only if absent), every user-day
- * update and every series compare-and-set, so it counts entirely, once, or not at all.
+ * <p>One commit is one {@code TransactWriteItems}: its commit record or its markers (only if
+ * absent), every user-day update and every series compare-and-set, so it counts entirely, once, or
+ * not at all. Claims are plain conditional puts: a transactional item costs twice a plain one.
  */
 public final class DynamoDbUsageStore implements UsageStore, UsageReader {
 
@@ -72,6 +78,18 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
   private static final String LAST_VALUE = "lastValue";
   private static final String COUNTER_PREFIX = "c:";
   private static final String LINKED_EMAIL = "email";
+  private static final String COMMIT = "commit";
+  private static final String CLAIMED_AT = "claimedAt";
+  private static final String STATE = "state";
+  private static final String COMMITTED = "committed";
+  private static final String ABANDONED = "abandoned";
+
+  /** Commit records outlive the claims that name them, so a claim never outlives its answer. */
+  private static final Duration COMMIT_RECORD_MARGIN = Duration.ofDays(1);
+
+  /** Rounds of claim, look, take over, before calling an id contended. */
+  private static final int CLAIM_ROUNDS = 4;
+
   private static final Pattern SORT_KEY_FORM = Pattern.compile("\\d{4}-\\d{2}-\\d{2}#.+#[eau]");
 
   private final DynamoDbClient dynamoDb;
@@ -136,37 +154,161 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
   }
 
   @Override
-  public boolean apply(UsageDelivery delivery)
-      throws WriteConflictException, UsageStoreUnavailableException {
-    if (delivery.writes() > MAX_TRANSACTION_ITEMS) {
-      throw new IllegalArgumentException(
-          "a delivery writes at most "
-              + MAX_TRANSACTION_ITEMS
-              + " items, got "
-              + delivery.writes());
+  public Map<String, Claim> claim(
+      String connectionId, String commitId, Collection<String> deliveryIds)
+      throws UsageStoreUnavailableException {
+    Map<String, Claim> claims = new HashMap<>();
+    try {
+      for (String deliveryId : deliveryIds) {
+        claims.put(deliveryId, claimOne(connectionId, commitId, deliveryId));
+      }
+    } catch (SdkException e) {
+      throw unavailable("claiming deliveries", e);
     }
-    String connectionId = delivery.connectionId();
-    long expiresAt = clock.instant().plus(stateRetention).getEpochSecond();
-    List<TransactWriteItem> writes = new ArrayList<>(delivery.writes());
-    for (String deliveryId : delivery.deliveryIds()) {
-      writes.add(
-          TransactWriteItem.builder()
-              .put(
-                  Put.builder()
-                      .tableName(stateTable)
-                      .item(
-                          Map.of(
-                              STATE_KEY, s("d#" + connectionId + "#" + deliveryId),
-                              EXPIRES_AT, n(expiresAt)))
-                      .conditionExpression("attribute_not_exists(" + STATE_KEY + ")")
-                      .build())
+    return claims;
+  }
+
+  private Claim claimOne(String connectionId, String commitId, String deliveryId) {
+    String key = "d#" + connectionId + "#" + deliveryId;
+    long now = clock.millis();
+    Map<String, AttributeValue> claim =
+        Map.of(
+            STATE_KEY, s(key),
+            COMMIT, s(commitId),
+            CLAIMED_AT, n(now),
+            EXPIRES_AT, n(clock.instant().plus(stateRetention).getEpochSecond()));
+    Map<String, AttributeValue> existing = put(claim, "attribute_not_exists(#k)", Map.of());
+    for (int round = 0; existing != null && round < CLAIM_ROUNDS; round++) {
+      if (existing.isEmpty()) { // a record went away between our write and our read: try again
+        existing = put(claim, "attribute_not_exists(#k)", Map.of());
+        continue;
+      }
+      AttributeValue other = existing.get(COMMIT);
+      if (other == null) {
+        return Claim.COUNTED; // a marker
+      }
+      if (other.s().equals(commitId)) {
+        return Claim.CLAIMED;
+      }
+      String state = commitState(connectionId, other.s());
+      if (state == null) {
+        if (Long.parseLong(existing.get(CLAIMED_AT).n()) + CLAIM_LEASE.toMillis() > now) {
+          return Claim.CLAIMED_ELSEWHERE;
+        }
+        put(commitRecord(connectionId, other.s(), ABANDONED), "attribute_not_exists(#k)", Map.of());
+        state = commitState(connectionId, other.s());
+      }
+      if (COMMITTED.equals(state)) {
+        return Claim.COUNTED;
+      }
+      // Its commit is abandoned and can never be written: take the id over, unless it moved.
+      existing = put(claim, "#c = :c", Map.of(":c", other));
+    }
+    return existing == null ? Claim.CLAIMED : Claim.CLAIMED_ELSEWHERE;
+  }
+
+  /**
+   * A conditional put into the state table: null if written, else the item that failed the
+   * condition (empty if it no longer exists).
+   */
+  private Map<String, AttributeValue> put(
+      Map<String, AttributeValue> item, String condition, Map<String, AttributeValue> values) {
+    try {
+      dynamoDb.putItem(
+          PutItemRequest.builder()
+              .tableName(stateTable)
+              .item(item)
+              .conditionExpression(condition)
+              .expressionAttributeNames(
+                  condition.contains("#c") ? Map.of("#c", COMMIT) : Map.of("#k", STATE_KEY))
+              .expressionAttributeValues(values.isEmpty() ? null : values)
+              .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
               .build());
+      return null;
+    } catch (ConditionalCheckFailedException e) {
+      if (e.hasItem() && !e.item().isEmpty()) {
+        return e.item();
+      }
+      Map<String, AttributeValue> current =
+          dynamoDb
+              .getItem(
+                  b ->
+                      b.tableName(stateTable)
+                          .key(Map.of(STATE_KEY, item.get(STATE_KEY)))
+                          .consistentRead(true))
+              .item();
+      return current == null ? Map.of() : current;
     }
-    delivery
+  }
+
+  /** {@code committed}, {@code abandoned}, or null if neither (yet). */
+  private String commitState(String connectionId, String commitId) {
+    Map<String, AttributeValue> record =
+        dynamoDb
+            .getItem(
+                b ->
+                    b.tableName(stateTable)
+                        .key(Map.of(STATE_KEY, s(commitKey(connectionId, commitId))))
+                        .consistentRead(true))
+            .item();
+    return record == null || !record.containsKey(STATE) ? null : record.get(STATE).s();
+  }
+
+  @Override
+  public void abandon(String connectionId, String commitId) throws UsageStoreUnavailableException {
+    try {
+      put(commitRecord(connectionId, commitId, ABANDONED), "attribute_not_exists(#k)", Map.of());
+    } catch (SdkException e) {
+      throw unavailable("abandoning a commit", e);
+    }
+  }
+
+  private Map<String, AttributeValue> commitRecord(
+      String connectionId, String commitId, String state) {
+    return Map.of(
+        STATE_KEY, s(commitKey(connectionId, commitId)),
+        STATE, s(state),
+        EXPIRES_AT,
+            n(clock.instant().plus(stateRetention).plus(COMMIT_RECORD_MARGIN).getEpochSecond()));
+  }
+
+  private static String commitKey(String connectionId, String commitId) {
+    return "t#" + connectionId + "#" + commitId;
+  }
+
+  @Override
+  public boolean commit(UsageCommit commit)
+      throws WriteConflictException, UsageStoreUnavailableException {
+    if (commit.writes() > MAX_TRANSACTION_ITEMS) {
+      throw new IllegalArgumentException(
+          "a commit writes at most " + MAX_TRANSACTION_ITEMS + " items, got " + commit.writes());
+    }
+    String connectionId = commit.connectionId();
+    long expiresAt = clock.instant().plus(stateRetention).getEpochSecond();
+    List<TransactWriteItem> writes = new ArrayList<>(commit.writes());
+    if (commit.commitId() != null) {
+      Map<String, AttributeValue> record = commitRecord(connectionId, commit.commitId(), COMMITTED);
+      if (commit.isEmpty()) { // nothing to count: the record alone, as a plain write
+        try {
+          return put(record, "attribute_not_exists(#k)", Map.of()) == null;
+        } catch (SdkException e) {
+          throw unavailable("writing a commit record", e);
+        }
+      }
+      writes.add(absentPut(record));
+    }
+    for (String deliveryId : commit.markers()) {
+      writes.add(
+          absentPut(
+              Map.of(
+                  STATE_KEY, s("d#" + connectionId + "#" + deliveryId),
+                  EXPIRES_AT, n(expiresAt))));
+    }
+    commit
         .increments()
         .byKey()
         .forEach((key, counters) -> writes.add(usageUpdate(connectionId, key, counters)));
-    delivery
+    commit
         .seriesChanges()
         .forEach((id, change) -> writes.add(seriesPut(connectionId, id, change, expiresAt)));
     try {
@@ -174,20 +316,34 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
           TransactWriteItemsRequest.builder().transactItems(writes).build());
       return true;
     } catch (TransactionCanceledException e) {
-      return cancelled(e, delivery.deliveryIds().size());
+      return cancelled(e, commit.commitId() != null ? 1 : commit.markers().size());
     } catch (SdkException e) {
       throw unavailable("writing usage", e);
     }
   }
 
-  /** Why a transaction was cancelled decides what it means. The marker is always item 0. */
-  /** The markers come first in the transaction: their failed condition means "applied before". */
-  private static boolean cancelled(TransactionCanceledException e, int markers)
+  /** A transactional put of an item that must not exist yet. */
+  private TransactWriteItem absentPut(Map<String, AttributeValue> item) {
+    return TransactWriteItem.builder()
+        .put(
+            Put.builder()
+                .tableName(stateTable)
+                .item(item)
+                .conditionExpression("attribute_not_exists(" + STATE_KEY + ")")
+                .build())
+        .build();
+  }
+
+  /**
+   * Why a transaction was cancelled decides what it means. The commit record or the markers come
+   * first: their failed condition means "abandoned", or "claimed or counted before".
+   */
+  private static boolean cancelled(TransactionCanceledException e, int guards)
       throws WriteConflictException, UsageStoreUnavailableException {
     List<CancellationReason> reasons = e.cancellationReasons();
-    for (int i = 0; i < Math.min(markers, reasons.size()); i++) {
+    for (int i = 0; i < Math.min(guards, reasons.size()); i++) {
       if ("ConditionalCheckFailed".equals(reasons.get(i).code())) {
-        return false; // a delivery was applied before
+        return false;
       }
     }
     for (CancellationReason reason : reasons) {

@@ -5,7 +5,8 @@ import ccotel.aggregate.UsageStoreContract;
 import ccotel.embedded.EmbeddedAws;
 import ccotel.lambda.AwsTestStack;
 import ccotel.query.UsageReader;
-import java.time.Clock;
+import ccotel.testing.MutableClock;
+import java.time.Instant;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -14,6 +15,7 @@ class DynamoDbUsageStoreIT extends UsageStoreContract {
 
   @RegisterExtension static final EmbeddedAws AWS = EmbeddedAws.inMemory();
 
+  private static final MutableClock CLOCK = new MutableClock(Instant.now());
   private static DynamoDbUsageStore store;
 
   @BeforeAll
@@ -24,7 +26,7 @@ class DynamoDbUsageStoreIT extends UsageStoreContract {
             AWS.dynamoDb().client(),
             stack.config.usageTable(),
             stack.config.stateTable(),
-            Clock.systemUTC(),
+            CLOCK,
             stack.config.deliveryRetention());
   }
 
@@ -36,5 +38,10 @@ class DynamoDbUsageStoreIT extends UsageStoreContract {
   @Override
   protected UsageReader reader() {
     return store;
+  }
+
+  @Override
+  protected MutableClock clock() {
+    return CLOCK;
   }
 }

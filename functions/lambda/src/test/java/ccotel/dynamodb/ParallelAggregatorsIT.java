@@ -4,6 +4,7 @@ import static ccotel.testing.OtlpRequests.nanos;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ccotel.aggregate.AggregationService;
+import ccotel.aggregate.WriteConflictException;
 import ccotel.embedded.EmbeddedAws;
 import ccotel.ingest.QueuedExport;
 import ccotel.lambda.AwsTestStack;
@@ -110,9 +111,13 @@ class ParallelAggregatorsIT {
                     if (batch.isEmpty()) {
                       return null;
                     }
-                    for (AggregationService.Outcome outcome : aggregator.aggregateAll(batch)) {
-                      if (outcome.failed()) {
-                        throw outcome.failure(); // what an aggregator could not settle
+                    List<AggregationService.Outcome> outcomes = aggregator.aggregateAll(batch);
+                    for (int i = 0; i < batch.size(); i++) {
+                      Exception failure = outcomes.get(i).failure();
+                      if (failure instanceof WriteConflictException) {
+                        queue.add(batch.get(i)); // a copy is being counted elsewhere: SQS retries
+                      } else if (failure != null) {
+                        throw failure; // what an aggregator could not settle
                       }
                     }
                   }

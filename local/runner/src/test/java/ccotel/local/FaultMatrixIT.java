@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ccotel.aggregate.AggregationService;
-import ccotel.aggregate.SeriesState;
-import ccotel.aggregate.UsageDelivery;
+import ccotel.aggregate.ForwardingUsageStore;
+import ccotel.aggregate.UsageCommit;
 import ccotel.aggregate.UsageStore;
 import ccotel.aggregate.UsageStoreUnavailableException;
 import ccotel.aggregate.WriteConflictException;
@@ -23,7 +23,7 @@ import ccotel.lambda.IngestHandler;
 import ccotel.query.UsageQueryService;
 import ccotel.testing.Fixtures;
 import ccotel.testing.Json;
-import ccotel.usage.SeriesId;
+import ccotel.testing.MutableClock;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -62,6 +62,10 @@ class FaultMatrixIT {
 
   private AwsTestStack stack;
   private FaultyStore store;
+
+  /** The store's clock: claims' leases run out when a test says so. */
+  private final MutableClock clock = new MutableClock(Instant.now());
+
   private SqsPoller poller;
   private IngestHandler ingest;
   private UsageQueryService query;
@@ -77,7 +81,7 @@ class FaultMatrixIT {
                 AWS.dynamoDb().client(),
                 config.usageTable(),
                 config.stateTable(),
-                Clock.systemUTC(),
+                clock,
                 config.deliveryRetention()));
     String queueArn =
         AWS.sqs()
@@ -109,12 +113,34 @@ class FaultMatrixIT {
     ConnectionAdmin.NewConnection connection = admin.create("crash");
     // Each delivery's first write succeeds and then the aggregator "crashes": no SQS delete.
     Set<String> crashed = ConcurrentHashMap.newKeySet();
-    store.afterWrite = delivery -> crashed.add(String.join(",", delivery.deliveryIds()));
+    store.afterWrite =
+        commit -> crashed.add(commit.commitId() + String.join(",", commit.markers()));
 
     sendScenario(connection, 1);
     pollUntil(this::queueIsEmpty);
 
     assertTrue(crashed.size() > 0);
+    assertExpectedUsage(connection);
+  }
+
+  @Test
+  void deathAfterClaimingBeforeTheWrite_isCountedOnce_whenTheLeaseRunsOut() throws Exception {
+    ConnectionAdmin.NewConnection connection = admin.create("died");
+    AtomicInteger deaths = new AtomicInteger();
+    store.dieAfterClaiming =
+        commitId -> {
+          if (deaths.getAndIncrement() > 0) {
+            return false;
+          }
+          clock.advance(UsageStore.CLAIM_LEASE); // before SQS redelivers, the lease runs out
+          return true;
+        };
+
+    sendScenario(connection, 1);
+    pollUntil(this::queueIsEmpty);
+
+    assertTrue(deaths.get() > 1, "an aggregator died holding claims, and the next took them");
+    assertEquals(0, deadLetterCount());
     assertExpectedUsage(connection);
   }
 
@@ -141,9 +167,11 @@ class FaultMatrixIT {
   @Test
   void throttledDynamoDb_isRetriedUntilCountedOnce() throws Exception {
     ConnectionAdmin.NewConnection connection = admin.create("throttled");
-    AtomicInteger throttles = new AtomicInteger(6);
+    // The first two writes are throttled: a whole batch each, which the queue hands over again
+    // (this test's queue gives up after two receives).
+    AtomicInteger throttles = new AtomicInteger(2);
     store.beforeWrite =
-        delivery -> {
+        commit -> {
           if (throttles.getAndDecrement() > 0) {
             throw new UsageStoreUnavailableException(
                 "ProvisionedThroughputExceededException (injected)", null);
@@ -190,8 +218,8 @@ class FaultMatrixIT {
     ConnectionAdmin.NewConnection healthy = admin.create("healthy");
     String poisonedId = poisoned.connection().id();
     store.beforeWrite =
-        delivery -> {
-          if (delivery.connectionId().equals(poisonedId)) {
+        commit -> {
+          if (commit.connectionId().equals(poisonedId)) {
             throw new IllegalStateException("item rejected (injected)");
           }
         };
@@ -405,52 +433,50 @@ class FaultMatrixIT {
   }
 
   /** The DynamoDB adapter with faults injected around its writes. */
-  static final class FaultyStore implements UsageStore {
+  static final class FaultyStore extends ForwardingUsageStore {
 
     interface Fault {
-      void apply(UsageDelivery delivery) throws UsageStoreUnavailableException;
+      void apply(UsageCommit commit) throws UsageStoreUnavailableException;
     }
 
-    private final UsageStore delegate;
-    volatile Fault beforeWrite = delivery -> {};
-    volatile java.util.function.Predicate<UsageDelivery> afterWrite = delivery -> false;
+    volatile Fault beforeWrite = commit -> {};
+    volatile java.util.function.Predicate<UsageCommit> afterWrite = commit -> false;
+
+    /** Claims after which the aggregator "dies": it neither writes nor abandons the commit. */
+    volatile java.util.function.Predicate<String> dieAfterClaiming = commitId -> false;
+
+    private final Set<String> dead = ConcurrentHashMap.newKeySet();
 
     FaultyStore(UsageStore delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     @Override
-    public int maxWritesPerDelivery() {
-      return delegate.maxWritesPerDelivery();
-    }
-
-    @Override
-    public Map<SeriesId, SeriesState> loadSeries(
-        String connectionId, java.util.Collection<SeriesId> series)
+    public Map<String, Claim> claim(
+        String connectionId, String commitId, java.util.Collection<String> deliveryIds)
         throws UsageStoreUnavailableException {
-      return delegate.loadSeries(connectionId, series);
+      Map<String, Claim> claims = super.claim(connectionId, commitId, deliveryIds);
+      if (dieAfterClaiming.test(commitId)) {
+        dead.add(commitId);
+        throw new IllegalStateException("died after claiming (injected)");
+      }
+      return claims;
     }
 
     @Override
-    public Map<ccotel.usage.UserIdentity, ccotel.usage.UserIdentity> loadLinks(
-        String connectionId, java.util.Collection<ccotel.usage.UserIdentity> users)
+    public void abandon(String connectionId, String commitId)
         throws UsageStoreUnavailableException {
-      return delegate.loadLinks(connectionId, users);
+      if (!dead.contains(commitId)) {
+        super.abandon(connectionId, commitId);
+      }
     }
 
     @Override
-    public void saveLinks(
-        String connectionId, Map<ccotel.usage.UserIdentity, ccotel.usage.UserIdentity> links)
-        throws UsageStoreUnavailableException {
-      delegate.saveLinks(connectionId, links);
-    }
-
-    @Override
-    public boolean apply(UsageDelivery delivery)
+    public boolean commit(UsageCommit commit)
         throws UsageStoreUnavailableException, WriteConflictException {
-      beforeWrite.apply(delivery);
-      boolean written = delegate.apply(delivery);
-      if (afterWrite.test(delivery)) {
+      beforeWrite.apply(commit);
+      boolean written = super.commit(commit);
+      if (afterWrite.test(commit)) {
         throw new IllegalStateException("crashed after the write (injected)");
       }
       return written;
