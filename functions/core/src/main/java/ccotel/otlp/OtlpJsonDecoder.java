@@ -211,10 +211,19 @@ public final class OtlpJsonDecoder {
       BigInteger value;
       JsonToken token = parser.currentToken();
       if (token == JsonToken.VALUE_NUMBER_INT) {
+        if (parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+          return inRange(parser.getLongValue(), unsigned); // the usual case, without BigInteger
+        }
         value = parser.getBigIntegerValue();
       } else if (token == JsonToken.VALUE_STRING) {
+        String text = parser.getText().trim();
         try {
-          value = new BigInteger(parser.getText().trim());
+          return inRange(Long.parseLong(text), unsigned); // timestamps are strings, and fit
+        } catch (NumberFormatException e) {
+          // too large for a long, or not a number: BigInteger tells which
+        }
+        try {
+          value = new BigInteger(text);
         } catch (NumberFormatException e) {
           throw fail("expected an integer, got \"" + parser.getText() + "\"");
         }
@@ -234,6 +243,13 @@ public final class OtlpJsonDecoder {
         throw fail("out of range for a 64-bit integer: " + value);
       }
       return value.longValue();
+    }
+
+    private long inRange(long value, boolean unsigned) throws MalformedOtlpException {
+      if (unsigned && value < 0) {
+        throw fail("out of range for an unsigned 64-bit integer: " + value);
+      }
+      return value;
     }
 
     /** int32 / uint32 / sint32 (uint32 above Integer.MAX_VALUE as its two's complement). */

@@ -37,10 +37,23 @@ final class Attributes {
   private static final ByteString[] KEY_BYTES = new ByteString[KEYS.length];
   private static final Map<String, Integer> SLOTS = new HashMap<>();
 
+  /** The slots of the keys of each length: an attribute key is compared with those only. */
+  private static final int[][] SLOTS_BY_LENGTH;
+
   static {
+    int longest = 0;
     for (int i = 0; i < KEYS.length; i++) {
       KEY_BYTES[i] = ByteString.copyFromUtf8(KEYS[i]);
       SLOTS.put(KEYS[i], i);
+      longest = Math.max(longest, KEY_BYTES[i].size());
+    }
+    SLOTS_BY_LENGTH = new int[longest + 1][];
+    for (int length = 0; length <= longest; length++) {
+      final int size = length;
+      SLOTS_BY_LENGTH[length] =
+          java.util.stream.IntStream.range(0, KEYS.length)
+              .filter(slot -> KEY_BYTES[slot].size() == size)
+              .toArray();
     }
   }
 
@@ -59,8 +72,11 @@ final class Attributes {
     for (int i = 0, n = attributes.size(); i < n; i++) {
       KeyValue attribute = attributes.get(i);
       ByteString key = attribute.getKeyBytes();
-      for (int slot = 0; slot < KEY_BYTES.length; slot++) {
-        if (KEY_BYTES[slot].size() == key.size() && KEY_BYTES[slot].equals(key)) {
+      if (key.size() >= SLOTS_BY_LENGTH.length) {
+        continue;
+      }
+      for (int slot : SLOTS_BY_LENGTH[key.size()]) {
+        if (KEY_BYTES[slot].equals(key)) {
           if (values[slot] == null) {
             values[slot] = attribute.getValue();
           }
@@ -90,6 +106,12 @@ final class Attributes {
   Optional<UserIdentity> user(IdentityMemo memo) {
     AnyValue emailValue = value("user.email");
     if (emailValue != null) {
+      if (emailValue.getValueCase() == AnyValue.ValueCase.STRING_VALUE) {
+        UserIdentity known = memo.knownEmail(emailValue.getStringValueBytes());
+        if (known != null) {
+          return Optional.of(known); // the previous point's: no decoding again
+        }
+      }
       Optional<String> email = asText(emailValue);
       if (email.isPresent() && !email.get().isBlank()) {
         return Optional.of(

@@ -12,8 +12,15 @@ final class IdentityMemo {
   private ByteString emailBytes;
   private UserIdentity email;
   private ByteString linkedAccount;
+  private AnyValue.ValueCase linkedAccountCase;
   private ByteString linkedId;
+  private AnyValue.ValueCase linkedIdCase;
   private UserIdentity linkedEmail;
+
+  /** The e-mail identity of these bytes if they were the last e-mail read, else null. */
+  UserIdentity knownEmail(ByteString bytes) {
+    return bytes.equals(emailBytes) ? email : null;
+  }
 
   /** The e-mail identity of {@code value} (a non-blank string attribute value). */
   UserIdentity email(AnyValue value, String text) {
@@ -27,14 +34,36 @@ final class IdentityMemo {
 
   /** Whether these ids were already linked to this e-mail by the previous point. */
   boolean alreadyLinked(AnyValue account, AnyValue id, UserIdentity to) {
-    ByteString accountBytes = account == null ? ByteString.EMPTY : account.toByteString();
-    ByteString idBytes = id == null ? ByteString.EMPTY : id.toByteString();
-    if (to.equals(linkedEmail) && accountBytes.equals(linkedAccount) && idBytes.equals(linkedId)) {
+    ByteString accountBytes = bytesOf(account);
+    ByteString idBytes = bytesOf(id);
+    AnyValue.ValueCase accountCase = caseOf(account);
+    AnyValue.ValueCase idCase = caseOf(id);
+    if (to.equals(linkedEmail)
+        && accountCase == linkedAccountCase
+        && idCase == linkedIdCase
+        && accountBytes.equals(linkedAccount)
+        && idBytes.equals(linkedId)) {
       return true;
     }
     linkedEmail = to;
     linkedAccount = accountBytes;
+    linkedAccountCase = accountCase;
     linkedId = idBytes;
+    linkedIdCase = idCase;
     return false;
+  }
+
+  /** A value as bytes: a string's own (no copy, no decoding), anything else serialized. */
+  private static ByteString bytesOf(AnyValue value) {
+    if (value == null) {
+      return ByteString.EMPTY;
+    }
+    return value.getValueCase() == AnyValue.ValueCase.STRING_VALUE
+        ? value.getStringValueBytes()
+        : value.toByteString();
+  }
+
+  private static AnyValue.ValueCase caseOf(AnyValue value) {
+    return value == null ? AnyValue.ValueCase.VALUE_NOT_SET : value.getValueCase();
   }
 }
