@@ -129,7 +129,7 @@ public final class CcotelStack extends Stack {
             null,
             "expiresAt",
             RemovalPolicy.RETAIN,
-            "delivery markers (TTL), cumulative series state, identity links");
+            "delivery markers and claims, commit records (TTL), series state, identity links");
 
     // ---- the queue between ingest and aggregation
     deadLetterQueue =
@@ -293,7 +293,7 @@ public final class CcotelStack extends Stack {
     output("UsageTableName", usageTable.getTableName(), "usage counters");
     output("TokensTableName", tokensTable.getTableName(), "token hashes");
     output("ConnectionsTableName", connectionsTable.getTableName(), "connections");
-    output("StateTableName", stateTable.getTableName(), "markers, series state, links");
+    output("StateTableName", stateTable.getTableName(), "markers, claims, series state, links");
     output("IngestQueueUrl", ingestQueue.getQueueUrl(), "the ingest queue");
     output("DeadLetterQueueUrl", deadLetterQueue.getQueueUrl(), "exports given up on");
     output("AlarmTopicArn", alarms.getTopicArn(), "subscribe to receive the alarms");
