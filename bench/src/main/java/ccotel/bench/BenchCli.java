@@ -37,6 +37,9 @@ public final class BenchCli {
         System.exit(2);
       }
     }
+    // DynamoDB Local leaves a non-daemon job thread behind after close, which would keep the JVM
+    // up for minutes.
+    System.exit(0);
   }
 
   private static Path resultsDir() throws java.io.IOException {

@@ -24,12 +24,14 @@ import java.util.UUID;
  * call again with the same requests (redelivery, client retry) and concurrently with other
  * aggregators.
  *
- * <p>A batch is written with as few item writes as exactly-once allows: the exports of one
- * connection are merged into one commit per transaction-sized chunk, with one update per user-day
- * however many exports touch it. Each export (or part of one) keeps its own delivery id: a chunk of
- * one or two writes a marker per id inside its transaction; a larger chunk first claims its ids
- * with plain writes and then writes one commit record in the transaction instead (see {@link
- * UsageStore}), because a transactional item costs DynamoDB twice a plain one.
+ * <p>A batch is written with as few item writes as exactly-once allows. An export (or part of one)
+ * that adds to a single user-day and has no cumulative series, which is nearly every Claude Code
+ * export, is counted with plain writes ({@link UsageStore#countOnce}), the exports of one user-day
+ * sharing one. The rest of one connection is merged into one commit per transaction-sized chunk,
+ * with one update per user-day however many exports touch it. Each export (or part) keeps its own
+ * delivery id: a chunk of one or two writes a marker per id inside its transaction; a larger chunk
+ * first claims its ids with plain writes and then writes one commit record in the transaction
+ * instead (see {@link UsageStore}), because a transactional item costs DynamoDB twice a plain one.
  */
 public final class AggregationService {
 
@@ -104,6 +106,49 @@ public final class AggregationService {
     boolean settled() {
       return applied || countedBefore || failure != null;
     }
+
+    /** Whether it adds to one user-day and has no series: then plain writes count it. */
+    boolean onOneDay() {
+      return part.cumulativePoints().isEmpty() && part.deltas().byKey().size() == 1;
+    }
+
+    DayDelivery dayDelivery() {
+      var only = part.deltas().byKey().entrySet().iterator().next();
+      return new DayDelivery(deliveryId, only.getKey(), only.getValue());
+    }
+  }
+
+  /**
+   * Counts units that each add to one user-day with the store's plain writes, and returns those
+   * that a claim sends to the commit way instead. As with commits, an unexpected error retries each
+   * unit alone, so that only the unit at fault fails.
+   */
+  private List<Unit> countOnce(String connectionId, List<Unit> units) {
+    Map<String, UsageStore.Counted> counted;
+    try {
+      counted = store.countOnce(connectionId, units.stream().map(Unit::dayDelivery).toList());
+    } catch (UsageStoreUnavailableException | RuntimeException e) {
+      if (e instanceof RuntimeException && units.size() > 1) {
+        List<Unit> claimed = new ArrayList<>();
+        units.forEach(unit -> claimed.addAll(countOnce(connectionId, List.of(unit))));
+        return claimed;
+      }
+      units.forEach(unit -> unit.failure = e);
+      return List.of();
+    }
+    List<Unit> claimed = new ArrayList<>();
+    for (Unit unit : units) {
+      switch (counted.get(unit.deliveryId)) {
+        case NOW -> unit.applied = true;
+        case BEFORE -> unit.countedBefore = true;
+        case CLAIMED -> claimed.add(unit);
+        case CONTENDED ->
+            unit.failure =
+                new WriteConflictException(
+                    "other aggregators keep writing the user-day of " + unit.deliveryId);
+      }
+    }
+    return claimed;
   }
 
   /**
@@ -150,7 +195,15 @@ public final class AggregationService {
     }
     byConnection.forEach(
         (connectionId, ofConnection) -> {
-          for (List<Unit> chunk : transactionSized(ofConnection)) {
+          List<Unit> onOneDay = new ArrayList<>();
+          List<Unit> viaCommits = new ArrayList<>();
+          for (Unit unit : ofConnection) {
+            (unit.onOneDay() ? onOneDay : viaCommits).add(unit);
+          }
+          if (!onOneDay.isEmpty()) {
+            viaCommits.addAll(countOnce(connectionId, onOneDay));
+          }
+          for (List<Unit> chunk : transactionSized(viaCommits)) {
             commitChunk(connectionId, chunk);
           }
         });

@@ -4,6 +4,7 @@ import ccotel.usage.SeriesId;
 import ccotel.usage.UserIdentity;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,6 +15,11 @@ import java.util.Map;
  * claim moves to another commit only after its commit was abandoned, and an abandoned commit can
  * never be written, so at most one commit ever counts an id. No clock is involved in that; the
  * {@link #CLAIM_LEASE} only decides when an unfinished commit may be abandoned by someone else.
+ *
+ * <p>What touches a single user-day and no series (nearly every Claude Code export) is instead
+ * {@linkplain #countOnce counted once with plain writes}, which cost half a transaction's. A
+ * delivery id always takes the same one of the two ways, since the way depends only on what the
+ * delivery counts.
  */
 public interface UsageStore {
 
@@ -68,4 +74,26 @@ public interface UsageStore {
 
   /** Makes sure {@code commitId} is never written, so its claims are free at once (idempotent). */
   void abandon(String connectionId, String commitId) throws UsageStoreUnavailableException;
+
+  /** What {@link #countOnce} found for one delivery. */
+  enum Counted {
+    /** Its increments were added now. */
+    NOW,
+    /** Counted before: nothing added. */
+    BEFORE,
+    /** A claim holds its id: count it with {@link #claim} and {@link #commit} instead. */
+    CLAIMED,
+    /** Other writers kept changing its user-day: nothing added, retry later. */
+    CONTENDED
+  }
+
+  /**
+   * Adds each delivery's increments to its one user-day, each delivery exactly once, with plain
+   * writes; deliveries of one user-day may share one write. Safe to call again with the same
+   * deliveries and concurrently with other aggregators.
+   *
+   * @return what became of each delivery id
+   */
+  Map<String, Counted> countOnce(String connectionId, List<DayDelivery> deliveries)
+      throws UsageStoreUnavailableException;
 }

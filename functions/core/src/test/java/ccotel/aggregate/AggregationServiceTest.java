@@ -126,7 +126,8 @@ class AggregationServiceTest {
     }
     assertTrue(outcomes.get(8).failed());
     assertEquals(0, outcomes.get(7).result().partsApplied(), "the copy counts nothing");
-    assertEquals(2, store.transactions(), "one transaction per connection");
+    assertEquals(0, store.transactions(), "no transaction: each export adds to one user-day");
+    assertEquals(2, store.plainDayWrites(), "one write per connection's one user-day");
     assertEquals(15, commitsOf(store, "c1"));
     assertEquals(15, commitsOf(store, "c2"));
 
@@ -144,28 +145,55 @@ class AggregationServiceTest {
         again.stream().map(outcome -> outcome.result().partsApplied()).toList());
     assertEquals(115, commitsOf(store, "c1"));
     assertEquals(15, commitsOf(store, "c2"));
-    assertEquals(3, store.transactions());
+    assertEquals(3, store.plainDayWrites());
   }
 
   @Test
   void anExportTheStoreRejects_failsAlone_andTheRestOfItsBatchCounts() throws Exception {
+    assertRejectedExportFailsAlone(false);
+    assertRejectedExportFailsAlone(true);
+  }
+
+  /** Delta exports of one user-day take plain writes; cumulative ones take commits. */
+  private static void assertRejectedExportFailsAlone(boolean cumulative) throws Exception {
     InMemoryUsageStore real = new InMemoryUsageStore();
     UsageStore rejecting =
         new ForwardingUsageStore(real) {
           @Override
           public boolean commit(UsageCommit commit)
               throws WriteConflictException, UsageStoreUnavailableException {
-            if (commit.increments().byKey().keySet().stream()
-                .anyMatch(key -> key.user().value().startsWith("bad"))) {
+            if (commit.increments().byKey().keySet().stream().anyMatch(this::bad)) {
               throw new IllegalStateException("ValidationException: item too large (test)");
             }
             return super.commit(commit);
+          }
+
+          @Override
+          public Map<String, Counted> countOnce(String connectionId, List<DayDelivery> deliveries)
+              throws UsageStoreUnavailableException {
+            if (deliveries.stream().map(DayDelivery::key).anyMatch(this::bad)) {
+              throw new IllegalStateException("ValidationException: item too large (test)");
+            }
+            return super.countOnce(connectionId, deliveries);
+          }
+
+          private boolean bad(ccotel.usage.UsageKey key) {
+            return key.user().value().startsWith("bad");
           }
         };
     List<QueuedExport> batch = new java.util.ArrayList<>();
     for (int i = 1; i <= 5; i++) {
       String user = i == 3 ? "bad@example.com" : "dev@example.com";
-      batch.add(QueuedExports.metrics("c1", commits(user, nanos("2026-11-24T10:00:00Z") + i, i)));
+      long time = nanos("2026-11-24T10:00:00Z") + i;
+      batch.add(
+          QueuedExports.metrics(
+              "c1",
+              cumulative
+                  ? OtlpRequests.metrics(user)
+                      .cumulative("claude_code.commit.count", time - 1, time, i)
+                      .build()
+                      .toByteArray()
+                  : commits(user, time, i)));
     }
 
     List<AggregationService.Outcome> outcomes =
@@ -214,11 +242,44 @@ class AggregationServiceTest {
   }
 
   @Test
-  void aBatchOfOneUser_isOneCommitWithOneUpdate_afterAClaimPerExport() throws Exception {
+  void aBatchOfOneUsersDeltas_isOnePlainWrite_withoutClaimsOrTransactions() throws Exception {
+    List<List<DayDelivery>> calls = new java.util.ArrayList<>();
+    InMemoryUsageStore real = new InMemoryUsageStore();
+    UsageStore recording =
+        new ForwardingUsageStore(real) {
+          @Override
+          public Map<String, Counted> countOnce(String connectionId, List<DayDelivery> deliveries)
+              throws UsageStoreUnavailableException {
+            calls.add(deliveries);
+            return super.countOnce(connectionId, deliveries);
+          }
+        };
+    List<QueuedExport> batch = new java.util.ArrayList<>();
+    for (int i = 1; i <= 10; i++) {
+      batch.add(
+          QueuedExports.metrics(
+              "c1", commits("dev@example.com", nanos("2026-11-24T10:00:00Z") + i, i)));
+    }
+
+    new AggregationService(recording).aggregateAll(batch);
+
+    assertEquals(1, calls.size());
+    assertEquals(
+        batch.stream().map(QueuedExport::deliveryId).toList(),
+        calls.get(0).stream().map(DayDelivery::deliveryId).toList());
+    assertEquals(1, real.plainDayWrites());
+    assertEquals(0, real.transactions());
+    assertEquals(55, commitsOf(real, "c1"));
+  }
+
+  @Test
+  void aBatchOfOneUsersCumulativeSeries_isOneCommitWithOneUpdate_afterAClaimPerExport()
+      throws Exception {
     List<UsageCommit> commits = new java.util.ArrayList<>();
     List<String> claimed = new java.util.ArrayList<>();
+    InMemoryUsageStore real = new InMemoryUsageStore();
     UsageStore recording =
-        new ForwardingUsageStore(new InMemoryUsageStore()) {
+        new ForwardingUsageStore(real) {
           @Override
           public Map<String, Claim> claim(
               String connectionId, String commitId, java.util.Collection<String> ids)
@@ -235,18 +296,24 @@ class AggregationServiceTest {
           }
         };
     List<QueuedExport> batch = new java.util.ArrayList<>();
+    long start = nanos("2026-11-24T09:00:00Z");
     for (int i = 1; i <= 10; i++) {
-      batch.add(
-          QueuedExports.metrics(
-              "c1", commits("dev@example.com", nanos("2026-11-24T10:00:00Z") + i, i)));
+      byte[] body =
+          OtlpRequests.metrics("dev@example.com")
+              .cumulative("claude_code.commit.count", start, start + i, i)
+              .build()
+              .toByteArray();
+      batch.add(QueuedExports.metrics("c1", body));
     }
 
     new AggregationService(recording).aggregateAll(batch);
 
     assertEquals(batch.stream().map(QueuedExport::deliveryId).toList(), claimed);
     assertEquals(1, commits.size());
-    assertEquals(2, commits.get(0).writes(), "the commit record and one user-day");
+    assertEquals(3, commits.get(0).writes(), "the commit record, one user-day, one series");
     assertEquals(List.of(), commits.get(0).markers());
+    assertEquals(0, real.plainDayWrites());
+    assertEquals(10, commitsOf(real, "c1"));
   }
 
   private static long commitsOf(InMemoryUsageStore store, String connection) throws Exception {
@@ -295,17 +362,33 @@ class AggregationServiceTest {
           public boolean commit(UsageCommit commit) throws WriteConflictException {
             throw new WriteConflictException("always (test)");
           }
+
+          @Override
+          public Map<String, Counted> countOnce(String connectionId, List<DayDelivery> deliveries) {
+            Map<String, Counted> contended = new java.util.HashMap<>();
+            deliveries.forEach(d -> contended.put(d.deliveryId(), Counted.CONTENDED));
+            return contended;
+          }
         };
-    byte[] body =
+    long time = nanos("2026-11-24T10:00:00Z");
+    byte[] delta =
         OtlpRequests.metrics("dev@example.com")
-            .delta("claude_code.commit.count", nanos("2026-11-24T10:00:00Z"), 1)
+            .delta("claude_code.commit.count", time, 1)
+            .build()
+            .toByteArray();
+    byte[] cumulative =
+        OtlpRequests.metrics("dev@example.com")
+            .cumulative("claude_code.commit.count", time - 1, time, 1)
             .build()
             .toByteArray();
 
-    assertThrows(
-        WriteConflictException.class,
-        () ->
-            new AggregationService(alwaysConflicting).aggregate(QueuedExports.metrics("c1", body)));
+    for (byte[] body : List.of(delta, cumulative)) {
+      assertThrows(
+          WriteConflictException.class,
+          () ->
+              new AggregationService(alwaysConflicting)
+                  .aggregate(QueuedExports.metrics("c1", body)));
+    }
   }
 
   @Test

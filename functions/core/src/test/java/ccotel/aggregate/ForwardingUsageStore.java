@@ -3,6 +3,7 @@ package ccotel.aggregate;
 import ccotel.usage.SeriesId;
 import ccotel.usage.UserIdentity;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 /** A store that passes every call on; tests override the calls they inject faults into. */
@@ -53,5 +54,11 @@ public class ForwardingUsageStore implements UsageStore {
   @Override
   public void abandon(String connectionId, String commitId) throws UsageStoreUnavailableException {
     delegate.abandon(connectionId, commitId);
+  }
+
+  @Override
+  public Map<String, Counted> countOnce(String connectionId, List<DayDelivery> deliveries)
+      throws UsageStoreUnavailableException {
+    return delegate.countOnce(connectionId, deliveries);
   }
 }

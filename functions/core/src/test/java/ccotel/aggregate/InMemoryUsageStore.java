@@ -54,6 +54,7 @@ public final class InMemoryUsageStore implements UsageStore, UsageReader {
 
   private final Map<String, UserIdentity> links = new HashMap<>();
   private int transactions;
+  private int plainDayWrites;
 
   /** How many commits were written (each one transaction in DynamoDB). */
   public synchronized int transactions() {
@@ -172,6 +173,37 @@ public final class InMemoryUsageStore implements UsageStore, UsageReader {
               counters.forEach((counter, amount) -> row.merge(counter, amount, Math::addExact));
             });
     return true;
+  }
+
+  /** How many user-day writes {@link #countOnce} made (one per user-day and call). */
+  public synchronized int plainDayWrites() {
+    return plainDayWrites;
+  }
+
+  @Override
+  public synchronized Map<String, Counted> countOnce(
+      String connectionId, List<DayDelivery> dayDeliveries) {
+    Map<String, Counted> counted = new HashMap<>();
+    java.util.Set<UsageKey> written = new java.util.HashSet<>();
+    for (DayDelivery delivery : dayDeliveries) {
+      String key = connectionId + "/" + delivery.deliveryId();
+      Record existing = deliveries.get(key);
+      if (existing != null) {
+        counted.put(
+            delivery.deliveryId(), existing.commitId() == null ? Counted.BEFORE : Counted.CLAIMED);
+        continue;
+      }
+      deliveries.put(key, new Record(null, clock.instant()));
+      SortedMap<Counter, Long> row =
+          usage
+              .computeIfAbsent(connectionId, c -> new TreeMap<>())
+              .computeIfAbsent(delivery.key(), k -> new TreeMap<>());
+      delivery.counters().forEach((counter, amount) -> row.merge(counter, amount, Math::addExact));
+      written.add(delivery.key());
+      counted.put(delivery.deliveryId(), Counted.NOW);
+    }
+    plainDayWrites += written.size();
+    return counted;
   }
 
   @Override

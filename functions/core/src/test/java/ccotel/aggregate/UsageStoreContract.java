@@ -285,6 +285,87 @@ public abstract class UsageStoreContract {
     assertEquals(writes - 1, readAll(connection, DAY, DAY).size());
   }
 
+  // ---- counting on one user-day with plain writes
+
+  private static final UsageStore.Counted NOW = UsageStore.Counted.NOW;
+  private static final UsageStore.Counted BEFORE = UsageStore.Counted.BEFORE;
+
+  @Test
+  void countOnce_addsEachDeliveryOnce_withinACall_andAcrossCalls() throws Exception {
+    UsageKey alice = new UsageKey(DAY, ALICE);
+    UsageKey bob = new UsageKey(DAY, BOB);
+
+    assertEquals(
+        Map.of("p1", NOW, "p2", NOW, "p3", NOW),
+        store()
+            .countOnce(
+                connection, List.of(day("p1", alice, 1), day("p2", alice, 2), day("p3", bob, 4))));
+    assertEquals(
+        Map.of("p1", BEFORE, "p2", BEFORE, "p4", NOW),
+        store()
+            .countOnce(
+                connection,
+                List.of(day("p1", alice, 1), day("p4", alice, 8), day("p2", alice, 2))));
+    assertEquals(Map.of("p4", BEFORE), store().countOnce(connection, List.of(day("p4", alice, 8))));
+
+    assertEquals(11, counter(alice, SESSIONS));
+    assertEquals(4, counter(bob, SESSIONS));
+  }
+
+  @Test
+  void countOnce_ofManyDeliveriesOfOneDay_countsEachOnce() throws Exception {
+    UsageKey alice = new UsageKey(DAY, ALICE);
+    List<DayDelivery> deliveries = new ArrayList<>();
+    for (int i = 1; i <= 30; i++) {
+      deliveries.add(day("many" + i, alice, i));
+    }
+
+    Map<String, UsageStore.Counted> first = store().countOnce(connection, deliveries);
+    Map<String, UsageStore.Counted> again = store().countOnce(connection, deliveries);
+
+    assertEquals(30, first.size());
+    assertTrue(first.values().stream().allMatch(NOW::equals), first.toString());
+    assertTrue(again.values().stream().allMatch(BEFORE::equals), again.toString());
+    assertEquals(30 * 31 / 2, counter(alice, SESSIONS));
+  }
+
+  @Test
+  void countOnce_andCommits_seeEachOthersIds() throws Exception {
+    UsageKey key = new UsageKey(DAY, ALICE);
+    assertTrue(store().commit(delivery("marked", tally(key, SESSIONS, 1))));
+    assertEquals(Map.of("claimed", CLAIMED), claim("k1", "claimed"));
+
+    assertEquals(
+        Map.of("marked", BEFORE, "claimed", UsageStore.Counted.CLAIMED, "plain", NOW),
+        store()
+            .countOnce(
+                connection,
+                List.of(
+                    day("marked", key, 10), day("claimed", key, 100), day("plain", key, 1000))));
+    // What plain writes counted, a claim finds counted.
+    assertEquals(Map.of("plain", COUNTED), claim("k2", "plain"));
+
+    assertEquals(1001, counter(key, SESSIONS));
+  }
+
+  @Test
+  void countOnce_keepsConnectionsApart() throws Exception {
+    UsageKey key = new UsageKey(DAY, ALICE);
+    String other = "conn_other_" + UUID.randomUUID();
+
+    assertEquals(Map.of("same", NOW), store().countOnce(connection, List.of(day("same", key, 1))));
+    assertEquals(Map.of("same", NOW), store().countOnce(other, List.of(day("same", key, 2))));
+
+    assertEquals(1, counter(key, SESSIONS));
+    assertEquals(2, readAll(other, DAY, DAY).get(0).get(SESSIONS));
+  }
+
+  private static DayDelivery day(String id, UsageKey key, long sessions) {
+    TreeMap<Counter, Long> counters = new TreeMap<>();
+    counters.put(SESSIONS, sessions);
+    return new DayDelivery(id, key, counters);
+  }
+
   private UsageCommit delivery(String id, UsageTally tally) {
     return UsageCommit.marked(connection, List.of(id), tally, new TreeMap<>());
   }

@@ -20,10 +20,15 @@ public final class QueuedExports {
   }
 
   public static QueuedExport of(String connectionId, OtlpSignal signal, byte[] protobuf) {
+    return of(connectionId, signal, protobuf, Instant.parse("2026-11-30T15:00:00Z"));
+  }
+
+  /** As received at {@code receivedAt}, which bounds how new its points may be. */
+  public static QueuedExport of(
+      String connectionId, OtlpSignal signal, byte[] protobuf, Instant receivedAt) {
     try {
       String id = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(protobuf));
-      return new QueuedExport(
-          connectionId, signal, id, Instant.parse("2026-11-30T15:00:00Z"), protobuf);
+      return new QueuedExport(connectionId, signal, id, receivedAt, protobuf);
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

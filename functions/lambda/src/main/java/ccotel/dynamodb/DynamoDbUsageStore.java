@@ -1,5 +1,6 @@
 package ccotel.dynamodb;
 
+import ccotel.aggregate.DayDelivery;
 import ccotel.aggregate.SeriesChange;
 import ccotel.aggregate.SeriesState;
 import ccotel.aggregate.UsageCommit;
@@ -61,6 +62,10 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * <p>One commit is one {@code TransactWriteItems}: its commit record or its markers (only if
  * absent), every user-day update and every series compare-and-set, so it counts entirely, once, or
  * not at all. Claims are plain conditional puts: a transactional item costs twice a plain one.
+ *
+ * <p>What adds to one user-day and no series is counted without a transaction ({@link
+ * PlainDayCounter}): the user-day item then also holds a version and the ids its last such write
+ * counted.
  */
 public final class DynamoDbUsageStore implements UsageStore, UsageReader {
 
@@ -97,6 +102,7 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
   private final String stateTable;
   private final Clock clock;
   private final Duration stateRetention;
+  private final PlainDayCounter plainDayCounter;
 
   public DynamoDbUsageStore(
       DynamoDbClient dynamoDb,
@@ -109,6 +115,8 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
     this.stateTable = stateTable;
     this.clock = clock;
     this.stateRetention = stateRetention;
+    this.plainDayCounter =
+        new PlainDayCounter(dynamoDb, usageTable, stateTable, clock, stateRetention);
   }
 
   @Override
@@ -366,32 +374,53 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
 
   private TransactWriteItem usageUpdate(
       String connectionId, UsageKey key, SortedMap<Counter, Long> counters) {
-    Map<String, String> names = new HashMap<>();
-    Map<String, AttributeValue> values = new HashMap<>();
-    names.put("#day", DAY);
-    names.put("#kind", ACTOR_KIND);
-    names.put("#id", ACTOR_ID);
-    values.put(":day", s(key.day().toString()));
-    values.put(":kind", s(key.user().kind().name()));
-    values.put(":id", s(key.user().value()));
-    StringBuilder add = new StringBuilder();
-    int i = 0;
-    for (Map.Entry<Counter, Long> counter : counters.entrySet()) {
-      names.put("#c" + i, COUNTER_PREFIX + counter.getKey().name());
-      values.put(":c" + i, n(counter.getValue()));
-      add.append(i == 0 ? " ADD " : ", ").append("#c").append(i).append(" :c").append(i);
-      i++;
-    }
+    CounterUpdate update = CounterUpdate.of(key, counters);
     return TransactWriteItem.builder()
         .update(
             Update.builder()
                 .tableName(usageTable)
-                .key(Map.of(CONNECTION, s(connectionId), SORT_KEY, s(sortKey(key))))
-                .updateExpression("SET #day = :day, #kind = :kind, #id = :id" + add)
-                .expressionAttributeNames(names)
-                .expressionAttributeValues(values)
+                .key(usageKey(connectionId, key))
+                .updateExpression(update.setClause() + update.addClause())
+                .expressionAttributeNames(update.names())
+                .expressionAttributeValues(update.values())
                 .build())
         .build();
+  }
+
+  static Map<String, AttributeValue> usageKey(String connectionId, UsageKey key) {
+    return Map.of(CONNECTION, s(connectionId), SORT_KEY, s(sortKey(key)));
+  }
+
+  /**
+   * What adds counters to a user-day item: {@code SET} its day and user (for the reader), {@code
+   * ADD} each counter, so concurrent writers never read-modify-write.
+   */
+  record CounterUpdate(
+      String setClause,
+      String addClause,
+      Map<String, String> names,
+      Map<String, AttributeValue> values) {
+
+    static CounterUpdate of(UsageKey key, Map<Counter, Long> counters) {
+      Map<String, String> names = new HashMap<>();
+      Map<String, AttributeValue> values = new HashMap<>();
+      names.put("#day", DAY);
+      names.put("#kind", ACTOR_KIND);
+      names.put("#id", ACTOR_ID);
+      values.put(":day", s(key.day().toString()));
+      values.put(":kind", s(key.user().kind().name()));
+      values.put(":id", s(key.user().value()));
+      StringBuilder add = new StringBuilder();
+      int i = 0;
+      for (Map.Entry<Counter, Long> counter : counters.entrySet()) {
+        names.put("#c" + i, COUNTER_PREFIX + counter.getKey().name());
+        values.put(":c" + i, n(counter.getValue()));
+        add.append(i == 0 ? " ADD " : ", ").append("#c").append(i).append(" :c").append(i);
+        i++;
+      }
+      return new CounterUpdate(
+          "SET #day = :day, #kind = :kind, #id = :id", add.toString(), names, values);
+    }
   }
 
   private TransactWriteItem seriesPut(
@@ -416,6 +445,16 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
                   ":v", n(change.expected().lastValue())));
     }
     return TransactWriteItem.builder().put(put.build()).build();
+  }
+
+  @Override
+  public Map<String, Counted> countOnce(String connectionId, List<DayDelivery> deliveries)
+      throws UsageStoreUnavailableException {
+    try {
+      return plainDayCounter.count(connectionId, deliveries);
+    } catch (SdkException e) {
+      throw unavailable("counting usage", e);
+    }
   }
 
   @Override

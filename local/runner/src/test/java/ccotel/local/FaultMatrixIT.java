@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ccotel.aggregate.AggregationService;
+import ccotel.aggregate.DayDelivery;
 import ccotel.aggregate.ForwardingUsageStore;
 import ccotel.aggregate.UsageCommit;
 import ccotel.aggregate.UsageStore;
@@ -113,8 +114,7 @@ class FaultMatrixIT {
     ConnectionAdmin.NewConnection connection = admin.create("crash");
     // Each delivery's first write succeeds and then the aggregator "crashes": no SQS delete.
     Set<String> crashed = ConcurrentHashMap.newKeySet();
-    store.afterWrite =
-        commit -> crashed.add(commit.commitId() + String.join(",", commit.markers()));
+    store.afterWrite = crashed::add;
 
     sendScenario(connection, 1);
     pollUntil(this::queueIsEmpty);
@@ -171,7 +171,7 @@ class FaultMatrixIT {
     // (this test's queue gives up after two receives).
     AtomicInteger throttles = new AtomicInteger(2);
     store.beforeWrite =
-        commit -> {
+        connectionId -> {
           if (throttles.getAndDecrement() > 0) {
             throw new UsageStoreUnavailableException(
                 "ProvisionedThroughputExceededException (injected)", null);
@@ -218,8 +218,8 @@ class FaultMatrixIT {
     ConnectionAdmin.NewConnection healthy = admin.create("healthy");
     String poisonedId = poisoned.connection().id();
     store.beforeWrite =
-        commit -> {
-          if (commit.connectionId().equals(poisonedId)) {
+        connectionId -> {
+          if (connectionId.equals(poisonedId)) {
             throw new IllegalStateException("item rejected (injected)");
           }
         };
@@ -238,7 +238,7 @@ class FaultMatrixIT {
     letters.forEach(letter -> assertEquals(poisonedId, letter.connectionId()));
 
     // The cause is fixed; replay, then replay again by mistake after a redelivery.
-    store.beforeWrite = delivery -> {};
+    store.beforeWrite = connectionId -> {};
     assertEquals(letters.size(), deadLetters.replay());
     pollUntil(this::queueIsEmpty);
     sendScenario(poisoned, 1);
@@ -435,12 +435,15 @@ class FaultMatrixIT {
   /** The DynamoDB adapter with faults injected around its writes. */
   static final class FaultyStore extends ForwardingUsageStore {
 
+    /** Runs before each write of usage (a commit, or plain counting) of a connection. */
     interface Fault {
-      void apply(UsageCommit commit) throws UsageStoreUnavailableException;
+      void apply(String connectionId) throws UsageStoreUnavailableException;
     }
 
-    volatile Fault beforeWrite = commit -> {};
-    volatile java.util.function.Predicate<UsageCommit> afterWrite = commit -> false;
+    volatile Fault beforeWrite = connectionId -> {};
+
+    /** Given what a write counted (its commit or delivery ids), whether to "crash" after it. */
+    volatile java.util.function.Predicate<String> afterWrite = written -> false;
 
     /** Claims after which the aggregator "dies": it neither writes nor abandons the commit. */
     volatile java.util.function.Predicate<String> dieAfterClaiming = commitId -> false;
@@ -474,12 +477,24 @@ class FaultMatrixIT {
     @Override
     public boolean commit(UsageCommit commit)
         throws UsageStoreUnavailableException, WriteConflictException {
-      beforeWrite.apply(commit);
+      beforeWrite.apply(commit.connectionId());
       boolean written = super.commit(commit);
-      if (afterWrite.test(commit)) {
+      if (afterWrite.test(commit.commitId() + String.join(",", commit.markers()))) {
         throw new IllegalStateException("crashed after the write (injected)");
       }
       return written;
+    }
+
+    @Override
+    public Map<String, Counted> countOnce(String connectionId, List<DayDelivery> deliveries)
+        throws UsageStoreUnavailableException {
+      beforeWrite.apply(connectionId);
+      Map<String, Counted> counted = super.countOnce(connectionId, deliveries);
+      if (afterWrite.test(
+          String.join(",", deliveries.stream().map(DayDelivery::deliveryId).toList()))) {
+        throw new IllegalStateException("crashed after the write (injected)");
+      }
+      return counted;
     }
   }
 }

@@ -1,0 +1,317 @@
+package ccotel.dynamodb;
+
+import static ccotel.dynamodb.DynamoDbUsageStore.EXPIRES_AT;
+import static ccotel.dynamodb.DynamoDbUsageStore.SORT_KEY;
+import static ccotel.dynamodb.DynamoDbUsageStore.STATE_KEY;
+import static ccotel.dynamodb.DynamoDbUsageStore.n;
+import static ccotel.dynamodb.DynamoDbUsageStore.s;
+
+import ccotel.aggregate.DayDelivery;
+import ccotel.aggregate.UsageStore.Counted;
+import ccotel.aggregate.UsageStoreUnavailableException;
+import ccotel.usage.Counter;
+import ccotel.usage.UsageKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * Counts deliveries that each add to one user-day exactly once, with plain writes only: one
+ * conditional {@code UpdateItem} per user-day (shared by that day's deliveries of a batch) and one
+ * plain marker put per delivery, where a transaction would bill each item twice.
+ *
+ * <p>The user-day item carries a version and the delivery ids its last plain write counted ({@code
+ * ver}, {@code lastDeliveries}), set in the same {@code UpdateItem} that adds the counters, on
+ * condition that the version is still the one read. So a delivery id is counted if and only if it
+ * has a marker or stands in its user-day's {@code lastDeliveries}. The one rule that keeps this
+ * true: before a write replaces {@code lastDeliveries}, each id in it has a marker (normally its
+ * own aggregator wrote it right after its update; if that aggregator died in between, the next
+ * writer of the day writes it). Reads are consistent and come in the order item, then markers: an
+ * id that left the item had its marker before it left, so no counted id is missed.
+ */
+final class PlainDayCounter {
+
+  static final String VERSION = "ver";
+  static final String LAST_DELIVERIES = "lastDeliveries";
+
+  /**
+   * Deliveries of one user-day per write: keeps the item small (a write is billed per KB of the
+   * item). More wait for the next round.
+   */
+  static final int MOST_PER_WRITE = 8;
+
+  /** Rounds of read and conditional write, per user-day, before calling it contended. */
+  private static final int ATTEMPTS = 6;
+
+  private static final String COMMIT = "commit";
+
+  private final DynamoDbClient dynamoDb;
+  private final String usageTable;
+  private final String stateTable;
+  private final Clock clock;
+  private final Duration markerRetention;
+
+  PlainDayCounter(
+      DynamoDbClient dynamoDb,
+      String usageTable,
+      String stateTable,
+      Clock clock,
+      Duration markerRetention) {
+    this.dynamoDb = dynamoDb;
+    this.usageTable = usageTable;
+    this.stateTable = stateTable;
+    this.clock = clock;
+    this.markerRetention = markerRetention;
+  }
+
+  /** The version and last delivery ids of a user-day item; version 0 if it has none. */
+  private record Head(long version, Set<String> lastDeliveries) {
+    static final Head NONE = new Head(0, Set.of());
+  }
+
+  Map<String, Counted> count(String connectionId, List<DayDelivery> deliveries)
+      throws UsageStoreUnavailableException {
+    Map<String, Counted> counted = new HashMap<>();
+    // Rounds of at most MOST_PER_WRITE deliveries per user-day; a user-day's rounds go one after
+    // another, so its writes never race each other. Usually one round.
+    List<Map<UsageKey, List<DayDelivery>>> rounds = new ArrayList<>();
+    Map<UsageKey, Integer> perDay = new HashMap<>();
+    Set<String> seen = new HashSet<>();
+    for (DayDelivery delivery : deliveries) {
+      if (!seen.add(delivery.deliveryId())) {
+        continue; // the same delivery twice in one call: the copy adds nothing
+      }
+      int round = perDay.merge(delivery.key(), 1, Integer::sum) - 1;
+      round /= MOST_PER_WRITE;
+      while (rounds.size() <= round) {
+        rounds.add(new LinkedHashMap<>());
+      }
+      rounds.get(round).computeIfAbsent(delivery.key(), k -> new ArrayList<>()).add(delivery);
+    }
+    for (Map<UsageKey, List<DayDelivery>> round : rounds) {
+      countRound(connectionId, round, counted);
+    }
+    return counted;
+  }
+
+  private void countRound(
+      String connectionId, Map<UsageKey, List<DayDelivery>> pending, Map<String, Counted> counted)
+      throws UsageStoreUnavailableException {
+    for (int attempt = 0; attempt < ATTEMPTS && !pending.isEmpty(); attempt++) {
+      Map<UsageKey, Head> heads = readHeads(connectionId, pending.keySet());
+      Set<String> ids = new HashSet<>();
+      pending.values().forEach(days -> days.forEach(d -> ids.add(d.deliveryId())));
+      heads.values().forEach(head -> ids.addAll(head.lastDeliveries()));
+      Map<String, Boolean> records = readRecords(connectionId, ids); // id -> is it a claim
+
+      // The rule: every id a write is about to replace has a marker first.
+      List<String> unmarked = new ArrayList<>();
+      heads
+          .values()
+          .forEach(
+              head ->
+                  head.lastDeliveries().stream()
+                      .filter(id -> !records.containsKey(id))
+                      .forEach(unmarked::add));
+      writeMarkers(connectionId, unmarked);
+
+      Map<UsageKey, List<DayDelivery>> conflicted = new LinkedHashMap<>();
+      List<String> written = new ArrayList<>();
+      for (Map.Entry<UsageKey, List<DayDelivery>> day : pending.entrySet()) {
+        Head head = heads.getOrDefault(day.getKey(), Head.NONE);
+        List<DayDelivery> fresh = new ArrayList<>();
+        for (DayDelivery delivery : day.getValue()) {
+          String id = delivery.deliveryId();
+          if (head.lastDeliveries().contains(id)) {
+            counted.put(id, Counted.BEFORE);
+          } else if (records.containsKey(id)) {
+            counted.put(id, records.get(id) ? Counted.CLAIMED : Counted.BEFORE);
+          } else {
+            fresh.add(delivery);
+          }
+        }
+        if (fresh.isEmpty()) {
+          continue;
+        }
+        if (add(connectionId, day.getKey(), head, fresh)) {
+          fresh.forEach(delivery -> counted.put(delivery.deliveryId(), Counted.NOW));
+          fresh.forEach(delivery -> written.add(delivery.deliveryId()));
+        } else {
+          conflicted.put(day.getKey(), day.getValue());
+        }
+      }
+      // Markers for what was just counted. Were this lost, the next writer of the day adds them.
+      writeMarkers(connectionId, written);
+      pending = conflicted;
+    }
+    pending
+        .values()
+        .forEach(days -> days.forEach(d -> counted.put(d.deliveryId(), Counted.CONTENDED)));
+  }
+
+  /** Adds the deliveries' counters to the day, if its version is still the head's. */
+  private boolean add(String connectionId, UsageKey key, Head head, List<DayDelivery> fresh) {
+    SortedMap<Counter, Long> sum = new TreeMap<>();
+    fresh.forEach(
+        d -> d.counters().forEach((counter, amount) -> sum.merge(counter, amount, Math::addExact)));
+    DynamoDbUsageStore.CounterUpdate update = DynamoDbUsageStore.CounterUpdate.of(key, sum);
+    Map<String, String> names = new HashMap<>(update.names());
+    Map<String, AttributeValue> values = new HashMap<>(update.values());
+    names.put("#ver", VERSION);
+    names.put("#last", LAST_DELIVERIES);
+    values.put(":next", n(head.version() + 1));
+    values.put(
+        ":last",
+        AttributeValue.builder().ss(fresh.stream().map(DayDelivery::deliveryId).toList()).build());
+    String condition;
+    if (head.version() == 0) {
+      condition = "attribute_not_exists(#ver)";
+    } else {
+      condition = "#ver = :seen";
+      values.put(":seen", n(head.version()));
+    }
+    try {
+      dynamoDb.updateItem(
+          b ->
+              b.tableName(usageTable)
+                  .key(DynamoDbUsageStore.usageKey(connectionId, key))
+                  .updateExpression(
+                      update.setClause() + ", #ver = :next, #last = :last" + update.addClause())
+                  .conditionExpression(condition)
+                  .expressionAttributeNames(names)
+                  .expressionAttributeValues(values));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false; // another writer of this day was first: read again
+    }
+  }
+
+  private Map<UsageKey, Head> readHeads(String connectionId, Set<UsageKey> days)
+      throws UsageStoreUnavailableException {
+    Map<String, UsageKey> bySortKey = new HashMap<>();
+    List<Map<String, AttributeValue>> keys = new ArrayList<>();
+    for (UsageKey day : days) {
+      bySortKey.put(DynamoDbUsageStore.sortKey(day), day);
+      keys.add(DynamoDbUsageStore.usageKey(connectionId, day));
+    }
+    Map<UsageKey, Head> heads = new HashMap<>();
+    for (Map<String, AttributeValue> item :
+        batchGet(
+            usageTable,
+            keys,
+            "#sk, #ver, #last",
+            Map.of("#sk", SORT_KEY, "#ver", VERSION, "#last", LAST_DELIVERIES))) {
+      AttributeValue version = item.get(VERSION);
+      if (version != null) {
+        heads.put(
+            bySortKey.get(item.get(SORT_KEY).s()),
+            new Head(Long.parseLong(version.n()), Set.copyOf(item.get(LAST_DELIVERIES).ss())));
+      }
+    }
+    return heads;
+  }
+
+  /** The delivery records of these ids that exist: true for a claim, false for a marker. */
+  private Map<String, Boolean> readRecords(String connectionId, Set<String> ids)
+      throws UsageStoreUnavailableException {
+    String prefix = "d#" + connectionId + "#";
+    List<Map<String, AttributeValue>> keys = new ArrayList<>();
+    ids.forEach(id -> keys.add(Map.of(STATE_KEY, s(prefix + id))));
+    Map<String, Boolean> records = new HashMap<>();
+    for (Map<String, AttributeValue> item :
+        batchGet(stateTable, keys, "#k, #c", Map.of("#k", STATE_KEY, "#c", COMMIT))) {
+      records.put(item.get(STATE_KEY).s().substring(prefix.length()), item.containsKey(COMMIT));
+    }
+    return records;
+  }
+
+  /** Consistent reads of these keys, 100 a call, until DynamoDB has processed them all. */
+  private List<Map<String, AttributeValue>> batchGet(
+      String table,
+      List<Map<String, AttributeValue>> keys,
+      String projection,
+      Map<String, String> names)
+      throws UsageStoreUnavailableException {
+    List<Map<String, AttributeValue>> found = new ArrayList<>();
+    for (int from = 0; from < keys.size(); from += 100) {
+      Map<String, KeysAndAttributes> request =
+          Map.of(
+              table,
+              KeysAndAttributes.builder()
+                  .keys(keys.subList(from, Math.min(keys.size(), from + 100)))
+                  .consistentRead(true)
+                  .projectionExpression(projection)
+                  .expressionAttributeNames(names)
+                  .build());
+      for (int round = 0; !request.isEmpty(); round++) {
+        backOff(round);
+        Map<String, KeysAndAttributes> next = request;
+        BatchGetItemResponse response = dynamoDb.batchGetItem(b -> b.requestItems(next));
+        found.addAll(response.responses().getOrDefault(table, List.of()));
+        request = response.unprocessedKeys();
+      }
+    }
+    return found;
+  }
+
+  /** Plain puts of markers (idempotent), 25 a call, until DynamoDB has processed them all. */
+  private void writeMarkers(String connectionId, List<String> ids)
+      throws UsageStoreUnavailableException {
+    AttributeValue expiresAt = n(clock.instant().plus(markerRetention).getEpochSecond());
+    List<WriteRequest> puts = new ArrayList<>();
+    for (String id : ids) {
+      puts.add(
+          WriteRequest.builder()
+              .putRequest(
+                  PutRequest.builder()
+                      .item(
+                          Map.of(
+                              STATE_KEY, s("d#" + connectionId + "#" + id), EXPIRES_AT, expiresAt))
+                      .build())
+              .build());
+    }
+    for (int from = 0; from < puts.size(); from += 25) {
+      Map<String, List<WriteRequest>> request =
+          Map.of(stateTable, puts.subList(from, Math.min(puts.size(), from + 25)));
+      for (int round = 0; !request.isEmpty(); round++) {
+        backOff(round);
+        Map<String, List<WriteRequest>> next = request;
+        BatchWriteItemResponse response = dynamoDb.batchWriteItem(b -> b.requestItems(next));
+        request = response.unprocessedItems();
+      }
+    }
+  }
+
+  /** Unprocessed keys or items are what DynamoDB throttled: wait a little longer each round. */
+  private static void backOff(int round) throws UsageStoreUnavailableException {
+    if (round == 0) {
+      return;
+    }
+    if (round > 8) {
+      throw new UsageStoreUnavailableException(
+          "DynamoDB left keys unprocessed " + round + " times in a row", null);
+    }
+    try {
+      Thread.sleep(Math.min(1000L, 25L << round));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UsageStoreUnavailableException("interrupted while backing off", e);
+    }
+  }
+}
