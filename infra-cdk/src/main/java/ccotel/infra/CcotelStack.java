@@ -198,9 +198,13 @@ public final class CcotelStack extends Stack {
     // ---- least privilege, from the calls each adapter makes
     tokensTable.grant(ingestFunction, "dynamodb:GetItem");
     ingestQueue.grantSendMessages(ingestFunction);
-    usageTable.grant(aggregatorFunction, "dynamodb:UpdateItem");
+    usageTable.grant(aggregatorFunction, "dynamodb:UpdateItem", "dynamodb:BatchGetItem");
     stateTable.grant(
-        aggregatorFunction, "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem");
+        aggregatorFunction,
+        "dynamodb:GetItem",
+        "dynamodb:BatchGetItem",
+        "dynamodb:PutItem",
+        "dynamodb:BatchWriteItem");
     tokensTable.grant(queryFunction, "dynamodb:GetItem");
     usageTable.grant(queryFunction, "dynamodb:Query");
     aggregatorFunction.addEventSource(

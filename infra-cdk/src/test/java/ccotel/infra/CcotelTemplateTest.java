@@ -204,8 +204,13 @@ class CcotelTemplateTest {
         grantsOf("IngestFunction"));
     assertEquals(
         Map.of(
-            "UsageTable", Set.of("dynamodb:UpdateItem"),
-            "StateTable", Set.of("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem"),
+            "UsageTable", Set.of("dynamodb:UpdateItem", "dynamodb:BatchGetItem"),
+            "StateTable",
+                Set.of(
+                    "dynamodb:GetItem",
+                    "dynamodb:BatchGetItem",
+                    "dynamodb:PutItem",
+                    "dynamodb:BatchWriteItem"),
             "IngestQueue",
                 Set.of(
                     "sqs:ReceiveMessage",
