@@ -28,7 +28,9 @@ import java.util.Map;
 /**
  * {@code ./ccotel bench coldstart}: for each handler, a fresh JVM on the shaded Lambda jar, its
  * environment pointing at DynamoDB Local and ElasticMQ started here, measuring JVM start → handler
- * constructed → first event handled. Several runs, median; per JVM flag set and JDK found.
+ * constructed → first event handled. Several runs, median; per JVM flag set and JDK found. For the
+ * two SnapStart functions also with their priming hook run first: how long the first event then
+ * takes is what the first request after a restore from a primed snapshot waits.
  */
 final class ColdStart {
 
@@ -98,23 +100,26 @@ final class ColdStart {
           String variant = jvm.getKey() + (flags.isEmpty() ? "" : " " + String.join(" ", flags));
           ObjectNode byHandler = report.putObject(variant);
           for (String handler : List.of("ingest", "query", "aggregator")) {
-            List<Long> ready = new ArrayList<>();
-            List<Long> first = new ArrayList<>();
-            for (int i = 0; i < runs; i++) {
-              long[] measured =
-                  once(jvm.getValue(), flags, jar, benchJar, handler, inputs.get(handler), env);
-              ready.add(measured[0]);
-              first.add(measured[1]);
-            }
-            long readyMedian = median(ready);
-            long firstMedian = median(first);
-            byHandler
-                .putObject(handler)
-                .put("readyMs", readyMedian)
-                .put("firstEventMs", firstMedian);
+            ObjectNode node = byHandler.putObject(handler);
+            long[] plain =
+                medians(runs, jvm.getValue(), flags, jar, benchJar, handler, inputs, env, false);
+            node.put("readyMs", plain[0])
+                .put("firstEventMs", plain[1])
+                .put("firstEventAfterReadyMs", plain[2]);
             System.out.printf(
-                "  %-38s %-10s ready %5d   first event %5d%n",
-                variant, handler, readyMedian, firstMedian);
+                "  %-38s %-10s ready %5d   first event %5d (%4d after ready)",
+                variant, handler, plain[0], plain[1], plain[2]);
+            if (!handler.equals("aggregator")) { // the two functions with SnapStart
+              long[] primed =
+                  medians(runs, jvm.getValue(), flags, jar, benchJar, handler, inputs, env, true);
+              node.putObject("primed")
+                  .put("primingMs", primed[1] - primed[2] - primed[0])
+                  .put("firstEventAfterPrimingMs", primed[2]);
+              System.out.printf(
+                  "   primed: priming %4d, first event %4d after it",
+                  primed[1] - primed[2] - primed[0], primed[2]);
+            }
+            System.out.println();
           }
         }
       }
@@ -124,6 +129,28 @@ final class ColdStart {
     }
   }
 
+  /** Medians over {@code runs} fresh JVMs: ready, first event, first event after ready. */
+  private static long[] medians(
+      int runs,
+      String java,
+      List<String> flags,
+      Path jar,
+      Path benchJar,
+      String handler,
+      Map<String, Path> inputs,
+      Map<String, String> env,
+      boolean primed)
+      throws Exception {
+    List<List<Long>> samples = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    for (int i = 0; i < runs; i++) {
+      long[] measured = once(java, flags, jar, benchJar, handler, inputs.get(handler), env, primed);
+      for (int k = 0; k < 3; k++) {
+        samples.get(k).add(measured[k]);
+      }
+    }
+    return new long[] {median(samples.get(0)), median(samples.get(1)), median(samples.get(2))};
+  }
+
   private static long[] once(
       String java,
       List<String> flags,
@@ -131,7 +158,8 @@ final class ColdStart {
       Path benchJar,
       String handler,
       Path input,
-      Map<String, String> env)
+      Map<String, String> env,
+      boolean primed)
       throws Exception {
     List<String> command = new ArrayList<>();
     command.add(java);
@@ -141,6 +169,9 @@ final class ColdStart {
     command.add(FirstInvocation.class.getName());
     command.add(handler);
     command.add(input.toString());
+    if (primed) {
+      command.add("primed");
+    }
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().putAll(env);
     Process process = builder.start();
@@ -150,10 +181,12 @@ final class ColdStart {
     }
     String line = output.lines().filter(l -> l.startsWith("init ")).findFirst().orElseThrow();
     String[] parts = line.split(" ");
-    if (!parts[5].equals("200") && !parts[5].equals("ok")) {
+    if (!parts[7].equals("200") && !parts[7].equals("ok")) {
       throw new IllegalStateException(handler + " failed its first event: " + line);
     }
-    return new long[] {Long.parseLong(parts[1]), Long.parseLong(parts[3])};
+    return new long[] {
+      Long.parseLong(parts[1]), Long.parseLong(parts[3]), Long.parseLong(parts[5])
+    };
   }
 
   /** This JDK, and the Temurin 25 one if the machine has it (Lambda offers java21 and java25). */

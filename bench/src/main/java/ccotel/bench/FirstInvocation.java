@@ -13,8 +13,10 @@ import java.util.Map;
 /**
  * Runs in a fresh JVM on the Lambda jar, as the Lambda runtime would: constructs one handler with
  * its no-argument constructor (composition from the environment), handles one event, and prints
- * milliseconds since JVM start at construction, after the first and after the second event. Uses
- * nothing outside the JDK and the Lambda jar.
+ * milliseconds since JVM start at construction and after the first event. With {@code primed}, it
+ * first runs the handler's SnapStart priming, and also prints how long the first event took after
+ * it: what the first request after a restore from a primed snapshot would wait. Uses nothing
+ * outside the JDK and the Lambda jar.
  */
 public final class FirstInvocation {
 
@@ -25,25 +27,36 @@ public final class FirstInvocation {
     Path input = Path.of(args[1]);
     long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
     Object event = event(handler, input);
+    boolean primed = args.length > 2 && args[2].equals("primed");
     long ready;
+    long primedAt;
     Object first;
     Object second;
     switch (handler) {
       case "ingest" -> {
         var h = new ccotel.lambda.IngestHandler();
         ready = System.currentTimeMillis();
+        if (primed) {
+          h.prime();
+        }
+        primedAt = System.currentTimeMillis();
         first = h.handleRequest((APIGatewayV2HTTPEvent) event, new QuietContext());
         second = h.handleRequest((APIGatewayV2HTTPEvent) event, new QuietContext());
       }
       case "query" -> {
         var h = new ccotel.lambda.QueryHandler();
         ready = System.currentTimeMillis();
+        if (primed) {
+          h.prime();
+        }
+        primedAt = System.currentTimeMillis();
         first = h.handleRequest((APIGatewayV2HTTPEvent) event, new QuietContext());
         second = h.handleRequest((APIGatewayV2HTTPEvent) event, new QuietContext());
       }
       case "aggregator" -> {
         var h = new ccotel.lambda.AggregatorHandler();
         ready = System.currentTimeMillis();
+        primedAt = ready; // no SnapStart on the aggregator, so no priming
         first = h.handleRequest((SQSEvent) event, new QuietContext());
         second = h.handleRequest((SQSEvent) event, new QuietContext());
       }
@@ -55,6 +68,8 @@ public final class FirstInvocation {
             + (ready - jvmStart)
             + " first "
             + (firstDone - jvmStart)
+            + " afterPriming "
+            + (firstDone - primedAt)
             + " status "
             + status(first)
             + " "

@@ -3,15 +3,22 @@ package ccotel.lambda;
 import ccotel.aggregate.AggregationService;
 import ccotel.auth.CachingConnectionLookup;
 import ccotel.auth.TokenAuthorizer;
+import ccotel.auth.TokenGrant;
+import ccotel.auth.TokenScope;
 import ccotel.config.Config;
 import ccotel.dynamodb.DynamoDbConnectionRegistry;
 import ccotel.dynamodb.DynamoDbUsageStore;
 import ccotel.ingest.IngestService;
+import ccotel.query.StoredUsage;
+import ccotel.query.UsagePage;
 import ccotel.query.UsageQueryService;
+import ccotel.sqs.SqsExportMessages;
 import ccotel.sqs.SqsIngestQueue;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -19,6 +26,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The composition root: builds each SDK client and service once per container, with plain
@@ -117,6 +125,43 @@ public final class Components {
 
   public Config config() {
     return config;
+  }
+
+  // ---- for priming (see Priming): the same code paths, with nothing stored, queued or read
+
+  /**
+   * The ingest path that grants every token to one connection and queues nowhere, after encoding
+   * each export as its SQS message would carry it.
+   */
+  IngestService primingIngestService() {
+    return new IngestService(
+        grantingEveryToken(TokenScope.INGEST),
+        export -> {
+          SqsExportMessages.body(export);
+          SqsExportMessages.attributes(export);
+        },
+        clock,
+        config.maxBodyBytes());
+  }
+
+  /** The query path that grants every token to one connection and reads {@code sample}. */
+  UsageQueryService primingQueryService(List<StoredUsage> sample) {
+    return new UsageQueryService(
+        grantingEveryToken(TokenScope.READ),
+        (connectionId, from, to, limit, cursor) -> new UsagePage(sample, Optional.empty()));
+  }
+
+  /** A read-only call on the ingest queue, which warms the SQS client without sending. */
+  void readIngestQueue() {
+    sqs.get()
+        .getQueueAttributes(
+            b ->
+                b.queueUrl(config.ingestQueueUrl())
+                    .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+  }
+
+  private static TokenAuthorizer grantingEveryToken(TokenScope scope) {
+    return new TokenAuthorizer(hash -> Optional.of(new TokenGrant("conn_priming", scope)));
   }
 
   private DynamoDbUsageStore usageStore() {
