@@ -135,6 +135,7 @@ final class WriteUnits {
         node.put("awsRuleWriteUnitsPer1000Exports", cost.writeUnits() * per1000);
         node.put("ratioToLowerBound", cost.writeUnits() / lowerBound.writeUnits());
         node.put("readUnitsPer1000Exports", cost.readUnits() * per1000);
+        node.put("exportsPerSecondOneThread", stream.size() / cost.seconds());
         node.put(
             "dynamoDbLocalReportedTransactionWruPer1000Exports",
             cost.transactionUnitsReported() * per1000);
@@ -144,7 +145,7 @@ final class WriteUnits {
       System.out.printf(
           "%d exports of %d users over %d min, per 1,000 exports:%n"
               + "                                                   item writes  write units"
-              + "  vs bound  read units%n",
+              + "  vs bound  read units  exports/s%n",
           stream.size(), users, minutes);
       line("lower bound: plain, 1 per user-day + marker", lowerBound, lowerBound, per1000);
       line("ccotel: batches of one", perExport, lowerBound, per1000);
@@ -153,7 +154,8 @@ final class WriteUnits {
           "Write units by AWS's rule: plain writes as DynamoDB Local sizes them (1 per KB), a"
               + " transactional\nitem twice a plain one (DynamoDB Local's own transaction"
               + " accounting does not follow that rule).\nRead units: consistent reads, 1 per 4"
-              + " KB, billed at a fifth of a write unit on demand.");
+              + " KB, billed at a fifth of a write unit on demand.\nexports/s: one thread against"
+              + " DynamoDB Local on this machine (a latency floor, not AWS's).");
       System.out.println("results: " + file);
     }
   }
@@ -172,12 +174,13 @@ final class WriteUnits {
 
   private static void line(String name, Cost cost, Cost bound, double per1000) {
     System.out.printf(
-        "  %-48s %8.0f %12.0f %8.2f x %10.0f%n",
+        "  %-48s %8.0f %12.0f %8.2f x %10.0f %10.0f%n",
         name,
         (cost.plainItems() + cost.transactionalItems()) * per1000,
         cost.writeUnits() * per1000,
         cost.writeUnits() / bound.writeUnits(),
-        cost.readUnits() * per1000);
+        cost.readUnits() * per1000,
+        1000 / per1000 / cost.seconds());
   }
 
   /** The exports users send in {@code minutes}, in the order they arrive. */
@@ -229,7 +232,8 @@ final class WriteUnits {
       double transactionUnitsReported,
       long plainItems,
       long transactionalItems,
-      double readUnits) {
+      double readUnits,
+      double seconds) {
     /**
      * Write units by AWS's rule: plain writes as sized, and each transactional item twice (our
      * transactional items are all under 1 KB).
@@ -247,13 +251,16 @@ final class WriteUnits {
     double readUnits = meter.readUnits.sum();
     long plain = meter.items.sum();
     long transactional = meter.transactionalItems.sum();
+    long started = System.nanoTime();
     run.apply(store);
+    double seconds = (System.nanoTime() - started) / 1e9;
     return new Cost(
         meter.plainUnits.sum() - plainUnits,
         meter.transactionUnits.sum() - transactionUnits,
         meter.items.sum() - plain,
         meter.transactionalItems.sum() - transactional,
-        meter.readUnits.sum() - readUnits);
+        meter.readUnits.sum() - readUnits,
+        seconds);
   }
 
   /** One plain update per user-day per export and one plain marker put: nothing atomic. */
