@@ -323,16 +323,31 @@ final class LoadGenerator {
         .build();
   }
 
-  /** Polls the query API until every user's totals match, or two minutes pass. */
+  /**
+   * Polls the query API until every user's totals match. A backlog may take the aggregator a while,
+   * so it gives up only once the counts stop moving for 30 s (or after 15 minutes).
+   */
   private List<String> verify(Instant started) throws Exception {
     List<String> mismatches = List.of("no answer yet");
-    for (int i = 0; i < 240 && !mismatches.isEmpty(); i++) {
-      mismatches = compare(readUsage(started));
-      if (!mismatches.isEmpty()) {
-        Thread.sleep(500);
+    Instant giveUp = Instant.now().plus(Duration.ofMinutes(15));
+    Instant lastProgress = Instant.now();
+    Object lastCounted = null;
+    while (true) {
+      Map<String, Expected> found = readUsage(started);
+      mismatches = compare(found);
+      Object counted = new TreeMap<>(found).toString();
+      if (!counted.equals(lastCounted)) {
+        lastCounted = counted;
+        lastProgress = Instant.now();
       }
+      Instant now = Instant.now();
+      if (mismatches.isEmpty()
+          || now.isAfter(giveUp)
+          || now.isAfter(lastProgress.plus(Duration.ofSeconds(30)))) {
+        return mismatches;
+      }
+      Thread.sleep(500);
     }
-    return mismatches;
   }
 
   private Map<String, Expected> readUsage(Instant started) throws Exception {
@@ -424,6 +439,11 @@ final class LoadGenerator {
   static final class Expected {
     final Map<String, Long> totals = new TreeMap<>();
     private final Map<String, Long> sent = new TreeMap<>();
+
+    @Override
+    public synchronized String toString() {
+      return totals.toString();
+    }
 
     /**
      * Adds an accepted export. Tokens per model come from the metrics if any token or cost point
