@@ -1,6 +1,5 @@
 package ccotel.usage;
 
-import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import java.util.HashMap;
@@ -32,9 +31,8 @@ final class Attributes {
     "cost_usd"
   };
 
-  // Compared as UTF-8 bytes: protobuf decodes a string only when asked for it, and most keys
-  // never need to be.
-  private static final ByteString[] KEY_BYTES = new ByteString[KEYS.length];
+  // Compared as the Strings protobuf-java decoded while parsing (proto3 strings are checked
+  // UTF-8, so String equality is byte equality): asking for the bytes would encode every key again.
   private static final Map<String, Integer> SLOTS = new HashMap<>();
 
   /** The slots of the keys of each length: an attribute key is compared with those only. */
@@ -43,16 +41,15 @@ final class Attributes {
   static {
     int longest = 0;
     for (int i = 0; i < KEYS.length; i++) {
-      KEY_BYTES[i] = ByteString.copyFromUtf8(KEYS[i]);
       SLOTS.put(KEYS[i], i);
-      longest = Math.max(longest, KEY_BYTES[i].size());
+      longest = Math.max(longest, KEYS[i].length());
     }
     SLOTS_BY_LENGTH = new int[longest + 1][];
     for (int length = 0; length <= longest; length++) {
       final int size = length;
       SLOTS_BY_LENGTH[length] =
           java.util.stream.IntStream.range(0, KEYS.length)
-              .filter(slot -> KEY_BYTES[slot].size() == size)
+              .filter(slot -> KEYS[slot].length() == size)
               .toArray();
     }
   }
@@ -71,20 +68,26 @@ final class Attributes {
     AnyValue[] values = new AnyValue[KEYS.length];
     for (int i = 0, n = attributes.size(); i < n; i++) {
       KeyValue attribute = attributes.get(i);
-      ByteString key = attribute.getKeyBytes();
-      if (key.size() >= SLOTS_BY_LENGTH.length) {
-        continue;
-      }
-      for (int slot : SLOTS_BY_LENGTH[key.size()]) {
-        if (KEY_BYTES[slot].equals(key)) {
-          if (values[slot] == null) {
-            values[slot] = attribute.getValue();
-          }
-          break;
-        }
+      int slot = slotOf(attribute.getKey());
+      if (slot >= 0 && values[slot] == null) {
+        values[slot] = attribute.getValue();
       }
     }
     return values;
+  }
+
+  /** The slot of {@code key}, or -1 when the mappers do not read it. */
+  private static int slotOf(String key) {
+    int length = key.length();
+    if (length >= SLOTS_BY_LENGTH.length) {
+      return -1;
+    }
+    for (int slot : SLOTS_BY_LENGTH[length]) {
+      if (KEYS[slot].equals(key)) {
+        return slot;
+      }
+    }
+    return -1;
   }
 
   /**
@@ -107,7 +110,7 @@ final class Attributes {
     AnyValue emailValue = value("user.email");
     if (emailValue != null) {
       if (emailValue.getValueCase() == AnyValue.ValueCase.STRING_VALUE) {
-        UserIdentity known = memo.knownEmail(emailValue.getStringValueBytes());
+        UserIdentity known = memo.knownEmail(emailValue.getStringValue());
         if (known != null) {
           return Optional.of(known); // the previous point's: no decoding again
         }
@@ -116,7 +119,7 @@ final class Attributes {
       if (email.isPresent() && !email.get().isBlank()) {
         return Optional.of(
             emailValue.getValueCase() == AnyValue.ValueCase.STRING_VALUE
-                ? memo.email(emailValue, email.get())
+                ? memo.email(email.get())
                 : UserIdentity.email(email.get()));
       }
     }

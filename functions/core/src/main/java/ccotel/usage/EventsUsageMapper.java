@@ -27,6 +27,7 @@ final class EventsUsageMapper {
   private final Rejections rejections = new Rejections();
   private final Map<UserIdentity, UserIdentity> links = new HashMap<>();
   private final IdentityMemo identities = new IdentityMemo();
+  private final UsageKeyMemo keys = new UsageKeyMemo();
   private final PointGate gate;
 
   EventsUsageMapper(Instant receivedAt) {
@@ -70,7 +71,7 @@ final class EventsUsageMapper {
       rejections.reject(where, problem);
       return;
     }
-    UsageKey key = UsageKey.at(time, user.get());
+    UsageKey key = keys.at(time, user.get());
     Map<Counter, Long> counted = new LinkedHashMap<>();
     try {
       count(event, attributes, counted);

@@ -32,6 +32,7 @@ final class MetricsUsageMapper {
   private final Rejections rejections = new Rejections();
   private final Map<UserIdentity, UserIdentity> links = new HashMap<>();
   private final IdentityMemo identities = new IdentityMemo();
+  private final UsageKeyMemo keys = new UsageKeyMemo();
   private final PointGate gate;
 
   MetricsUsageMapper(Instant receivedAt) {
@@ -93,7 +94,7 @@ final class MetricsUsageMapper {
       if (user.get().kind() == UserIdentity.Kind.EMAIL) {
         attributes.linkTo(user.get(), links, identities);
       }
-      UsageKey key = UsageKey.at(point.getTimeUnixNano(), user.get());
+      UsageKey key = keys.at(point.getTimeUnixNano(), user.get());
       problem = gate.admit(key, countersOf(counter.get()));
       if (problem != null) {
         rejections.reject(where, problem);
