@@ -3,7 +3,9 @@ package ccotel.otlp;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
@@ -51,6 +53,9 @@ public final class OtlpJsonDecoder {
 
   private static final JsonFactory JSON =
       JsonFactory.builder().enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
+  private static final SerializableString KEY = new SerializedString("key");
+  private static final SerializableString VALUE = new SerializedString("value");
+  private static final SerializableString STRING_VALUE = new SerializedString("stringValue");
   private static final BigInteger TWO_TO_64 = BigInteger.ONE.shiftLeft(64);
 
   private OtlpJsonDecoder() {}
@@ -150,14 +155,36 @@ public final class OtlpJsonDecoder {
     }
 
     private void objectFields(FieldReader fields) throws IOException, MalformedOtlpException {
-      while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        String name = parser.currentName();
+      for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
         push(name);
         if (parser.nextToken() != JsonToken.VALUE_NULL) {
           fields.read(this, name);
         }
         pop();
       }
+    }
+
+    /**
+     * For readers with their own field loop: whether the parser is on an object's START_OBJECT;
+     * false for null ("not set"), a failure for anything else.
+     */
+    private boolean startObject() throws MalformedOtlpException {
+      JsonToken token = parser.currentToken();
+      if (token == JsonToken.VALUE_NULL) {
+        return false;
+      }
+      if (token != JsonToken.START_OBJECT) {
+        throw fail("expected an object, got " + describe(token));
+      }
+      return true;
+    }
+
+    /** The next field name of the current object, null at its end; {@code likely} is cheaper. */
+    private String nextName(SerializableString likely) throws IOException {
+      if (parser.nextFieldName(likely)) {
+        return likely.getValue();
+      }
+      return parser.currentToken() == JsonToken.FIELD_NAME ? parser.currentName() : null;
     }
 
     void array(ElementReader element) throws IOException, MalformedOtlpException {
@@ -397,60 +424,81 @@ public final class OtlpJsonDecoder {
 
     // ---- common messages
 
+    // KeyValue and AnyValue are most of an OTLP body: they are read with their own loops (no
+    // per-field lambda call) and guess the next field name, which Jackson then matches as bytes
+    // instead of looking the name up in its symbol table.
+
     KeyValue.Builder keyValue() throws IOException, MalformedOtlpException {
       KeyValue.Builder keyValue = KeyValue.newBuilder();
-      object(
-          (d, name) -> {
-            switch (name) {
-              case "key" -> keyValue.setKey(d.string());
-              case "value" -> keyValue.setValue(d.anyValue());
-              case "keyStrindex", "key_strindex" -> keyValue.setKeyStrindex(d.int32());
-              default -> d.skip();
-            }
-          });
+      if (!startObject()) {
+        return keyValue;
+      }
+      for (String name = nextName(KEY); name != null; name = nextName(VALUE)) {
+        push(name);
+        if (parser.nextToken() != JsonToken.VALUE_NULL) {
+          switch (name) {
+            case "key" -> keyValue.setKey(string());
+            case "value" -> keyValue.setValue(anyValue());
+            case "keyStrindex", "key_strindex" -> keyValue.setKeyStrindex(int32());
+            default -> skip();
+          }
+        }
+        pop();
+      }
       return keyValue;
     }
 
     AnyValue.Builder anyValue() throws IOException, MalformedOtlpException {
       AnyValue.Builder value = AnyValue.newBuilder();
-      object(
-          (d, name) -> {
-            switch (name) {
-              case "stringValue", "string_value" -> value.setStringValue(d.string());
-              case "boolValue", "bool_value" -> value.setBoolValue(d.bool());
-              case "intValue", "int_value" -> value.setIntValue(d.int64());
-              case "doubleValue", "double_value" -> value.setDoubleValue(d.dbl());
-              case "bytesValue", "bytes_value" -> value.setBytesValue(d.base64());
-              case "stringValueStrindex", "string_value_strindex" ->
-                  value.setStringValueStrindex(d.int32());
-              case "arrayValue", "array_value" -> {
-                ArrayValue.Builder array = ArrayValue.newBuilder();
-                d.object(
-                    (d2, n2) -> {
-                      if (n2.equals("values")) {
-                        d2.array(() -> array.addValues(d2.anyValue()));
-                      } else {
-                        d2.skip();
-                      }
-                    });
-                value.setArrayValue(array);
-              }
-              case "kvlistValue", "kvlist_value" -> {
-                KeyValueList.Builder list = KeyValueList.newBuilder();
-                d.object(
-                    (d2, n2) -> {
-                      if (n2.equals("values")) {
-                        d2.array(() -> list.addValues(d2.keyValue()));
-                      } else {
-                        d2.skip();
-                      }
-                    });
-                value.setKvlistValue(list);
-              }
-              default -> d.skip();
-            }
-          });
+      if (!startObject()) {
+        return value;
+      }
+      for (String name = nextName(STRING_VALUE); name != null; name = nextName(STRING_VALUE)) {
+        push(name);
+        if (parser.nextToken() != JsonToken.VALUE_NULL) {
+          anyValueField(value, name);
+        }
+        pop();
+      }
       return value;
+    }
+
+    private void anyValueField(AnyValue.Builder value, String name)
+        throws IOException, MalformedOtlpException {
+      switch (name) {
+        case "stringValue", "string_value" -> value.setStringValue(string());
+        case "boolValue", "bool_value" -> value.setBoolValue(bool());
+        case "intValue", "int_value" -> value.setIntValue(int64());
+        case "doubleValue", "double_value" -> value.setDoubleValue(dbl());
+        case "bytesValue", "bytes_value" -> value.setBytesValue(base64());
+        case "stringValueStrindex", "string_value_strindex" ->
+            value.setStringValueStrindex(int32());
+        case "arrayValue", "array_value" -> {
+          ArrayValue.Builder array = ArrayValue.newBuilder();
+          object(
+              (d2, n2) -> {
+                if (n2.equals("values")) {
+                  d2.array(() -> array.addValues(d2.anyValue()));
+                } else {
+                  d2.skip();
+                }
+              });
+          value.setArrayValue(array);
+        }
+        case "kvlistValue", "kvlist_value" -> {
+          KeyValueList.Builder list = KeyValueList.newBuilder();
+          object(
+              (d2, n2) -> {
+                if (n2.equals("values")) {
+                  d2.array(() -> list.addValues(d2.keyValue()));
+                } else {
+                  d2.skip();
+                }
+              });
+          value.setKvlistValue(list);
+        }
+        default -> skip();
+      }
     }
 
     Resource.Builder resource() throws IOException, MalformedOtlpException {

@@ -2,7 +2,6 @@ package ccotel.usage;
 
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,15 +32,12 @@ final class Attributes {
 
   // Compared as the Strings protobuf-java decoded while parsing (proto3 strings are checked
   // UTF-8, so String equality is byte equality): asking for the bytes would encode every key again.
-  private static final Map<String, Integer> SLOTS = new HashMap<>();
-
   /** The slots of the keys of each length: an attribute key is compared with those only. */
   private static final int[][] SLOTS_BY_LENGTH;
 
   static {
     int longest = 0;
     for (int i = 0; i < KEYS.length; i++) {
-      SLOTS.put(KEYS[i], i);
       longest = Math.max(longest, KEYS[i].length());
     }
     SLOTS_BY_LENGTH = new int[longest + 1][];
@@ -79,11 +75,16 @@ final class Attributes {
   /** The slot of {@code key}, or -1 when the mappers do not read it. */
   private static int slotOf(String key) {
     int length = key.length();
-    if (length >= SLOTS_BY_LENGTH.length) {
+    if (length == 0 || length >= SLOTS_BY_LENGTH.length) {
       return -1;
     }
+    // Most keys of a known key's length are other keys ("user.name" and "tool_name"): their first
+    // or last character tells them apart before a full comparison.
+    char first = key.charAt(0);
+    char last = key.charAt(length - 1);
     for (int slot : SLOTS_BY_LENGTH[length]) {
-      if (KEYS[slot].equals(key)) {
+      String known = KEYS[slot];
+      if (known.charAt(0) == first && known.charAt(length - 1) == last && known.equals(key)) {
         return slot;
       }
     }
@@ -138,12 +139,20 @@ final class Attributes {
     if (memo.alreadyLinked(value("user.account_uuid"), value("user.id"), email)) {
       return;
     }
-    text("user.account_uuid")
-        .filter(v -> !v.isBlank())
-        .ifPresent(v -> links.put(UserIdentity.accountUuid(v), email));
-    text("user.id")
-        .filter(v -> !v.isBlank())
-        .ifPresent(v -> links.put(UserIdentity.userId(v), email));
+    String account = nonBlankText("user.account_uuid");
+    if (account != null) {
+      links.put(UserIdentity.accountUuid(account), email);
+    }
+    String id = nonBlankText("user.id");
+    if (id != null) {
+      links.put(UserIdentity.userId(id), email);
+    }
+  }
+
+  private String nonBlankText(String key) {
+    AnyValue value = value(key);
+    String text = value == null ? "" : textOf(value);
+    return text.isBlank() ? null : text;
   }
 
   /** The raw value of {@code key}, the point's own before its resource's. */
@@ -153,23 +162,27 @@ final class Attributes {
   }
 
   private static AnyValue find(AnyValue[] values, String key) {
-    Integer slot = SLOTS.get(key);
-    if (slot == null) {
+    int slot = slotOf(key); // the mappers pass the KEYS literals, found at the first equals
+    if (slot < 0) {
       throw new IllegalArgumentException("not a key the mappers read: " + key);
     }
     return values[slot];
   }
 
   private static Optional<String> asText(AnyValue value) {
-    String text =
-        switch (value.getValueCase()) {
-          case STRING_VALUE -> value.getStringValue();
-          case INT_VALUE -> Long.toString(value.getIntValue());
-          case DOUBLE_VALUE -> Double.toString(value.getDoubleValue());
-          case BOOL_VALUE -> Boolean.toString(value.getBoolValue());
-          default -> "";
-        };
+    String text = textOf(value);
     return text.isEmpty() ? Optional.empty() : Optional.of(text);
+  }
+
+  /** The value as text, "" for kinds that have none. */
+  private static String textOf(AnyValue value) {
+    return switch (value.getValueCase()) {
+      case STRING_VALUE -> value.getStringValue();
+      case INT_VALUE -> Long.toString(value.getIntValue());
+      case DOUBLE_VALUE -> Double.toString(value.getDoubleValue());
+      case BOOL_VALUE -> Boolean.toString(value.getBoolValue());
+      default -> "";
+    };
   }
 
   /** A numeric attribute: Claude Code sends most numbers as strings, some as doubles. */
