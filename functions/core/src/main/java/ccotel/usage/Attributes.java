@@ -155,6 +155,11 @@ final class Attributes {
     return text.isBlank() ? null : text;
   }
 
+  /** The raw value of {@code key} on the point or record itself, or null. */
+  AnyValue own(String key) {
+    return find(own, key);
+  }
+
   /** The raw value of {@code key}, the point's own before its resource's. */
   private AnyValue value(String key) {
     AnyValue value = find(own, key);

@@ -91,7 +91,9 @@ final class PointGate {
           + MAX_COUNTERS_PER_USER_DAY
           + " distinct models, tools and types for one user and day in one request";
     }
-    seen.addAll(added);
+    if (fresh > 0) { // usually every counter is already there
+      seen.addAll(added);
+    }
     return null;
   }
 }
