@@ -36,8 +36,10 @@ import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
 import io.opentelemetry.proto.resource.v1.Resource;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * OTLP/JSON ("OTLP/HTTP JSON Protobuf Encoding") into the generated proto classes, in one streaming
@@ -106,12 +108,14 @@ public final class OtlpJsonDecoder {
   /** One decoding: the parser and where in the document it is, for error messages. */
   private static final class Decoding {
 
+    private static final int MAX_DEPTH = 64;
     private final byte[] json;
     private JsonParser parser;
-    // The path is kept as names and indexes and only turned into text for an error.
-    private Object[] path = new Object[16];
+    // The path is kept as names and indexes and only turned into text for an error: a step is a
+    // field name, or (name null) an array index.
+    private final String[] names = new String[MAX_DEPTH];
+    private final int[] indexes = new int[MAX_DEPTH];
     private int depth;
-    private static final int MAX_DEPTH = 64;
 
     Decoding(byte[] json) {
       this.json = json;
@@ -203,6 +207,25 @@ public final class OtlpJsonDecoder {
       }
     }
 
+    /** An array of KeyValue (attributes), in one loop: it is the most frequent array. */
+    List<KeyValue> keyValues() throws IOException, MalformedOtlpException {
+      JsonToken token = parser.currentToken();
+      if (token == JsonToken.VALUE_NULL) {
+        return List.of();
+      }
+      if (token != JsonToken.START_ARRAY) {
+        throw fail("expected an array, got " + describe(token));
+      }
+      List<KeyValue> values = new ArrayList<>();
+      int index = 0;
+      while (parser.nextToken() != JsonToken.END_ARRAY) {
+        push(index++);
+        values.add(keyValue().build());
+        pop();
+      }
+      return values;
+    }
+
     void skip() throws IOException {
       parser.skipChildren();
     }
@@ -243,6 +266,10 @@ public final class OtlpJsonDecoder {
         }
         value = parser.getBigIntegerValue();
       } else if (token == JsonToken.VALUE_STRING) {
+        long digits = plainDigits();
+        if (digits >= 0) {
+          return digits; // timestamps: read from Jackson's buffer, no String made
+        }
         String text = parser.getText().trim();
         try {
           return inRange(Long.parseLong(text), unsigned); // timestamps are strings, and fit
@@ -270,6 +297,25 @@ public final class OtlpJsonDecoder {
         throw fail("out of range for a 64-bit integer: " + value);
       }
       return value.longValue();
+    }
+
+    /** The current string token's value if it is 1 to 18 ASCII digits (so fits a long), else -1. */
+    private long plainDigits() throws IOException {
+      char[] text = parser.getTextCharacters();
+      int start = parser.getTextOffset();
+      int length = parser.getTextLength();
+      if (length == 0 || length > 18) {
+        return -1;
+      }
+      long value = 0;
+      for (int i = start, end = start + length; i < end; i++) {
+        char c = text[i];
+        if (c < '0' || c > '9') {
+          return -1;
+        }
+        value = value * 10 + (c - '0');
+      }
+      return value;
     }
 
     private long inRange(long value, boolean unsigned) throws MalformedOtlpException {
@@ -373,16 +419,23 @@ public final class OtlpJsonDecoder {
                   : "; send it to /v1/" + other));
     }
 
-    private void push(Object step) throws IOException {
+    private void push(String name) throws IOException {
+      checkDepth();
+      names[depth++] = name;
+    }
+
+    private void push(int index) throws IOException {
+      checkDepth();
+      names[depth] = null;
+      indexes[depth++] = index;
+    }
+
+    private void checkDepth() throws IOException {
       if (depth == MAX_DEPTH) {
         // Deeper than any OTLP message (AnyValue nests); stops a stack-exhausting body early.
         throw new com.fasterxml.jackson.core.JsonParseException(
             parser, "nested deeper than " + MAX_DEPTH + " levels");
       }
-      if (depth == path.length) {
-        path = java.util.Arrays.copyOf(path, depth * 2);
-      }
-      path[depth++] = step;
     }
 
     private void pop() {
@@ -395,10 +448,10 @@ public final class OtlpJsonDecoder {
       }
       StringBuilder where = new StringBuilder();
       for (int i = 0; i < depth; i++) {
-        if (path[i] instanceof Integer index) {
-          where.append('[').append(index).append(']');
+        if (names[i] == null) {
+          where.append('[').append(indexes[i]).append(']');
         } else {
-          where.append(where.length() == 0 ? "" : ".").append(path[i]);
+          where.append(where.length() == 0 ? "" : ".").append(names[i]);
         }
       }
       return where.toString();
@@ -506,7 +559,7 @@ public final class OtlpJsonDecoder {
       object(
           (d, name) -> {
             switch (name) {
-              case "attributes" -> d.array(() -> resource.addAttributes(d.keyValue()));
+              case "attributes" -> resource.addAllAttributes(d.keyValues());
               case "droppedAttributesCount", "dropped_attributes_count" ->
                   resource.setDroppedAttributesCount(d.int32());
               case "entityRefs", "entity_refs" ->
@@ -540,7 +593,7 @@ public final class OtlpJsonDecoder {
             switch (name) {
               case "name" -> scope.setName(d.string());
               case "version" -> scope.setVersion(d.string());
-              case "attributes" -> d.array(() -> scope.addAttributes(d.keyValue()));
+              case "attributes" -> scope.addAllAttributes(d.keyValues());
               case "droppedAttributesCount", "dropped_attributes_count" ->
                   scope.setDroppedAttributesCount(d.int32());
               default -> d.skip();
@@ -588,7 +641,7 @@ public final class OtlpJsonDecoder {
               case "name" -> metric.setName(d.string());
               case "description" -> metric.setDescription(d.string());
               case "unit" -> metric.setUnit(d.string());
-              case "metadata" -> d.array(() -> metric.addMetadata(d.keyValue()));
+              case "metadata" -> metric.addAllMetadata(d.keyValues());
               case "gauge" -> {
                 Gauge.Builder gauge = Gauge.newBuilder();
                 d.object(
@@ -678,7 +731,7 @@ public final class OtlpJsonDecoder {
       object(
           (d, name) -> {
             switch (name) {
-              case "attributes" -> d.array(() -> point.addAttributes(d.keyValue()));
+              case "attributes" -> point.addAllAttributes(d.keyValues());
               case "startTimeUnixNano", "start_time_unix_nano" ->
                   point.setStartTimeUnixNano(d.uint64());
               case "timeUnixNano", "time_unix_nano" -> point.setTimeUnixNano(d.uint64());
@@ -697,7 +750,7 @@ public final class OtlpJsonDecoder {
       object(
           (d, name) -> {
             switch (name) {
-              case "attributes" -> d.array(() -> point.addAttributes(d.keyValue()));
+              case "attributes" -> point.addAllAttributes(d.keyValues());
               case "startTimeUnixNano", "start_time_unix_nano" ->
                   point.setStartTimeUnixNano(d.uint64());
               case "timeUnixNano", "time_unix_nano" -> point.setTimeUnixNano(d.uint64());
@@ -723,7 +776,7 @@ public final class OtlpJsonDecoder {
       object(
           (d, name) -> {
             switch (name) {
-              case "attributes" -> d.array(() -> point.addAttributes(d.keyValue()));
+              case "attributes" -> point.addAllAttributes(d.keyValues());
               case "startTimeUnixNano", "start_time_unix_nano" ->
                   point.setStartTimeUnixNano(d.uint64());
               case "timeUnixNano", "time_unix_nano" -> point.setTimeUnixNano(d.uint64());
@@ -765,7 +818,7 @@ public final class OtlpJsonDecoder {
       object(
           (d, name) -> {
             switch (name) {
-              case "attributes" -> d.array(() -> point.addAttributes(d.keyValue()));
+              case "attributes" -> point.addAllAttributes(d.keyValues());
               case "startTimeUnixNano", "start_time_unix_nano" ->
                   point.setStartTimeUnixNano(d.uint64());
               case "timeUnixNano", "time_unix_nano" -> point.setTimeUnixNano(d.uint64());
@@ -799,7 +852,7 @@ public final class OtlpJsonDecoder {
           (d, name) -> {
             switch (name) {
               case "filteredAttributes", "filtered_attributes" ->
-                  d.array(() -> exemplar.addFilteredAttributes(d.keyValue()));
+                  exemplar.addAllFilteredAttributes(d.keyValues());
               case "timeUnixNano", "time_unix_nano" -> exemplar.setTimeUnixNano(d.uint64());
               case "asDouble", "as_double" -> exemplar.setAsDouble(d.dbl());
               case "asInt", "as_int" -> exemplar.setAsInt(d.int64());
@@ -863,7 +916,7 @@ public final class OtlpJsonDecoder {
                           }));
               case "severityText", "severity_text" -> record.setSeverityText(d.string());
               case "body" -> record.setBody(d.anyValue());
-              case "attributes" -> d.array(() -> record.addAttributes(d.keyValue()));
+              case "attributes" -> record.addAllAttributes(d.keyValues());
               case "droppedAttributesCount", "dropped_attributes_count" ->
                   record.setDroppedAttributesCount(d.int32());
               case "flags" -> record.setFlags(d.int32());
