@@ -32,22 +32,32 @@ final class Attributes {
 
   // Compared as the Strings protobuf-java decoded while parsing (proto3 strings are checked
   // UTF-8, so String equality is byte equality): asking for the bytes would encode every key again.
-  /** The slots of the keys of each length: an attribute key is compared with those only. */
-  private static final int[][] SLOTS_BY_LENGTH;
+  // Most keys are none of these, so a key is first looked up by its length and first and last
+  // character (open addressing, a few array reads), and only a match is compared in full.
+  private static final int TABLE_SIZE = 64;
+  private static final int[] TABLE_CODES = new int[TABLE_SIZE];
+  private static final int[] TABLE_SLOTS = new int[TABLE_SIZE];
 
   static {
-    int longest = 0;
-    for (int i = 0; i < KEYS.length; i++) {
-      longest = Math.max(longest, KEYS[i].length());
+    java.util.Arrays.fill(TABLE_SLOTS, -1);
+    for (int slot = 0; slot < KEYS.length; slot++) {
+      String key = KEYS[slot];
+      int code = code(key.length(), key.charAt(0), key.charAt(key.length() - 1));
+      int i = mix(code);
+      while (TABLE_SLOTS[i] >= 0) {
+        i = (i + 1) & (TABLE_SIZE - 1);
+      }
+      TABLE_CODES[i] = code;
+      TABLE_SLOTS[i] = slot;
     }
-    SLOTS_BY_LENGTH = new int[longest + 1][];
-    for (int length = 0; length <= longest; length++) {
-      final int size = length;
-      SLOTS_BY_LENGTH[length] =
-          java.util.stream.IntStream.range(0, KEYS.length)
-              .filter(slot -> KEYS[slot].length() == size)
-              .toArray();
-    }
+  }
+
+  private static int code(int length, char first, char last) {
+    return length << 16 | (first & 0xFF) << 8 | (last & 0xFF);
+  }
+
+  private static int mix(int code) {
+    return (code * 0x9E3779B1) >>> 26; // the top 6 bits: TABLE_SIZE is 64
   }
 
   private final AnyValue[] own;
@@ -75,17 +85,13 @@ final class Attributes {
   /** The slot of {@code key}, or -1 when the mappers do not read it. */
   private static int slotOf(String key) {
     int length = key.length();
-    if (length == 0 || length >= SLOTS_BY_LENGTH.length) {
+    if (length == 0) {
       return -1;
     }
-    // Most keys of a known key's length are other keys ("user.name" and "tool_name"): their first
-    // or last character tells them apart before a full comparison.
-    char first = key.charAt(0);
-    char last = key.charAt(length - 1);
-    for (int slot : SLOTS_BY_LENGTH[length]) {
-      String known = KEYS[slot];
-      if (known.charAt(0) == first && known.charAt(length - 1) == last && known.equals(key)) {
-        return slot;
+    int code = code(length, key.charAt(0), key.charAt(length - 1));
+    for (int i = mix(code); TABLE_SLOTS[i] >= 0; i = (i + 1) & (TABLE_SIZE - 1)) {
+      if (TABLE_CODES[i] == code && KEYS[TABLE_SLOTS[i]].equals(key)) {
+        return TABLE_SLOTS[i];
       }
     }
     return -1;
