@@ -53,22 +53,22 @@ final class EventsUsageMapper {
     if (!isCounted(event)) {
       return;
     }
-    String where = EVENT_PREFIX + event;
     Optional<UserIdentity> user = attributes.user(identities);
     if (user.isEmpty()) {
-      rejections.reject(where, "no user.email, user.account_uuid or user.id attribute");
+      rejections.reject(
+          EVENT_PREFIX, event, "no user.email, user.account_uuid or user.id attribute");
       return;
     }
     // OTLP: timeUnixNano may be unset when only the collector's observation time is known.
     long time =
         record.getTimeUnixNano() != 0 ? record.getTimeUnixNano() : record.getObservedTimeUnixNano();
     if (time == 0) {
-      rejections.reject(where, "timeUnixNano and observedTimeUnixNano are missing");
+      rejections.reject(EVENT_PREFIX, event, "timeUnixNano and observedTimeUnixNano are missing");
       return;
     }
     String problem = gate.problem(record.getAttributesCount(), user.get(), time);
     if (problem != null) {
-      rejections.reject(where, problem);
+      rejections.reject(EVENT_PREFIX, event, problem);
       return;
     }
     UsageKey key = keys.at(time, user.get());
@@ -76,13 +76,13 @@ final class EventsUsageMapper {
     try {
       count(event, attributes, counted);
     } catch (FixedPoint.InvalidValueException e) {
-      rejections.reject(where, e.getMessage());
+      rejections.reject(EVENT_PREFIX, event, e.getMessage());
       return;
     }
     // A record counts whole or not at all.
     problem = gate.admit(key, counted.keySet());
     if (problem != null) {
-      rejections.reject(where, problem);
+      rejections.reject(EVENT_PREFIX, event, problem);
       return;
     }
     deltas.addAll(key, counted);
