@@ -106,6 +106,17 @@ final class Attributes {
     return value == null ? Optional.empty() : asText(value);
   }
 
+  /** What {@link #ownText} gives for {@code key}, read from the list itself (no index made). */
+  static Optional<String> firstText(List<KeyValue> attributes, String key) {
+    for (int i = 0, n = attributes.size(); i < n; i++) {
+      KeyValue attribute = attributes.get(i);
+      if (attribute.getKey().equals(key)) {
+        return asText(attribute.getValue());
+      }
+    }
+    return Optional.empty();
+  }
+
   /** The value of {@code key} on the point or record itself, ignoring the resource. */
   Optional<String> ownText(String key) {
     AnyValue value = find(own, key);

@@ -48,11 +48,12 @@ final class EventsUsageMapper {
   }
 
   private void map(LogRecord record, AnyValue[] resource) {
-    Attributes attributes = new Attributes(record.getAttributesList(), resource);
-    String event = eventName(record, attributes);
+    // Most records are events we do not count: their name is found without indexing them.
+    String event = eventName(record);
     if (!isCounted(event)) {
       return;
     }
+    Attributes attributes = new Attributes(record.getAttributesList(), resource);
     Optional<UserIdentity> user = attributes.user(identities);
     if (user.isEmpty()) {
       rejections.reject(
@@ -171,8 +172,8 @@ final class EventsUsageMapper {
    * Claude Code names the event in the {@code event.name} attribute and in the body ({@code
    * claude_code.<name>}); newer OTLP senders may use {@code LogRecord.event_name}.
    */
-  private static String eventName(LogRecord record, Attributes attributes) {
-    Optional<String> attribute = attributes.ownText("event.name");
+  private static String eventName(LogRecord record) {
+    Optional<String> attribute = Attributes.firstText(record.getAttributesList(), "event.name");
     if (attribute.isPresent()) {
       return stripPrefix(attribute.get());
     }
