@@ -728,20 +728,27 @@ public final class OtlpJsonDecoder {
 
     NumberDataPoint.Builder numberDataPoint() throws IOException, MalformedOtlpException {
       NumberDataPoint.Builder point = NumberDataPoint.newBuilder();
-      object(
-          (d, name) -> {
-            switch (name) {
-              case "attributes" -> point.addAllAttributes(d.keyValues());
-              case "startTimeUnixNano", "start_time_unix_nano" ->
-                  point.setStartTimeUnixNano(d.uint64());
-              case "timeUnixNano", "time_unix_nano" -> point.setTimeUnixNano(d.uint64());
-              case "asDouble", "as_double" -> point.setAsDouble(d.dbl());
-              case "asInt", "as_int" -> point.setAsInt(d.int64());
-              case "exemplars" -> d.array(() -> point.addExemplars(d.exemplar()));
-              case "flags" -> point.setFlags(d.int32());
-              default -> d.skip();
-            }
-          });
+      if (!startObject()) {
+        return point;
+      }
+      // Its own field loop: the most frequent object after KeyValue and AnyValue.
+      for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+        push(name);
+        if (parser.nextToken() != JsonToken.VALUE_NULL) {
+          switch (name) {
+            case "attributes" -> point.addAllAttributes(keyValues());
+            case "startTimeUnixNano", "start_time_unix_nano" ->
+                point.setStartTimeUnixNano(uint64());
+            case "timeUnixNano", "time_unix_nano" -> point.setTimeUnixNano(uint64());
+            case "asDouble", "as_double" -> point.setAsDouble(dbl());
+            case "asInt", "as_int" -> point.setAsInt(int64());
+            case "exemplars" -> array(() -> point.addExemplars(exemplar()));
+            case "flags" -> point.setFlags(int32());
+            default -> skip();
+          }
+        }
+        pop();
+      }
       return point;
     }
 
@@ -898,34 +905,41 @@ public final class OtlpJsonDecoder {
 
     LogRecord.Builder logRecord() throws IOException, MalformedOtlpException {
       LogRecord.Builder record = LogRecord.newBuilder();
-      object(
-          (d, name) -> {
-            switch (name) {
-              case "timeUnixNano", "time_unix_nano" -> record.setTimeUnixNano(d.uint64());
-              case "observedTimeUnixNano", "observed_time_unix_nano" ->
-                  record.setObservedTimeUnixNano(d.uint64());
-              case "severityNumber", "severity_number" ->
-                  record.setSeverityNumberValue(
-                      d.enumNumber(
-                          n -> {
-                            try {
-                              return SeverityNumber.valueOf(n).getNumber();
-                            } catch (IllegalArgumentException e) {
-                              return -1;
-                            }
-                          }));
-              case "severityText", "severity_text" -> record.setSeverityText(d.string());
-              case "body" -> record.setBody(d.anyValue());
-              case "attributes" -> record.addAllAttributes(d.keyValues());
-              case "droppedAttributesCount", "dropped_attributes_count" ->
-                  record.setDroppedAttributesCount(d.int32());
-              case "flags" -> record.setFlags(d.int32());
-              case "traceId", "trace_id" -> record.setTraceId(d.hex());
-              case "spanId", "span_id" -> record.setSpanId(d.hex());
-              case "eventName", "event_name" -> record.setEventName(d.string());
-              default -> d.skip();
-            }
-          });
+      if (!startObject()) {
+        return record;
+      }
+      // Its own field loop: the most frequent object after KeyValue and AnyValue.
+      for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+        push(name);
+        if (parser.nextToken() != JsonToken.VALUE_NULL) {
+          switch (name) {
+            case "timeUnixNano", "time_unix_nano" -> record.setTimeUnixNano(uint64());
+            case "observedTimeUnixNano", "observed_time_unix_nano" ->
+                record.setObservedTimeUnixNano(uint64());
+            case "severityNumber", "severity_number" ->
+                record.setSeverityNumberValue(
+                    enumNumber(
+                        n -> {
+                          try {
+                            return SeverityNumber.valueOf(n).getNumber();
+                          } catch (IllegalArgumentException e) {
+                            return -1;
+                          }
+                        }));
+            case "severityText", "severity_text" -> record.setSeverityText(string());
+            case "body" -> record.setBody(anyValue());
+            case "attributes" -> record.addAllAttributes(keyValues());
+            case "droppedAttributesCount", "dropped_attributes_count" ->
+                record.setDroppedAttributesCount(int32());
+            case "flags" -> record.setFlags(int32());
+            case "traceId", "trace_id" -> record.setTraceId(hex());
+            case "spanId", "span_id" -> record.setSpanId(hex());
+            case "eventName", "event_name" -> record.setEventName(string());
+            default -> skip();
+          }
+        }
+        pop();
+      }
       return record;
     }
   }
