@@ -3,7 +3,9 @@ package ccotel.otlp;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
@@ -34,8 +36,10 @@ import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
 import io.opentelemetry.proto.resource.v1.Resource;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * OTLP/JSON ("OTLP/HTTP JSON Protobuf Encoding") into the generated proto classes, in one streaming
@@ -51,6 +55,9 @@ public final class OtlpJsonDecoder {
 
   private static final JsonFactory JSON =
       JsonFactory.builder().enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
+  private static final SerializableString KEY = new SerializedString("key");
+  private static final SerializableString VALUE = new SerializedString("value");
+  private static final SerializableString STRING_VALUE = new SerializedString("stringValue");
   private static final BigInteger TWO_TO_64 = BigInteger.ONE.shiftLeft(64);
 
   private OtlpJsonDecoder() {}
@@ -101,12 +108,14 @@ public final class OtlpJsonDecoder {
   /** One decoding: the parser and where in the document it is, for error messages. */
   private static final class Decoding {
 
+    private static final int MAX_DEPTH = 64;
     private final byte[] json;
     private JsonParser parser;
-    // The path is kept as names and indexes and only turned into text for an error.
-    private Object[] path = new Object[16];
+    // The path is kept as names and indexes and only turned into text for an error: a step is a
+    // field name, or (name null) an array index.
+    private final String[] names = new String[MAX_DEPTH];
+    private final int[] indexes = new int[MAX_DEPTH];
     private int depth;
-    private static final int MAX_DEPTH = 64;
 
     Decoding(byte[] json) {
       this.json = json;
@@ -150,14 +159,36 @@ public final class OtlpJsonDecoder {
     }
 
     private void objectFields(FieldReader fields) throws IOException, MalformedOtlpException {
-      while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        String name = parser.currentName();
+      for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
         push(name);
         if (parser.nextToken() != JsonToken.VALUE_NULL) {
           fields.read(this, name);
         }
         pop();
       }
+    }
+
+    /**
+     * For readers with their own field loop: whether the parser is on an object's START_OBJECT;
+     * false for null ("not set"), a failure for anything else.
+     */
+    private boolean startObject() throws MalformedOtlpException {
+      JsonToken token = parser.currentToken();
+      if (token == JsonToken.VALUE_NULL) {
+        return false;
+      }
+      if (token != JsonToken.START_OBJECT) {
+        throw fail("expected an object, got " + describe(token));
+      }
+      return true;
+    }
+
+    /** The next field name of the current object, null at its end; {@code likely} is cheaper. */
+    private String nextName(SerializableString likely) throws IOException {
+      if (parser.nextFieldName(likely)) {
+        return likely.getValue();
+      }
+      return parser.currentToken() == JsonToken.FIELD_NAME ? parser.currentName() : null;
     }
 
     void array(ElementReader element) throws IOException, MalformedOtlpException {
@@ -174,6 +205,25 @@ public final class OtlpJsonDecoder {
         element.read();
         pop();
       }
+    }
+
+    /** An array of KeyValue (attributes), in one loop: it is the most frequent array. */
+    List<KeyValue> keyValues() throws IOException, MalformedOtlpException {
+      JsonToken token = parser.currentToken();
+      if (token == JsonToken.VALUE_NULL) {
+        return List.of();
+      }
+      if (token != JsonToken.START_ARRAY) {
+        throw fail("expected an array, got " + describe(token));
+      }
+      List<KeyValue> values = new ArrayList<>();
+      int index = 0;
+      while (parser.nextToken() != JsonToken.END_ARRAY) {
+        push(index++);
+        values.add(keyValue().build());
+        pop();
+      }
+      return values;
     }
 
     void skip() throws IOException {
@@ -216,6 +266,10 @@ public final class OtlpJsonDecoder {
         }
         value = parser.getBigIntegerValue();
       } else if (token == JsonToken.VALUE_STRING) {
+        long digits = plainDigits();
+        if (digits >= 0) {
+          return digits; // timestamps: read from Jackson's buffer, no String made
+        }
         String text = parser.getText().trim();
         try {
           return inRange(Long.parseLong(text), unsigned); // timestamps are strings, and fit
@@ -243,6 +297,25 @@ public final class OtlpJsonDecoder {
         throw fail("out of range for a 64-bit integer: " + value);
       }
       return value.longValue();
+    }
+
+    /** The current string token's value if it is 1 to 18 ASCII digits (so fits a long), else -1. */
+    private long plainDigits() throws IOException {
+      char[] text = parser.getTextCharacters();
+      int start = parser.getTextOffset();
+      int length = parser.getTextLength();
+      if (length == 0 || length > 18) {
+        return -1;
+      }
+      long value = 0;
+      for (int i = start, end = start + length; i < end; i++) {
+        char c = text[i];
+        if (c < '0' || c > '9') {
+          return -1;
+        }
+        value = value * 10 + (c - '0');
+      }
+      return value;
     }
 
     private long inRange(long value, boolean unsigned) throws MalformedOtlpException {
@@ -346,16 +419,23 @@ public final class OtlpJsonDecoder {
                   : "; send it to /v1/" + other));
     }
 
-    private void push(Object step) throws IOException {
+    private void push(String name) throws IOException {
+      checkDepth();
+      names[depth++] = name;
+    }
+
+    private void push(int index) throws IOException {
+      checkDepth();
+      names[depth] = null;
+      indexes[depth++] = index;
+    }
+
+    private void checkDepth() throws IOException {
       if (depth == MAX_DEPTH) {
         // Deeper than any OTLP message (AnyValue nests); stops a stack-exhausting body early.
         throw new com.fasterxml.jackson.core.JsonParseException(
             parser, "nested deeper than " + MAX_DEPTH + " levels");
       }
-      if (depth == path.length) {
-        path = java.util.Arrays.copyOf(path, depth * 2);
-      }
-      path[depth++] = step;
     }
 
     private void pop() {
@@ -368,10 +448,10 @@ public final class OtlpJsonDecoder {
       }
       StringBuilder where = new StringBuilder();
       for (int i = 0; i < depth; i++) {
-        if (path[i] instanceof Integer index) {
-          where.append('[').append(index).append(']');
+        if (names[i] == null) {
+          where.append('[').append(indexes[i]).append(']');
         } else {
-          where.append(where.length() == 0 ? "" : ".").append(path[i]);
+          where.append(where.length() == 0 ? "" : ".").append(names[i]);
         }
       }
       return where.toString();
@@ -397,60 +477,81 @@ public final class OtlpJsonDecoder {
 
     // ---- common messages
 
+    // KeyValue and AnyValue are most of an OTLP body: they are read with their own loops (no
+    // per-field lambda call) and guess the next field name, which Jackson then matches as bytes
+    // instead of looking the name up in its symbol table.
+
     KeyValue.Builder keyValue() throws IOException, MalformedOtlpException {
       KeyValue.Builder keyValue = KeyValue.newBuilder();
-      object(
-          (d, name) -> {
-            switch (name) {
-              case "key" -> keyValue.setKey(d.string());
-              case "value" -> keyValue.setValue(d.anyValue());
-              case "keyStrindex", "key_strindex" -> keyValue.setKeyStrindex(d.int32());
-              default -> d.skip();
-            }
-          });
+      if (!startObject()) {
+        return keyValue;
+      }
+      for (String name = nextName(KEY); name != null; name = nextName(VALUE)) {
+        push(name);
+        if (parser.nextToken() != JsonToken.VALUE_NULL) {
+          switch (name) {
+            case "key" -> keyValue.setKey(string());
+            case "value" -> keyValue.setValue(anyValue());
+            case "keyStrindex", "key_strindex" -> keyValue.setKeyStrindex(int32());
+            default -> skip();
+          }
+        }
+        pop();
+      }
       return keyValue;
     }
 
     AnyValue.Builder anyValue() throws IOException, MalformedOtlpException {
       AnyValue.Builder value = AnyValue.newBuilder();
-      object(
-          (d, name) -> {
-            switch (name) {
-              case "stringValue", "string_value" -> value.setStringValue(d.string());
-              case "boolValue", "bool_value" -> value.setBoolValue(d.bool());
-              case "intValue", "int_value" -> value.setIntValue(d.int64());
-              case "doubleValue", "double_value" -> value.setDoubleValue(d.dbl());
-              case "bytesValue", "bytes_value" -> value.setBytesValue(d.base64());
-              case "stringValueStrindex", "string_value_strindex" ->
-                  value.setStringValueStrindex(d.int32());
-              case "arrayValue", "array_value" -> {
-                ArrayValue.Builder array = ArrayValue.newBuilder();
-                d.object(
-                    (d2, n2) -> {
-                      if (n2.equals("values")) {
-                        d2.array(() -> array.addValues(d2.anyValue()));
-                      } else {
-                        d2.skip();
-                      }
-                    });
-                value.setArrayValue(array);
-              }
-              case "kvlistValue", "kvlist_value" -> {
-                KeyValueList.Builder list = KeyValueList.newBuilder();
-                d.object(
-                    (d2, n2) -> {
-                      if (n2.equals("values")) {
-                        d2.array(() -> list.addValues(d2.keyValue()));
-                      } else {
-                        d2.skip();
-                      }
-                    });
-                value.setKvlistValue(list);
-              }
-              default -> d.skip();
-            }
-          });
+      if (!startObject()) {
+        return value;
+      }
+      for (String name = nextName(STRING_VALUE); name != null; name = nextName(STRING_VALUE)) {
+        push(name);
+        if (parser.nextToken() != JsonToken.VALUE_NULL) {
+          anyValueField(value, name);
+        }
+        pop();
+      }
       return value;
+    }
+
+    private void anyValueField(AnyValue.Builder value, String name)
+        throws IOException, MalformedOtlpException {
+      switch (name) {
+        case "stringValue", "string_value" -> value.setStringValue(string());
+        case "boolValue", "bool_value" -> value.setBoolValue(bool());
+        case "intValue", "int_value" -> value.setIntValue(int64());
+        case "doubleValue", "double_value" -> value.setDoubleValue(dbl());
+        case "bytesValue", "bytes_value" -> value.setBytesValue(base64());
+        case "stringValueStrindex", "string_value_strindex" ->
+            value.setStringValueStrindex(int32());
+        case "arrayValue", "array_value" -> {
+          ArrayValue.Builder array = ArrayValue.newBuilder();
+          object(
+              (d2, n2) -> {
+                if (n2.equals("values")) {
+                  d2.array(() -> array.addValues(d2.anyValue()));
+                } else {
+                  d2.skip();
+                }
+              });
+          value.setArrayValue(array);
+        }
+        case "kvlistValue", "kvlist_value" -> {
+          KeyValueList.Builder list = KeyValueList.newBuilder();
+          object(
+              (d2, n2) -> {
+                if (n2.equals("values")) {
+                  d2.array(() -> list.addValues(d2.keyValue()));
+                } else {
+                  d2.skip();
+                }
+              });
+          value.setKvlistValue(list);
+        }
+        default -> skip();
+      }
     }
 
     Resource.Builder resource() throws IOException, MalformedOtlpException {
@@ -458,7 +559,7 @@ public final class OtlpJsonDecoder {
       object(
           (d, name) -> {
             switch (name) {
-              case "attributes" -> d.array(() -> resource.addAttributes(d.keyValue()));
+              case "attributes" -> resource.addAllAttributes(d.keyValues());
               case "droppedAttributesCount", "dropped_attributes_count" ->
                   resource.setDroppedAttributesCount(d.int32());
               case "entityRefs", "entity_refs" ->
@@ -492,7 +593,7 @@ public final class OtlpJsonDecoder {
             switch (name) {
               case "name" -> scope.setName(d.string());
               case "version" -> scope.setVersion(d.string());
-              case "attributes" -> d.array(() -> scope.addAttributes(d.keyValue()));
+              case "attributes" -> scope.addAllAttributes(d.keyValues());
               case "droppedAttributesCount", "dropped_attributes_count" ->
                   scope.setDroppedAttributesCount(d.int32());
               default -> d.skip();
@@ -540,7 +641,7 @@ public final class OtlpJsonDecoder {
               case "name" -> metric.setName(d.string());
               case "description" -> metric.setDescription(d.string());
               case "unit" -> metric.setUnit(d.string());
-              case "metadata" -> d.array(() -> metric.addMetadata(d.keyValue()));
+              case "metadata" -> metric.addAllMetadata(d.keyValues());
               case "gauge" -> {
                 Gauge.Builder gauge = Gauge.newBuilder();
                 d.object(
@@ -627,20 +728,27 @@ public final class OtlpJsonDecoder {
 
     NumberDataPoint.Builder numberDataPoint() throws IOException, MalformedOtlpException {
       NumberDataPoint.Builder point = NumberDataPoint.newBuilder();
-      object(
-          (d, name) -> {
-            switch (name) {
-              case "attributes" -> d.array(() -> point.addAttributes(d.keyValue()));
-              case "startTimeUnixNano", "start_time_unix_nano" ->
-                  point.setStartTimeUnixNano(d.uint64());
-              case "timeUnixNano", "time_unix_nano" -> point.setTimeUnixNano(d.uint64());
-              case "asDouble", "as_double" -> point.setAsDouble(d.dbl());
-              case "asInt", "as_int" -> point.setAsInt(d.int64());
-              case "exemplars" -> d.array(() -> point.addExemplars(d.exemplar()));
-              case "flags" -> point.setFlags(d.int32());
-              default -> d.skip();
-            }
-          });
+      if (!startObject()) {
+        return point;
+      }
+      // Its own field loop: the most frequent object after KeyValue and AnyValue.
+      for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+        push(name);
+        if (parser.nextToken() != JsonToken.VALUE_NULL) {
+          switch (name) {
+            case "attributes" -> point.addAllAttributes(keyValues());
+            case "startTimeUnixNano", "start_time_unix_nano" ->
+                point.setStartTimeUnixNano(uint64());
+            case "timeUnixNano", "time_unix_nano" -> point.setTimeUnixNano(uint64());
+            case "asDouble", "as_double" -> point.setAsDouble(dbl());
+            case "asInt", "as_int" -> point.setAsInt(int64());
+            case "exemplars" -> array(() -> point.addExemplars(exemplar()));
+            case "flags" -> point.setFlags(int32());
+            default -> skip();
+          }
+        }
+        pop();
+      }
       return point;
     }
 
@@ -649,7 +757,7 @@ public final class OtlpJsonDecoder {
       object(
           (d, name) -> {
             switch (name) {
-              case "attributes" -> d.array(() -> point.addAttributes(d.keyValue()));
+              case "attributes" -> point.addAllAttributes(d.keyValues());
               case "startTimeUnixNano", "start_time_unix_nano" ->
                   point.setStartTimeUnixNano(d.uint64());
               case "timeUnixNano", "time_unix_nano" -> point.setTimeUnixNano(d.uint64());
@@ -675,7 +783,7 @@ public final class OtlpJsonDecoder {
       object(
           (d, name) -> {
             switch (name) {
-              case "attributes" -> d.array(() -> point.addAttributes(d.keyValue()));
+              case "attributes" -> point.addAllAttributes(d.keyValues());
               case "startTimeUnixNano", "start_time_unix_nano" ->
                   point.setStartTimeUnixNano(d.uint64());
               case "timeUnixNano", "time_unix_nano" -> point.setTimeUnixNano(d.uint64());
@@ -717,7 +825,7 @@ public final class OtlpJsonDecoder {
       object(
           (d, name) -> {
             switch (name) {
-              case "attributes" -> d.array(() -> point.addAttributes(d.keyValue()));
+              case "attributes" -> point.addAllAttributes(d.keyValues());
               case "startTimeUnixNano", "start_time_unix_nano" ->
                   point.setStartTimeUnixNano(d.uint64());
               case "timeUnixNano", "time_unix_nano" -> point.setTimeUnixNano(d.uint64());
@@ -751,7 +859,7 @@ public final class OtlpJsonDecoder {
           (d, name) -> {
             switch (name) {
               case "filteredAttributes", "filtered_attributes" ->
-                  d.array(() -> exemplar.addFilteredAttributes(d.keyValue()));
+                  exemplar.addAllFilteredAttributes(d.keyValues());
               case "timeUnixNano", "time_unix_nano" -> exemplar.setTimeUnixNano(d.uint64());
               case "asDouble", "as_double" -> exemplar.setAsDouble(d.dbl());
               case "asInt", "as_int" -> exemplar.setAsInt(d.int64());
@@ -797,34 +905,41 @@ public final class OtlpJsonDecoder {
 
     LogRecord.Builder logRecord() throws IOException, MalformedOtlpException {
       LogRecord.Builder record = LogRecord.newBuilder();
-      object(
-          (d, name) -> {
-            switch (name) {
-              case "timeUnixNano", "time_unix_nano" -> record.setTimeUnixNano(d.uint64());
-              case "observedTimeUnixNano", "observed_time_unix_nano" ->
-                  record.setObservedTimeUnixNano(d.uint64());
-              case "severityNumber", "severity_number" ->
-                  record.setSeverityNumberValue(
-                      d.enumNumber(
-                          n -> {
-                            try {
-                              return SeverityNumber.valueOf(n).getNumber();
-                            } catch (IllegalArgumentException e) {
-                              return -1;
-                            }
-                          }));
-              case "severityText", "severity_text" -> record.setSeverityText(d.string());
-              case "body" -> record.setBody(d.anyValue());
-              case "attributes" -> d.array(() -> record.addAttributes(d.keyValue()));
-              case "droppedAttributesCount", "dropped_attributes_count" ->
-                  record.setDroppedAttributesCount(d.int32());
-              case "flags" -> record.setFlags(d.int32());
-              case "traceId", "trace_id" -> record.setTraceId(d.hex());
-              case "spanId", "span_id" -> record.setSpanId(d.hex());
-              case "eventName", "event_name" -> record.setEventName(d.string());
-              default -> d.skip();
-            }
-          });
+      if (!startObject()) {
+        return record;
+      }
+      // Its own field loop: the most frequent object after KeyValue and AnyValue.
+      for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+        push(name);
+        if (parser.nextToken() != JsonToken.VALUE_NULL) {
+          switch (name) {
+            case "timeUnixNano", "time_unix_nano" -> record.setTimeUnixNano(uint64());
+            case "observedTimeUnixNano", "observed_time_unix_nano" ->
+                record.setObservedTimeUnixNano(uint64());
+            case "severityNumber", "severity_number" ->
+                record.setSeverityNumberValue(
+                    enumNumber(
+                        n -> {
+                          try {
+                            return SeverityNumber.valueOf(n).getNumber();
+                          } catch (IllegalArgumentException e) {
+                            return -1;
+                          }
+                        }));
+            case "severityText", "severity_text" -> record.setSeverityText(string());
+            case "body" -> record.setBody(anyValue());
+            case "attributes" -> record.addAllAttributes(keyValues());
+            case "droppedAttributesCount", "dropped_attributes_count" ->
+                record.setDroppedAttributesCount(int32());
+            case "flags" -> record.setFlags(int32());
+            case "traceId", "trace_id" -> record.setTraceId(hex());
+            case "spanId", "span_id" -> record.setSpanId(hex());
+            case "eventName", "event_name" -> record.setEventName(string());
+            default -> skip();
+          }
+        }
+        pop();
+      }
       return record;
     }
   }

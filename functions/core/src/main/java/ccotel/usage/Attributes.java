@@ -1,9 +1,7 @@
 package ccotel.usage;
 
-import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,29 +30,34 @@ final class Attributes {
     "cost_usd"
   };
 
-  // Compared as UTF-8 bytes: protobuf decodes a string only when asked for it, and most keys
-  // never need to be.
-  private static final ByteString[] KEY_BYTES = new ByteString[KEYS.length];
-  private static final Map<String, Integer> SLOTS = new HashMap<>();
-
-  /** The slots of the keys of each length: an attribute key is compared with those only. */
-  private static final int[][] SLOTS_BY_LENGTH;
+  // Compared as the Strings protobuf-java decoded while parsing (proto3 strings are checked
+  // UTF-8, so String equality is byte equality): asking for the bytes would encode every key again.
+  // Most keys are none of these, so a key is first looked up by its length and first and last
+  // character (open addressing, a few array reads), and only a match is compared in full.
+  private static final int TABLE_SIZE = 64;
+  private static final int[] TABLE_CODES = new int[TABLE_SIZE];
+  private static final int[] TABLE_SLOTS = new int[TABLE_SIZE];
 
   static {
-    int longest = 0;
-    for (int i = 0; i < KEYS.length; i++) {
-      KEY_BYTES[i] = ByteString.copyFromUtf8(KEYS[i]);
-      SLOTS.put(KEYS[i], i);
-      longest = Math.max(longest, KEY_BYTES[i].size());
+    java.util.Arrays.fill(TABLE_SLOTS, -1);
+    for (int slot = 0; slot < KEYS.length; slot++) {
+      String key = KEYS[slot];
+      int code = code(key.length(), key.charAt(0), key.charAt(key.length() - 1));
+      int i = mix(code);
+      while (TABLE_SLOTS[i] >= 0) {
+        i = (i + 1) & (TABLE_SIZE - 1);
+      }
+      TABLE_CODES[i] = code;
+      TABLE_SLOTS[i] = slot;
     }
-    SLOTS_BY_LENGTH = new int[longest + 1][];
-    for (int length = 0; length <= longest; length++) {
-      final int size = length;
-      SLOTS_BY_LENGTH[length] =
-          java.util.stream.IntStream.range(0, KEYS.length)
-              .filter(slot -> KEY_BYTES[slot].size() == size)
-              .toArray();
-    }
+  }
+
+  private static int code(int length, char first, char last) {
+    return length << 16 | (first & 0xFF) << 8 | (last & 0xFF);
+  }
+
+  private static int mix(int code) {
+    return (code * 0x9E3779B1) >>> 26; // the top 6 bits: TABLE_SIZE is 64
   }
 
   private final AnyValue[] own;
@@ -71,20 +74,27 @@ final class Attributes {
     AnyValue[] values = new AnyValue[KEYS.length];
     for (int i = 0, n = attributes.size(); i < n; i++) {
       KeyValue attribute = attributes.get(i);
-      ByteString key = attribute.getKeyBytes();
-      if (key.size() >= SLOTS_BY_LENGTH.length) {
-        continue;
-      }
-      for (int slot : SLOTS_BY_LENGTH[key.size()]) {
-        if (KEY_BYTES[slot].equals(key)) {
-          if (values[slot] == null) {
-            values[slot] = attribute.getValue();
-          }
-          break;
-        }
+      int slot = slotOf(attribute.getKey());
+      if (slot >= 0 && values[slot] == null) {
+        values[slot] = attribute.getValue();
       }
     }
     return values;
+  }
+
+  /** The slot of {@code key}, or -1 when the mappers do not read it. */
+  private static int slotOf(String key) {
+    int length = key.length();
+    if (length == 0) {
+      return -1;
+    }
+    int code = code(length, key.charAt(0), key.charAt(length - 1));
+    for (int i = mix(code); TABLE_SLOTS[i] >= 0; i = (i + 1) & (TABLE_SIZE - 1)) {
+      if (TABLE_CODES[i] == code && KEYS[TABLE_SLOTS[i]].equals(key)) {
+        return TABLE_SLOTS[i];
+      }
+    }
+    return -1;
   }
 
   /**
@@ -94,6 +104,17 @@ final class Attributes {
   Optional<String> text(String key) {
     AnyValue value = value(key);
     return value == null ? Optional.empty() : asText(value);
+  }
+
+  /** What {@link #ownText} gives for {@code key}, read from the list itself (no index made). */
+  static Optional<String> firstText(List<KeyValue> attributes, String key) {
+    for (int i = 0, n = attributes.size(); i < n; i++) {
+      KeyValue attribute = attributes.get(i);
+      if (attribute.getKey().equals(key)) {
+        return asText(attribute.getValue());
+      }
+    }
+    return Optional.empty();
   }
 
   /** The value of {@code key} on the point or record itself, ignoring the resource. */
@@ -107,7 +128,7 @@ final class Attributes {
     AnyValue emailValue = value("user.email");
     if (emailValue != null) {
       if (emailValue.getValueCase() == AnyValue.ValueCase.STRING_VALUE) {
-        UserIdentity known = memo.knownEmail(emailValue.getStringValueBytes());
+        UserIdentity known = memo.knownEmail(emailValue.getStringValue());
         if (known != null) {
           return Optional.of(known); // the previous point's: no decoding again
         }
@@ -116,7 +137,7 @@ final class Attributes {
       if (email.isPresent() && !email.get().isBlank()) {
         return Optional.of(
             emailValue.getValueCase() == AnyValue.ValueCase.STRING_VALUE
-                ? memo.email(emailValue, email.get())
+                ? memo.email(email.get())
                 : UserIdentity.email(email.get()));
       }
     }
@@ -135,12 +156,25 @@ final class Attributes {
     if (memo.alreadyLinked(value("user.account_uuid"), value("user.id"), email)) {
       return;
     }
-    text("user.account_uuid")
-        .filter(v -> !v.isBlank())
-        .ifPresent(v -> links.put(UserIdentity.accountUuid(v), email));
-    text("user.id")
-        .filter(v -> !v.isBlank())
-        .ifPresent(v -> links.put(UserIdentity.userId(v), email));
+    String account = nonBlankText("user.account_uuid");
+    if (account != null) {
+      links.put(UserIdentity.accountUuid(account), email);
+    }
+    String id = nonBlankText("user.id");
+    if (id != null) {
+      links.put(UserIdentity.userId(id), email);
+    }
+  }
+
+  private String nonBlankText(String key) {
+    AnyValue value = value(key);
+    String text = value == null ? "" : textOf(value);
+    return text.isBlank() ? null : text;
+  }
+
+  /** The raw value of {@code key} on the point or record itself, or null. */
+  AnyValue own(String key) {
+    return find(own, key);
   }
 
   /** The raw value of {@code key}, the point's own before its resource's. */
@@ -150,23 +184,27 @@ final class Attributes {
   }
 
   private static AnyValue find(AnyValue[] values, String key) {
-    Integer slot = SLOTS.get(key);
-    if (slot == null) {
+    int slot = slotOf(key); // the mappers pass the KEYS literals, found at the first equals
+    if (slot < 0) {
       throw new IllegalArgumentException("not a key the mappers read: " + key);
     }
     return values[slot];
   }
 
   private static Optional<String> asText(AnyValue value) {
-    String text =
-        switch (value.getValueCase()) {
-          case STRING_VALUE -> value.getStringValue();
-          case INT_VALUE -> Long.toString(value.getIntValue());
-          case DOUBLE_VALUE -> Double.toString(value.getDoubleValue());
-          case BOOL_VALUE -> Boolean.toString(value.getBoolValue());
-          default -> "";
-        };
+    String text = textOf(value);
     return text.isEmpty() ? Optional.empty() : Optional.of(text);
+  }
+
+  /** The value as text, "" for kinds that have none. */
+  private static String textOf(AnyValue value) {
+    return switch (value.getValueCase()) {
+      case STRING_VALUE -> value.getStringValue();
+      case INT_VALUE -> Long.toString(value.getIntValue());
+      case DOUBLE_VALUE -> Double.toString(value.getDoubleValue());
+      case BOOL_VALUE -> Boolean.toString(value.getBoolValue());
+      default -> "";
+    };
   }
 
   /** A numeric attribute: Claude Code sends most numbers as strings, some as doubles. */

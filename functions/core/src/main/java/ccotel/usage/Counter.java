@@ -46,6 +46,20 @@ public record Counter(CounterFamily family, String dimension) implements Compara
         .map(family -> new Counter(family, dimension));
   }
 
+  // Written out (the same values a record derives) because tallies and the gate hash counters
+  // for every point, and the derived methods go through method handles.
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof Counter counter
+        && family == counter.family
+        && dimension.equals(counter.dimension);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * family.hashCode() + dimension.hashCode();
+  }
+
   /** Orders as {@link #name()} does, without building the names (tallies compare a lot). */
   @Override
   public int compareTo(Counter other) {

@@ -27,6 +27,7 @@ final class EventsUsageMapper {
   private final Rejections rejections = new Rejections();
   private final Map<UserIdentity, UserIdentity> links = new HashMap<>();
   private final IdentityMemo identities = new IdentityMemo();
+  private final UsageKeyMemo keys = new UsageKeyMemo();
   private final PointGate gate;
 
   EventsUsageMapper(Instant receivedAt) {
@@ -47,41 +48,42 @@ final class EventsUsageMapper {
   }
 
   private void map(LogRecord record, AnyValue[] resource) {
-    Attributes attributes = new Attributes(record.getAttributesList(), resource);
-    String event = eventName(record, attributes);
+    // Most records are events we do not count: their name is found without indexing them.
+    String event = eventName(record);
     if (!isCounted(event)) {
       return;
     }
-    String where = EVENT_PREFIX + event;
+    Attributes attributes = new Attributes(record.getAttributesList(), resource);
     Optional<UserIdentity> user = attributes.user(identities);
     if (user.isEmpty()) {
-      rejections.reject(where, "no user.email, user.account_uuid or user.id attribute");
+      rejections.reject(
+          EVENT_PREFIX, event, "no user.email, user.account_uuid or user.id attribute");
       return;
     }
     // OTLP: timeUnixNano may be unset when only the collector's observation time is known.
     long time =
         record.getTimeUnixNano() != 0 ? record.getTimeUnixNano() : record.getObservedTimeUnixNano();
     if (time == 0) {
-      rejections.reject(where, "timeUnixNano and observedTimeUnixNano are missing");
+      rejections.reject(EVENT_PREFIX, event, "timeUnixNano and observedTimeUnixNano are missing");
       return;
     }
     String problem = gate.problem(record.getAttributesCount(), user.get(), time);
     if (problem != null) {
-      rejections.reject(where, problem);
+      rejections.reject(EVENT_PREFIX, event, problem);
       return;
     }
-    UsageKey key = UsageKey.at(time, user.get());
+    UsageKey key = keys.at(time, user.get());
     Map<Counter, Long> counted = new LinkedHashMap<>();
     try {
       count(event, attributes, counted);
     } catch (FixedPoint.InvalidValueException e) {
-      rejections.reject(where, e.getMessage());
+      rejections.reject(EVENT_PREFIX, event, e.getMessage());
       return;
     }
     // A record counts whole or not at all.
     problem = gate.admit(key, counted.keySet());
     if (problem != null) {
-      rejections.reject(where, problem);
+      rejections.reject(EVENT_PREFIX, event, problem);
       return;
     }
     deltas.addAll(key, counted);
@@ -149,6 +151,13 @@ final class EventsUsageMapper {
 
   private static long amount(Attributes attributes, String key, int scale)
       throws FixedPoint.InvalidValueException {
+    AnyValue value = attributes.own(key);
+    if (value != null
+        && value.getValueCase() == AnyValue.ValueCase.DOUBLE_VALUE
+        && Double.isFinite(value.getDoubleValue())) {
+      // What its decimal text below converts to, without printing it first.
+      return FixedPoint.of(value.getDoubleValue(), scale);
+    }
     Optional<String> text = attributes.numberText(key);
     if (text.isEmpty()) {
       if (attributes.ownText(key).isPresent()) {
@@ -163,8 +172,8 @@ final class EventsUsageMapper {
    * Claude Code names the event in the {@code event.name} attribute and in the body ({@code
    * claude_code.<name>}); newer OTLP senders may use {@code LogRecord.event_name}.
    */
-  private static String eventName(LogRecord record, Attributes attributes) {
-    Optional<String> attribute = attributes.ownText("event.name");
+  private static String eventName(LogRecord record) {
+    Optional<String> attribute = Attributes.firstText(record.getAttributesList(), "event.name");
     if (attribute.isPresent()) {
       return stripPrefix(attribute.get());
     }

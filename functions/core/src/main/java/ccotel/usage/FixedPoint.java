@@ -31,7 +31,28 @@ final class FixedPoint {
     if (value >= 0 && value < EXACT_INTEGERS / POWERS_OF_TEN[scale] && value == Math.rint(value)) {
       return (long) value * POWERS_OF_TEN[scale];
     }
-    return of(BigDecimal.valueOf(value), scale);
+    long rounded = roundedFarFromHalf(value, POWERS_OF_TEN[scale]);
+    return rounded >= 0 ? rounded : of(BigDecimal.valueOf(value), scale);
+  }
+
+  /**
+   * The exact result for a value whose scaled double is clearly away from a half: the shortest
+   * decimal form differs from {@code value} by at most half an ulp and the product from the exact
+   * one by half an ulp of itself, so when no half-integer lies within (twice) that distance both
+   * round to the same integer. -1 when it cannot tell (the decimal detour decides).
+   */
+  private static long roundedFarFromHalf(double value, long power) {
+    double scaled = value * power;
+    if (!(value >= 0 && scaled < 0x1p52)) {
+      return -1;
+    }
+    double slack = power * Math.ulp(value) + Math.ulp(scaled);
+    double floor = Math.floor(scaled);
+    double fraction = scaled - floor; // exact below 2^52
+    if (slack >= 0.25 || Math.abs(fraction - 0.5) <= slack) {
+      return -1;
+    }
+    return (long) floor + (fraction > 0.5 ? 1 : 0);
   }
 
   static long of(long value, int scale) throws InvalidValueException {

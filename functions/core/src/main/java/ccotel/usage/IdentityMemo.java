@@ -1,32 +1,29 @@
 package ccotel.usage;
 
-import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.common.v1.AnyValue;
 
 /**
- * The last identity a mapper read, by the bytes it came from. Claude Code repeats the same e-mail
- * and ids on every point of a request; comparing bytes spares decoding and normalising them again.
+ * The last identity a mapper read, by the text it came from. Claude Code repeats the same e-mail
+ * and ids on every point of a request; comparing the decoded strings spares normalising them again
+ * (and, unlike comparing bytes, does not encode them back to UTF-8).
  */
 final class IdentityMemo {
 
-  private ByteString emailBytes;
+  private String emailText;
   private UserIdentity email;
-  private ByteString linkedAccount;
-  private AnyValue.ValueCase linkedAccountCase;
-  private ByteString linkedId;
-  private AnyValue.ValueCase linkedIdCase;
+  private AnyValue linkedAccount;
+  private AnyValue linkedId;
   private UserIdentity linkedEmail;
 
-  /** The e-mail identity of these bytes if they were the last e-mail read, else null. */
-  UserIdentity knownEmail(ByteString bytes) {
-    return bytes.equals(emailBytes) ? email : null;
+  /** The e-mail identity of this string value if it was the last e-mail read, else null. */
+  UserIdentity knownEmail(String text) {
+    return text.equals(emailText) ? email : null;
   }
 
-  /** The e-mail identity of {@code value} (a non-blank string attribute value). */
-  UserIdentity email(AnyValue value, String text) {
-    ByteString bytes = value.getStringValueBytes();
-    if (!bytes.equals(emailBytes)) {
-      emailBytes = bytes;
+  /** The e-mail identity of {@code text} (a non-blank string attribute value). */
+  UserIdentity email(String text) {
+    if (!text.equals(emailText)) {
+      emailText = text;
       email = UserIdentity.email(text);
     }
     return email;
@@ -34,36 +31,25 @@ final class IdentityMemo {
 
   /** Whether these ids were already linked to this e-mail by the previous point. */
   boolean alreadyLinked(AnyValue account, AnyValue id, UserIdentity to) {
-    ByteString accountBytes = bytesOf(account);
-    ByteString idBytes = bytesOf(id);
-    AnyValue.ValueCase accountCase = caseOf(account);
-    AnyValue.ValueCase idCase = caseOf(id);
-    if (to.equals(linkedEmail)
-        && accountCase == linkedAccountCase
-        && idCase == linkedIdCase
-        && accountBytes.equals(linkedAccount)
-        && idBytes.equals(linkedId)) {
+    if (to.equals(linkedEmail) && same(account, linkedAccount) && same(id, linkedId)) {
       return true;
     }
     linkedEmail = to;
-    linkedAccount = accountBytes;
-    linkedAccountCase = accountCase;
-    linkedId = idBytes;
-    linkedIdCase = idCase;
+    linkedAccount = account;
+    linkedId = id;
     return false;
   }
 
-  /** A value as bytes: a string's own (no copy, no decoding), anything else serialized. */
-  private static ByteString bytesOf(AnyValue value) {
-    if (value == null) {
-      return ByteString.EMPTY;
+  /** Equal values (absent counts as a value); strings compared as the decoded text. */
+  private static boolean same(AnyValue value, AnyValue other) {
+    if (value == null || other == null) {
+      return value == other;
+    }
+    if (value.getValueCase() != other.getValueCase()) {
+      return false;
     }
     return value.getValueCase() == AnyValue.ValueCase.STRING_VALUE
-        ? value.getStringValueBytes()
-        : value.toByteString();
-  }
-
-  private static AnyValue.ValueCase caseOf(AnyValue value) {
-    return value == null ? AnyValue.ValueCase.VALUE_NOT_SET : value.getValueCase();
+        ? value.getStringValue().equals(other.getStringValue())
+        : value.equals(other);
   }
 }

@@ -32,6 +32,7 @@ final class MetricsUsageMapper {
   private final Rejections rejections = new Rejections();
   private final Map<UserIdentity, UserIdentity> links = new HashMap<>();
   private final IdentityMemo identities = new IdentityMemo();
+  private final UsageKeyMemo keys = new UsageKeyMemo();
   private final PointGate gate;
 
   MetricsUsageMapper(Instant receivedAt) {
@@ -93,8 +94,10 @@ final class MetricsUsageMapper {
       if (user.get().kind() == UserIdentity.Kind.EMAIL) {
         attributes.linkTo(user.get(), links, identities);
       }
-      UsageKey key = UsageKey.at(point.getTimeUnixNano(), user.get());
-      problem = gate.admit(key, countersOf(counter.get()));
+      UsageKey key = keys.at(point.getTimeUnixNano(), user.get());
+      Counter marker = sourceMarkerOf(counter.get());
+      problem =
+          gate.admit(key, marker == null ? List.of(counter.get()) : List.of(counter.get(), marker));
       if (problem != null) {
         rejections.reject(where, problem);
         continue;
@@ -115,7 +118,9 @@ final class MetricsUsageMapper {
         rejections.reject(where, "aggregationTemporality must be DELTA or CUMULATIVE");
         continue;
       }
-      markMetricSource(counter.get(), key);
+      if (marker != null) {
+        deltas.add(key, marker, 1);
+      }
     }
   }
 
@@ -196,21 +201,13 @@ final class MetricsUsageMapper {
         : FixedPoint.of(point.getAsDouble(), scale);
   }
 
-  /** Any token or cost point makes the metrics the source of that model's tokens and cost. */
-  private void markMetricSource(Counter counter, UsageKey key) {
-    if (counter.family().dimension() == CounterFamily.Dimension.MODEL) {
-      deltas.add(key, sourceMarker(counter), 1);
-    }
-  }
-
-  private static Counter sourceMarker(Counter counter) {
-    return Counter.of(CounterFamily.METRIC_POINTS, counter.dimension());
-  }
-
-  /** The counters a point of {@code counter} adds to. */
-  private static List<Counter> countersOf(Counter counter) {
+  /**
+   * The marker a point of {@code counter} also adds to, null if none: any token or cost point makes
+   * the metrics the source of that model's tokens and cost.
+   */
+  private static Counter sourceMarkerOf(Counter counter) {
     return counter.family().dimension() == CounterFamily.Dimension.MODEL
-        ? List.of(counter, sourceMarker(counter))
-        : List.of(counter);
+        ? Counter.of(CounterFamily.METRIC_POINTS, counter.dimension())
+        : null;
   }
 }

@@ -35,6 +35,9 @@ final class PointGate {
 
   private final long latestNanos;
   private final Map<UsageKey, Set<Counter>> counters = new HashMap<>();
+  // The previous point's user-day: consecutive points mostly share it (the mappers reuse the key).
+  private UsageKey lastKey;
+  private Set<Counter> lastSeen;
 
   /** {@code receivedAt}: when ingest accepted the request; the aggregator uses the same instant. */
   PointGate(Instant receivedAt) {
@@ -73,7 +76,10 @@ final class PointGate {
         return "model, tool or type name longer than " + MAX_DIMENSION_CHARS + " characters";
       }
     }
-    Set<Counter> seen = counters.computeIfAbsent(key, k -> new HashSet<>());
+    Set<Counter> seen =
+        key == lastKey ? lastSeen : counters.computeIfAbsent(key, k -> new HashSet<>());
+    lastKey = key;
+    lastSeen = seen;
     int fresh = 0;
     for (Counter counter : added) {
       if (!seen.contains(counter)) {
@@ -85,7 +91,9 @@ final class PointGate {
           + MAX_COUNTERS_PER_USER_DAY
           + " distinct models, tools and types for one user and day in one request";
     }
-    seen.addAll(added);
+    if (fresh > 0) { // usually every counter is already there
+      seen.addAll(added);
+    }
     return null;
   }
 }

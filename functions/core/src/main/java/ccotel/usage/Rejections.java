@@ -12,6 +12,13 @@ final class Rejections {
     }
   }
 
+  /** As {@link #reject(String, String)} at {@code prefix + name}, concatenated only if kept. */
+  void reject(String prefix, String name, String reason) {
+    if (count++ == 0) {
+      firstReason = prefix + name + ": " + reason;
+    }
+  }
+
   long count() {
     return count;
   }
