@@ -83,7 +83,7 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
   private static final String LAST_VALUE = "lastValue";
   private static final String COUNTER_PREFIX = "c:";
   private static final String LINKED_EMAIL = "email";
-  private static final String COMMIT = "commit";
+  static final String COMMIT = "commit";
   private static final String CLAIMED_AT = "claimedAt";
   private static final String STATE = "state";
   private static final String COMMITTED = "committed";
@@ -177,7 +177,7 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
   }
 
   private Claim claimOne(String connectionId, String commitId, String deliveryId) {
-    String key = "d#" + connectionId + "#" + deliveryId;
+    String key = deliveryKey(connectionId, deliveryId);
     long now = clock.millis();
     Map<String, AttributeValue> claim =
         Map.of(
@@ -280,6 +280,18 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
             n(clock.instant().plus(stateRetention).plus(COMMIT_RECORD_MARGIN).getEpochSecond()));
   }
 
+  /**
+   * The one record of a delivery id (a marker or a claim), which plain counting and commits both
+   * read, so each sees what the other counted.
+   */
+  static String deliveryKey(String connectionId, String deliveryId) {
+    return deliveryKeyPrefix(connectionId) + deliveryId;
+  }
+
+  static String deliveryKeyPrefix(String connectionId) {
+    return "d#" + connectionId + "#";
+  }
+
   private static String commitKey(String connectionId, String commitId) {
     return "t#" + connectionId + "#" + commitId;
   }
@@ -309,7 +321,7 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
       writes.add(
           absentPut(
               Map.of(
-                  STATE_KEY, s("d#" + connectionId + "#" + deliveryId),
+                  STATE_KEY, s(deliveryKey(connectionId, deliveryId)),
                   EXPIRES_AT, n(expiresAt))));
     }
     commit

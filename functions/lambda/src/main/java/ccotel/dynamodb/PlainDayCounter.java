@@ -1,5 +1,6 @@
 package ccotel.dynamodb;
 
+import static ccotel.dynamodb.DynamoDbUsageStore.COMMIT;
 import static ccotel.dynamodb.DynamoDbUsageStore.EXPIRES_AT;
 import static ccotel.dynamodb.DynamoDbUsageStore.SORT_KEY;
 import static ccotel.dynamodb.DynamoDbUsageStore.STATE_KEY;
@@ -58,8 +59,6 @@ final class PlainDayCounter {
 
   /** Rounds of read and conditional write, per user-day, before calling it contended. */
   private static final int ATTEMPTS = 6;
-
-  private static final String COMMIT = "commit";
 
   private final DynamoDbClient dynamoDb;
   private final String usageTable;
@@ -150,8 +149,10 @@ final class PlainDayCounter {
           continue;
         }
         if (add(connectionId, day.getKey(), head, fresh)) {
-          fresh.forEach(delivery -> counted.put(delivery.deliveryId(), Counted.NOW));
-          fresh.forEach(delivery -> written.add(delivery.deliveryId()));
+          for (DayDelivery delivery : fresh) {
+            counted.put(delivery.deliveryId(), Counted.NOW);
+            written.add(delivery.deliveryId());
+          }
         } else {
           conflicted.put(day.getKey(), day.getValue());
         }
@@ -230,7 +231,7 @@ final class PlainDayCounter {
   /** The delivery records of these ids that exist: true for a claim, false for a marker. */
   private Map<String, Boolean> readRecords(String connectionId, Set<String> ids)
       throws UsageStoreUnavailableException {
-    String prefix = "d#" + connectionId + "#";
+    String prefix = DynamoDbUsageStore.deliveryKeyPrefix(connectionId);
     List<Map<String, AttributeValue>> keys = new ArrayList<>();
     ids.forEach(id -> keys.add(Map.of(STATE_KEY, s(prefix + id))));
     Map<String, Boolean> records = new HashMap<>();
@@ -282,7 +283,10 @@ final class PlainDayCounter {
                   PutRequest.builder()
                       .item(
                           Map.of(
-                              STATE_KEY, s("d#" + connectionId + "#" + id), EXPIRES_AT, expiresAt))
+                              STATE_KEY,
+                              s(DynamoDbUsageStore.deliveryKey(connectionId, id)),
+                              EXPIRES_AT,
+                              expiresAt))
                       .build())
               .build());
     }

@@ -19,9 +19,8 @@ public final class IngestHandler
   private static final int PRIMING_ROUNDS = 300;
 
   private final IngestService ingest;
-  private final Runnable prime;
 
-  @SuppressWarnings("unused") // held so that CRaC, which holds hooks weakly, keeps it
+  /** Held here because CRaC holds hooks weakly. */
   private final Priming priming;
 
   /** For the Lambda runtime. */
@@ -31,19 +30,17 @@ public final class IngestHandler
 
   IngestHandler(Components components) {
     this.ingest = components.ingestService();
-    this.prime = () -> prime(components);
-    this.priming = Priming.beforeCheckpoint(prime);
+    this.priming = Priming.beforeCheckpoint(() -> prime(components));
   }
 
   public IngestHandler(IngestService ingest) {
     this.ingest = ingest;
-    this.prime = () -> {};
-    this.priming = null;
+    this.priming = Priming.NONE;
   }
 
   /** What the SnapStart hook runs before the snapshot (see {@link Priming}); for benchmarks too. */
   public void prime() {
-    Priming.runQuietly(prime);
+    priming.run();
   }
 
   private void prime(Components components) {

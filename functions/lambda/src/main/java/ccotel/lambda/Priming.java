@@ -47,6 +47,9 @@ final class Priming implements org.crac.Resource {
     this.prime = prime;
   }
 
+  /** No warm-up: for handlers built around a given service (tests, the local runner). */
+  static final Priming NONE = new Priming(() -> {});
+
   /**
    * Registers {@code prime} to run before a checkpoint. The caller keeps the returned hook: CRaC
    * holds hooks weakly.
@@ -59,14 +62,14 @@ final class Priming implements org.crac.Resource {
 
   @Override
   public void beforeCheckpoint(org.crac.Context<? extends org.crac.Resource> context) {
-    runQuietly(prime);
+    run();
   }
 
   @Override
   public void afterRestore(org.crac.Context<? extends org.crac.Resource> context) {}
 
-  /** A warm-up that fails must not fail the function: it only costs the first request time. */
-  static void runQuietly(Runnable prime) {
+  /** Runs the warm-up now. One that fails must not fail the function: it only costs time. */
+  void run() {
     try {
       prime.run();
     } catch (RuntimeException e) {

@@ -32,9 +32,8 @@ public final class QueryHandler
   private static final int PRIMING_ROUNDS = 300;
 
   private final UsageQueryService query;
-  private final Runnable prime;
 
-  @SuppressWarnings("unused") // held so that CRaC, which holds hooks weakly, keeps it
+  /** Held here because CRaC holds hooks weakly. */
   private final Priming priming;
 
   /** For the Lambda runtime. */
@@ -44,19 +43,17 @@ public final class QueryHandler
 
   QueryHandler(Components components) {
     this.query = components.queryService();
-    this.prime = () -> prime(components);
-    this.priming = Priming.beforeCheckpoint(prime);
+    this.priming = Priming.beforeCheckpoint(() -> prime(components));
   }
 
   public QueryHandler(UsageQueryService query) {
     this.query = query;
-    this.prime = () -> {};
-    this.priming = null;
+    this.priming = Priming.NONE;
   }
 
   /** What the SnapStart hook runs before the snapshot (see {@link Priming}); for benchmarks too. */
   public void prime() {
-    Priming.runQuietly(prime);
+    priming.run();
   }
 
   private void prime(Components components) {
