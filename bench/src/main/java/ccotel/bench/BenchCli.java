@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
 
-/** {@code ./ccotel bench jmh|coldstart|writes|load}: the measurements README publishes. */
+/** {@code ./ccotel bench jmh|decode|coldstart|writes|load}: the measurements README publishes. */
 public final class BenchCli {
 
   private BenchCli() {}
@@ -14,6 +14,7 @@ public final class BenchCli {
       """
       usage:
         ccotel bench jmh [JMH options]          decode/mapping throughput ratios, ingest p50/p99
+        ccotel bench decode [--rounds N]        the decode goals as paired ratios (runs after jmh too)
         ccotel bench coldstart [--runs N]       JVM start to first handled request, per handler
         ccotel bench writes [--users N] [--batch B] [--minutes M]
                                                 DynamoDB write units per 1,000 exports
@@ -29,6 +30,7 @@ public final class BenchCli {
     Path results = resultsDir();
     switch (args[0]) {
       case "jmh" -> JmhRun.run(rest, results);
+      case "decode" -> DecodeRatios.run(rest, results);
       case "coldstart" -> ColdStart.run(rest, results);
       case "writes" -> WriteUnits.run(rest, results);
       case "load" -> LoadGenerator.run(rest, results);

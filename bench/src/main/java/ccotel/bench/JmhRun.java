@@ -62,5 +62,9 @@ final class JmhRun {
       }
     }
     System.out.println("results: " + file);
+    if (given.getIncludes().isEmpty()) {
+      System.out.println();
+      DecodeRatios.run(new String[0], results);
+    }
   }
 }

@@ -2,8 +2,10 @@ package ccotel.otlp;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.google.protobuf.ByteString;
@@ -54,7 +56,14 @@ import java.util.List;
 public final class OtlpJsonDecoder {
 
   private static final JsonFactory JSON =
-      JsonFactory.builder().enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
+      JsonFactory.builder()
+          .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+          // Correctly rounded, as Double.parseDouble is, and much faster on Claude Code's
+          // 17-digit costs.
+          .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+          // Deeper than any OTLP message (AnyValue nests): stops a stack-exhausting body early.
+          .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
+          .build();
   private static final SerializableString KEY = new SerializedString("key");
   private static final SerializableString VALUE = new SerializedString("value");
   private static final SerializableString STRING_VALUE = new SerializedString("stringValue");
@@ -108,14 +117,10 @@ public final class OtlpJsonDecoder {
   /** One decoding: the parser and where in the document it is, for error messages. */
   private static final class Decoding {
 
-    private static final int MAX_DEPTH = 64;
     private final byte[] json;
     private JsonParser parser;
-    // The path is kept as names and indexes and only turned into text for an error: a step is a
-    // field name, or (name null) an array index.
-    private final String[] names = new String[MAX_DEPTH];
-    private final int[] indexes = new int[MAX_DEPTH];
-    private int depth;
+    // The KeyValues of the last attribute list read, by place in it: see keyValue.
+    private final KeyValue[] recent = new KeyValue[32];
 
     Decoding(byte[] json) {
       this.json = json;
@@ -160,11 +165,9 @@ public final class OtlpJsonDecoder {
 
     private void objectFields(FieldReader fields) throws IOException, MalformedOtlpException {
       for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
-        push(name);
         if (parser.nextToken() != JsonToken.VALUE_NULL) {
           fields.read(this, name);
         }
-        pop();
       }
     }
 
@@ -199,11 +202,8 @@ public final class OtlpJsonDecoder {
       if (token != JsonToken.START_ARRAY) {
         throw fail("expected an array, got " + describe(token));
       }
-      int index = 0;
       while (parser.nextToken() != JsonToken.END_ARRAY) {
-        push(index++);
         element.read();
-        pop();
       }
     }
 
@@ -219,9 +219,12 @@ public final class OtlpJsonDecoder {
       List<KeyValue> values = new ArrayList<>();
       int index = 0;
       while (parser.nextToken() != JsonToken.END_ARRAY) {
-        push(index++);
-        values.add(keyValue().build());
-        pop();
+        KeyValue keyValue = keyValue(index < recent.length ? recent[index] : null);
+        if (index < recent.length) {
+          recent[index] = keyValue;
+        }
+        values.add(keyValue);
+        index++;
       }
       return values;
     }
@@ -233,10 +236,31 @@ public final class OtlpJsonDecoder {
     // ---- scalars
 
     String string() throws IOException, MalformedOtlpException {
+      return string(null);
+    }
+
+    /** The string, as the very String {@code likely} when it has the same text. */
+    private String string(String likely) throws IOException, MalformedOtlpException {
       if (parser.currentToken() != JsonToken.VALUE_STRING) {
         throw fail("expected a string, got " + describe(parser.currentToken()));
       }
-      return parser.getText();
+      return likely != null && textIs(likely) ? likely : parser.getText();
+    }
+
+    /** Whether the current string token's text is {@code text}, without making a String. */
+    private boolean textIs(String text) throws IOException {
+      int length = parser.getTextLength();
+      if (length != text.length()) {
+        return false;
+      }
+      char[] chars = parser.getTextCharacters();
+      int offset = parser.getTextOffset();
+      for (int i = 0; i < length; i++) {
+        if (chars[offset + i] != text.charAt(i)) {
+          return false;
+        }
+      }
+      return true;
     }
 
     boolean bool() throws IOException, MalformedOtlpException {
@@ -419,42 +443,26 @@ public final class OtlpJsonDecoder {
                   : "; send it to /v1/" + other));
     }
 
-    private void push(String name) throws IOException {
-      checkDepth();
-      names[depth++] = name;
-    }
-
-    private void push(int index) throws IOException {
-      checkDepth();
-      names[depth] = null;
-      indexes[depth++] = index;
-    }
-
-    private void checkDepth() throws IOException {
-      if (depth == MAX_DEPTH) {
-        // Deeper than any OTLP message (AnyValue nests); stops a stack-exhausting body early.
-        throw new com.fasterxml.jackson.core.JsonParseException(
-            parser, "nested deeper than " + MAX_DEPTH + " levels");
-      }
-    }
-
-    private void pop() {
-      depth--;
-    }
-
+    /** Where the parser is, as a path like resourceMetrics[0].scopeMetrics[0].metrics[2].sum. */
     private String where() {
-      if (depth == 0) {
-        return "the top level";
+      List<JsonStreamContext> steps = new ArrayList<>();
+      for (JsonStreamContext c = parser.getParsingContext();
+          c != null && !c.inRoot();
+          c = c.getParent()) {
+        steps.add(c);
       }
       StringBuilder where = new StringBuilder();
-      for (int i = 0; i < depth; i++) {
-        if (names[i] == null) {
-          where.append('[').append(indexes[i]).append(']');
-        } else {
-          where.append(where.length() == 0 ? "" : ".").append(names[i]);
+      for (int i = steps.size() - 1; i >= 0; i--) {
+        JsonStreamContext step = steps.get(i);
+        if (step.inArray()) {
+          if (step.getEntryCount() > 0) {
+            where.append('[').append(step.getCurrentIndex()).append(']');
+          }
+        } else if (step.getCurrentName() != null) {
+          where.append(where.length() == 0 ? "" : ".").append(step.getCurrentName());
         }
       }
-      return where.toString();
+      return where.length() == 0 ? "the top level" : where.toString();
     }
 
     private MalformedOtlpException fail(String problem) {
@@ -481,39 +489,90 @@ public final class OtlpJsonDecoder {
     // per-field lambda call) and guess the next field name, which Jackson then matches as bytes
     // instead of looking the name up in its symbol table.
 
-    KeyValue.Builder keyValue() throws IOException, MalformedOtlpException {
-      KeyValue.Builder keyValue = KeyValue.newBuilder();
+    /**
+     * One KeyValue; {@code likely} (may be null) is the one at the same place in the previous list,
+     * returned itself when this one is equal to it. Claude Code repeats most attributes on every
+     * point and record, and an immutable message may be shared: no String, builder or message is
+     * made for a repeat.
+     */
+    KeyValue keyValue(KeyValue likely) throws IOException, MalformedOtlpException {
       if (!startObject()) {
-        return keyValue;
+        return KeyValue.getDefaultInstance();
       }
+      String key = null;
+      AnyValue value = null;
+      KeyValue.Builder other = null; // only for fields besides key and value
       for (String name = nextName(KEY); name != null; name = nextName(VALUE)) {
-        push(name);
         if (parser.nextToken() != JsonToken.VALUE_NULL) {
           switch (name) {
-            case "key" -> keyValue.setKey(string());
-            case "value" -> keyValue.setValue(anyValue());
-            case "keyStrindex", "key_strindex" -> keyValue.setKeyStrindex(int32());
+            case "key" -> key = string(likely == null ? null : likely.getKey());
+            case "value" -> value = anyValue(likely == null ? null : likely.getValue());
+            case "keyStrindex", "key_strindex" ->
+                (other == null ? other = KeyValue.newBuilder() : other).setKeyStrindex(int32());
             default -> skip();
           }
         }
-        pop();
       }
-      return keyValue;
+      if (likely != null
+          && other == null
+          && likely.getKey().equals(key)
+          && value == likely.getValue()) {
+        return likely;
+      }
+      KeyValue.Builder keyValue = other == null ? KeyValue.newBuilder() : other;
+      if (key != null) {
+        keyValue.setKey(key);
+      }
+      if (value != null) {
+        keyValue.setValue(value);
+      }
+      return keyValue.build();
     }
 
-    AnyValue.Builder anyValue() throws IOException, MalformedOtlpException {
-      AnyValue.Builder value = AnyValue.newBuilder();
+    /**
+     * One AnyValue; {@code likely} (may be null) is returned itself when this one holds the same
+     * single string or boolean.
+     */
+    AnyValue anyValue(AnyValue likely) throws IOException, MalformedOtlpException {
       if (!startObject()) {
-        return value;
+        return AnyValue.getDefaultInstance();
       }
+      AnyValue same = null; // likely, while what was read is exactly it
+      AnyValue.Builder value = null;
+      boolean first = true;
       for (String name = nextName(STRING_VALUE); name != null; name = nextName(STRING_VALUE)) {
-        push(name);
         if (parser.nextToken() != JsonToken.VALUE_NULL) {
-          anyValueField(value, name);
+          if (first && likely != null && isScalarOf(name, likely)) {
+            same = likely;
+          } else {
+            if (value == null) {
+              value = same != null ? same.toBuilder() : AnyValue.newBuilder();
+            }
+            same = null;
+            anyValueField(value, name);
+          }
+          first = false;
         }
-        pop();
       }
-      return value;
+      if (same != null) {
+        return same;
+      }
+      return value == null ? AnyValue.getDefaultInstance() : value.build();
+    }
+
+    /** Whether the current field, {@code name}, is {@code value}'s string or boolean, as is. */
+    private boolean isScalarOf(String name, AnyValue value) throws IOException {
+      return switch (value.getValueCase()) {
+        case STRING_VALUE ->
+            (name.equals("stringValue") || name.equals("string_value"))
+                && parser.currentToken() == JsonToken.VALUE_STRING
+                && textIs(value.getStringValue());
+        case BOOL_VALUE ->
+            (name.equals("boolValue") || name.equals("bool_value"))
+                && parser.currentToken()
+                    == (value.getBoolValue() ? JsonToken.VALUE_TRUE : JsonToken.VALUE_FALSE);
+        default -> false;
+      };
     }
 
     private void anyValueField(AnyValue.Builder value, String name)
@@ -531,7 +590,7 @@ public final class OtlpJsonDecoder {
           object(
               (d2, n2) -> {
                 if (n2.equals("values")) {
-                  d2.array(() -> array.addValues(d2.anyValue()));
+                  d2.array(() -> array.addValues(d2.anyValue(null)));
                 } else {
                   d2.skip();
                 }
@@ -543,7 +602,7 @@ public final class OtlpJsonDecoder {
           object(
               (d2, n2) -> {
                 if (n2.equals("values")) {
-                  d2.array(() -> list.addValues(d2.keyValue()));
+                  d2.array(() -> list.addValues(d2.keyValue(null)));
                 } else {
                   d2.skip();
                 }
@@ -733,7 +792,6 @@ public final class OtlpJsonDecoder {
       }
       // Its own field loop: the most frequent object after KeyValue and AnyValue.
       for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
-        push(name);
         if (parser.nextToken() != JsonToken.VALUE_NULL) {
           switch (name) {
             case "attributes" -> point.addAllAttributes(keyValues());
@@ -747,7 +805,6 @@ public final class OtlpJsonDecoder {
             default -> skip();
           }
         }
-        pop();
       }
       return point;
     }
@@ -910,7 +967,6 @@ public final class OtlpJsonDecoder {
       }
       // Its own field loop: the most frequent object after KeyValue and AnyValue.
       for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
-        push(name);
         if (parser.nextToken() != JsonToken.VALUE_NULL) {
           switch (name) {
             case "timeUnixNano", "time_unix_nano" -> record.setTimeUnixNano(uint64());
@@ -927,7 +983,7 @@ public final class OtlpJsonDecoder {
                           }
                         }));
             case "severityText", "severity_text" -> record.setSeverityText(string());
-            case "body" -> record.setBody(anyValue());
+            case "body" -> record.setBody(anyValue(null));
             case "attributes" -> record.addAllAttributes(keyValues());
             case "droppedAttributesCount", "dropped_attributes_count" ->
                 record.setDroppedAttributesCount(int32());
@@ -938,7 +994,6 @@ public final class OtlpJsonDecoder {
             default -> skip();
           }
         }
-        pop();
       }
       return record;
     }

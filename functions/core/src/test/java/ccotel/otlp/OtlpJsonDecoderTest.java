@@ -1,6 +1,7 @@
 package ccotel.otlp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -148,6 +149,107 @@ class OtlpJsonDecoderTest {
     assertTrue(metric.getSum().getIsMonotonic());
     assertEquals(5, metric.getSum().getDataPoints(0).getTimeUnixNano());
     assertEquals(-3, metric.getSum().getDataPoints(0).getAsInt());
+  }
+
+  /** JSON numbers read to the very double Double.parseDouble gives (costs are billed). */
+  @Test
+  void doubles_areCorrectlyRounded() throws Exception {
+    List<String> texts =
+        new ArrayList<>(
+            List.of(
+                "0.0012419999999999998",
+                "0.1",
+                "2.2250738585072011e-308",
+                "4.9e-324",
+                "1.7976931348623157e308",
+                "9007199254740993",
+                "0.30000000000000004",
+                "123456789012345678901234567890.5"));
+    java.util.Random random = new java.util.Random(6);
+    for (int i = 0; i < 2_000; i++) {
+      double value = Double.longBitsToDouble(random.nextLong());
+      if (Double.isFinite(value)) {
+        texts.add(Double.toString(value));
+        texts.add(String.format(java.util.Locale.ROOT, "%.17g", value).trim());
+      }
+      texts.add(Double.toString(random.nextDouble() * Math.pow(10, random.nextInt(12))));
+    }
+    StringBuilder points = new StringBuilder();
+    for (String text : texts) {
+      points
+          .append(points.length() == 0 ? "" : ",")
+          .append("{\"asDouble\":")
+          .append(text)
+          .append('}');
+    }
+
+    List<NumberDataPoint> decoded = sum("\"dataPoints\":[" + points + "]").getDataPointsList();
+
+    for (int i = 0; i < texts.size(); i++) {
+      assertEquals(
+          Double.doubleToRawLongBits(Double.parseDouble(texts.get(i))),
+          Double.doubleToRawLongBits(decoded.get(i).getAsDouble()),
+          texts.get(i));
+    }
+  }
+
+  /**
+   * The decoder shares a KeyValue equal to the previous list's at its place; every record must read
+   * as it does alone in a request, where nothing can be shared. (Two fields of AnyValue's oneof:
+   * the last one wins, as protobuf's binary parsing does; JsonFormat refuses them.)
+   */
+  @Test
+  void repeatedAttributes_areShared_andEveryChangeIsRead() throws Exception {
+    List<String> records =
+        List.of(
+            record(
+                "{\"key\":\"k1\",\"value\":{\"stringValue\":\"a\"}}",
+                "{\"key\":\"k2\",\"value\":{\"boolValue\":true}}",
+                "{\"key\":\"k3\",\"value\":{\"stringValue\":\"x\"}}"),
+            record(
+                "{\"key\":\"k1\",\"value\":{\"stringValue\":\"a\"}}",
+                "{\"key\":\"k2\",\"value\":{\"boolValue\":false}}",
+                "{\"key\":\"k3\",\"value\":{\"stringValue\":\"x\",\"intValue\":\"5\"}}"),
+            record(
+                "{\"key\":\"k1\",\"value\":{\"intValue\":\"1\",\"stringValue\":\"a\"}}",
+                "{\"key\":\"k2b\",\"value\":{\"boolValue\":false}}",
+                "{\"key\":\"k3\"}",
+                "{\"key\":\"k4\",\"value\":{\"stringValue\":\"\"}}"),
+            record(
+                "{\"value\":{\"stringValue\":\"a\"},\"key\":\"k1\"}",
+                "{\"key\":\"k2b\",\"value\":{\"boolValue\":false,\"x\":1}}",
+                "{\"key\":\"k3\",\"value\":null}",
+                "{\"key\":\"k4\",\"value\":{\"stringValue\":\"\\u00e9\"}}"),
+            record(
+                "{\"key\":\"k1\",\"value\":{\"stringValue\":\"a\"}}",
+                "{\"key\":\"k2b\",\"value\":{\"boolValue\":false}}",
+                "{\"key\":\"k3\",\"value\":{\"stringValue\":null,\"boolValue\":true}}"));
+
+    var decoded = logRecords(decodeLogs(logs(String.join(",", records))));
+
+    for (int i = 0; i < records.size(); i++) {
+      assertEquals(logRecords(decodeLogs(logs(records.get(i)))).get(0), decoded.get(i), "#" + i);
+    }
+    assertSame(decoded.get(0).getAttributes(0), decoded.get(1).getAttributes(0));
+    assertSame(decoded.get(3).getAttributes(1), decoded.get(4).getAttributes(1));
+    assertEquals(
+        AnyValue.newBuilder().setIntValue(5).build(), decoded.get(1).getAttributes(2).getValue());
+    assertEquals("a", decoded.get(2).getAttributes(0).getValue().getStringValue());
+    assertEquals("é", decoded.get(3).getAttributes(3).getValue().getStringValue());
+    assertTrue(decoded.get(4).getAttributes(2).getValue().getBoolValue());
+  }
+
+  private static String logs(String records) {
+    return "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[" + records + "]}]}]}";
+  }
+
+  private static List<io.opentelemetry.proto.logs.v1.LogRecord> logRecords(
+      ExportLogsServiceRequest request) {
+    return request.getResourceLogs(0).getScopeLogs(0).getLogRecordsList();
+  }
+
+  private static String record(String... attributes) {
+    return "{\"attributes\":[" + String.join(",", attributes) + "]}";
   }
 
   @Test
