@@ -14,7 +14,8 @@ public final class BenchCli {
       """
       usage:
         ccotel bench jmh [JMH options]          decode/mapping throughput ratios, ingest p50/p99
-        ccotel bench decode [--rounds N]        the decode goals as paired ratios (runs after jmh too)
+        ccotel bench decode [--forks F] [--rounds N] [--slice-ms S]
+                                                the decode goals as paired ratios (runs after jmh too)
         ccotel bench coldstart [--runs N]       JVM start to first handled request, per handler
         ccotel bench writes [--users N] [--batch B] [--minutes M]
                                                 DynamoDB write units per 1,000 exports

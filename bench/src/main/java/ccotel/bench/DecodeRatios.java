@@ -31,7 +31,17 @@ final class DecodeRatios {
     Object run() throws Exception;
   }
 
-  private record Pair(String signal, String encoding, double goal, Op ours, Op baseline) {}
+  /** A goal of the issue: ours over its baseline, for one signal and encoding. */
+  private record Goal(String signal, String encoding, double ratio) {}
+
+  private static final List<Goal> GOALS =
+      List.of(
+          new Goal("metrics", "protobuf", 0.70),
+          new Goal("metrics", "json", 3.0),
+          new Goal("logs", "protobuf", 0.70),
+          new Goal("logs", "json", 3.0));
+
+  private record Pair(Op ours, Op baseline) {}
 
   /** One slice: requests per second of process CPU time (garbage collection included) and wall. */
   private record Rate(double perCpuSecond, double perWallSecond) {}
@@ -76,9 +86,8 @@ final class DecodeRatios {
 
     ObjectNode report = JSON.createObjectNode();
     report.put("forks", forks).put("roundsPerFork", rounds).put("sliceMs", sliceMs);
-    List<Pair> pairs = pairs();
-    for (int p = 0; p < pairs.size(); p++) {
-      Pair pair = pairs.get(p);
+    for (int p = 0; p < GOALS.size(); p++) {
+      Goal goal = GOALS.get(p);
       List<Double> cpu = new ArrayList<>();
       List<Double> wall = new ArrayList<>();
       List<Double> ours = new ArrayList<>();
@@ -92,11 +101,11 @@ final class DecodeRatios {
         ratios.baseline().forEach(baseline::add);
         forkMedians.add(percentile(ratios.cpu(), 50));
       }
-      boolean protobuf = pair.encoding().equals("protobuf");
+      boolean protobuf = goal.encoding().equals("protobuf");
       ObjectNode node =
           report
-              .putObject(pair.signal() + "/" + pair.encoding())
-              .put("goal", pair.goal())
+              .putObject(goal.signal() + "/" + goal.encoding())
+              .put("goal", goal.ratio())
               .put("cpuRatioMedian", percentile(cpu, 50))
               .put("cpuRatioP10", percentile(cpu, 10))
               .put("cpuRatioP90", percentile(cpu, 90))
@@ -107,14 +116,14 @@ final class DecodeRatios {
       System.out.printf(
           "%-7s %-9s ccotel = %s %s (pairs' 10th-90th percentile %s-%s; by wall time %s);"
               + " goal >= %s%n",
-          pair.signal(),
+          goal.signal(),
           protobuf ? "protobuf:" : "json:",
           format(percentile(cpu, 50), protobuf),
           protobuf ? "of bare parseFrom" : "JsonFormat",
           format(percentile(cpu, 10), protobuf),
           format(percentile(cpu, 90), protobuf),
           format(percentile(wall, 50), protobuf),
-          format(pair.goal(), protobuf));
+          format(goal.ratio(), protobuf));
     }
     Path file = results.resolve("decode-ratios.json");
     Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
@@ -167,17 +176,17 @@ final class DecodeRatios {
     System.out.println(JSON.writeValueAsString(all));
   }
 
+  /** The benchmark methods of each goal, in the order of {@link #GOALS}. */
   private static List<Pair> pairs() {
     List<Pair> pairs = new ArrayList<>();
-    for (String signal : List.of("metrics", "logs")) {
+    for (Goal goal : GOALS) {
       DecodeBenchmark benchmark = new DecodeBenchmark();
-      benchmark.signal = signal;
+      benchmark.signal = goal.signal();
       benchmark.load();
       pairs.add(
-          new Pair(
-              signal, "protobuf", 0.70, benchmark::ccotelProtobuf, benchmark::parseFromBaseline));
-      pairs.add(
-          new Pair(signal, "json", 3.0, benchmark::ccotelJson, benchmark::jsonFormatBaseline));
+          goal.encoding().equals("protobuf")
+              ? new Pair(benchmark::ccotelProtobuf, benchmark::parseFromBaseline)
+              : new Pair(benchmark::ccotelJson, benchmark::jsonFormatBaseline));
     }
     return pairs;
   }
