@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 /**
  * Where a running local stack can be reached, written at start and removed at stop, so that the
@@ -19,8 +20,10 @@ record RuntimeFile(int port, URI dynamoDbEndpoint, URI sqsEndpoint, long pid) {
   static final String FILE_NAME = "runtime.json";
   private static final JsonFactory JSON = new JsonFactory();
 
+  /** Written whole or not at all: readers poll for the file and must never see half of it. */
   void writeTo(Path file) throws IOException {
-    try (OutputStream out = Files.newOutputStream(file);
+    Path partial = file.resolveSibling(file.getFileName() + ".partial");
+    try (OutputStream out = Files.newOutputStream(partial);
         JsonGenerator json = JSON.createGenerator(out)) {
       json.writeStartObject();
       json.writeNumberField("port", port);
@@ -29,6 +32,7 @@ record RuntimeFile(int port, URI dynamoDbEndpoint, URI sqsEndpoint, long pid) {
       json.writeNumberField("pid", pid);
       json.writeEndObject();
     }
+    Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
   static RuntimeFile read(Path file) throws IOException {
