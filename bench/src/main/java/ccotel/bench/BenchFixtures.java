@@ -9,13 +9,13 @@ final class BenchFixtures {
 
   private BenchFixtures() {}
 
-  /** Points {@link Fixtures} at ../shared/fixtures/claude-code unless told otherwise. */
+  /** Points {@link Fixtures} at the repository's fixtures/claude-code unless told otherwise. */
   static void locate() {
     if (System.getProperty("ccotel.fixtures") == null) {
       Path root = Paths.get(System.getProperty("ccotel.root", ".")).toAbsolutePath();
       System.setProperty(
           "ccotel.fixtures",
-          root.resolveSibling("shared").resolve("fixtures").resolve("claude-code").toString());
+          root.resolve("fixtures").resolve("claude-code").toString());
     }
   }
 
