@@ -16,7 +16,7 @@ CACHE="${CCOTEL_REALCLIENT_CACHE:-$HOME/.cache/ccotel-realclient}"
 CLI="$CACHE/node_modules/.bin/claude"
 
 endpoint="" token="" protocol=http/protobuf temporality="" gzip=0 resource_attrs=1 commit=0 out=""
-usage() { sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --endpoint) endpoint="$2"; shift 2 ;;
