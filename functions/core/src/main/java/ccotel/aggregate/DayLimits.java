@@ -1,6 +1,7 @@
 package ccotel.aggregate;
 
 import ccotel.usage.Counter;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Map;
 
@@ -77,9 +78,9 @@ public final class DayLimits {
   }
 
   /** A stored number as a count: a whole number from 0 to the ceiling, else null. */
-  public static BigInteger count(String text) {
+  private static BigInteger count(String text) {
     try {
-      BigInteger value = new java.math.BigDecimal(text).toBigIntegerExact();
+      BigInteger value = new BigDecimal(text).toBigIntegerExact();
       return value.signum() < 0 || value.compareTo(MAX) > 0 ? null : value;
     } catch (NumberFormatException | ArithmeticException e) {
       return null;

@@ -177,8 +177,7 @@ final class PlainDayCounter {
     SortedMap<Counter, Long> sum = new TreeMap<>();
     fresh.forEach(
         d -> d.counters().forEach((counter, amount) -> sum.merge(counter, amount, Math::addExact)));
-    // Exact: the write below applies only if the item is still the version these counters came
-    // from.
+    // Exact among plain writers: the write applies only if the item is still the version read.
     String problem = DayLimits.problem(head.counters(), sum);
     if (problem != null) {
       throw new UsageRefusedException("a user-day of " + key.day() + " refused: " + problem);
