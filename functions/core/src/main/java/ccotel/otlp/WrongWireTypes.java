@@ -5,10 +5,13 @@ import com.google.protobuf.Message;
 import com.google.protobuf.UnknownFieldSet;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 
@@ -19,7 +22,7 @@ import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
  * schema declares therefore means the bytes are some other message — usually the other signal — and
  * must be refused rather than answered with a 200 that counts nothing.
  */
-final class WrongWireTypes {
+public final class WrongWireTypes {
 
   private WrongWireTypes() {}
 
@@ -62,6 +65,29 @@ final class WrongWireTypes {
             return true;
           }
         }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether a data point, or one of its attributes, has a field of the wrong wire type: an {@code
+   * as_double} sent as a varint parses as a point without a value. Such a point is rejected alone
+   * (the request as a whole is the right message); checked only for points that would count.
+   */
+  public static boolean inPoint(NumberDataPoint point) {
+    return clash(point) || inAttributes(point.getAttributesList());
+  }
+
+  /** Whether a log record's attributes have a field of the wrong wire type (a lost number). */
+  public static boolean inAttributes(Iterable<KeyValue> attributes) {
+    for (KeyValue attribute : attributes) {
+      if (clash(attribute) || clash(attribute.getValue())) {
+        return true;
+      }
+      AnyValue value = attribute.getValue();
+      if (value.hasKvlistValue() && inAttributes(value.getKvlistValue().getValuesList())) {
+        return true;
       }
     }
     return false;

@@ -14,6 +14,8 @@ import java.util.TreeSet;
 /**
  * One usage record as dashboards see it (CONTRACT §4), derived from a user-day's counters. This is
  * where the "metrics, else events, never both" rule for tokens and cost is applied, per model.
+ * {@code unreadableCounters} names stored counters that held no count and read as 0 (see {@link
+ * StoredUsage}); it is empty for every user-day ccotel wrote within its limits.
  */
 public record DailyUsage(
     UsageKey key,
@@ -29,7 +31,8 @@ public record DailyUsage(
     long apiErrors,
     SortedMap<String, BigDecimal> activeSeconds,
     SortedMap<String, Decisions> toolDecisions,
-    SortedMap<String, Results> toolResults) {
+    SortedMap<String, Results> toolResults,
+    SortedSet<String> unreadableCounters) {
 
   /** The edit tools the Claude Code Analytics API reports, by tool name. */
   public static final List<String> EDIT_TOOLS =
@@ -64,7 +67,8 @@ public record DailyUsage(
         stored.get(Counter.of(CounterFamily.API_ERRORS)),
         activeSeconds(stored),
         decisions(stored, CounterFamily.TOOL_ACCEPTED, CounterFamily.TOOL_REJECTED),
-        results(stored));
+        results(stored),
+        stored.unreadable());
   }
 
   private static SortedMap<String, Decisions> editTools(StoredUsage stored) {

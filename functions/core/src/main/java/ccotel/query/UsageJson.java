@@ -121,6 +121,14 @@ final class UsageJson {
       json.writeEndObject();
     }
     json.writeEndObject();
+    if (!usage.unreadableCounters().isEmpty()) {
+      // Only on a row with a bad stored value: it answers, and says which numbers it lacks.
+      json.writeArrayFieldStart("unreadable_counters");
+      for (String counter : usage.unreadableCounters()) {
+        json.writeString(counter);
+      }
+      json.writeEndArray();
+    }
     json.writeEndObject();
 
     json.writeEndObject();

@@ -77,6 +77,24 @@ public enum CounterFamily {
     return dimension;
   }
 
+  /** The unit its amounts are in, for messages. */
+  public String unit() {
+    return switch (this) {
+      case METRIC_COST_NANO_USD, EVENT_COST_NANO_USD -> "nano-USD";
+      case ACTIVE_MICROS -> "microseconds";
+      case METRIC_INPUT_TOKENS,
+          METRIC_OUTPUT_TOKENS,
+          METRIC_CACHE_READ_TOKENS,
+          METRIC_CACHE_CREATION_TOKENS,
+          EVENT_INPUT_TOKENS,
+          EVENT_OUTPUT_TOKENS,
+          EVENT_CACHE_READ_TOKENS,
+          EVENT_CACHE_CREATION_TOKENS ->
+          "tokens";
+      default -> "count";
+    };
+  }
+
   static Optional<CounterFamily> byCode(String code) {
     return Optional.ofNullable(BY_CODE.get(code));
   }

@@ -1,5 +1,6 @@
 package ccotel.usage;
 
+import ccotel.otlp.WrongWireTypes;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
@@ -72,6 +73,10 @@ final class EventsUsageMapper {
       rejections.reject(EVENT_PREFIX, event, problem);
       return;
     }
+    if (WrongWireTypes.inAttributes(record.getAttributesList())) {
+      rejections.reject(EVENT_PREFIX, event, "attribute fields have the wrong wire types");
+      return;
+    }
     UsageKey key = keys.at(time, user.get());
     Map<Counter, Long> counted = new LinkedHashMap<>();
     try {
@@ -81,7 +86,7 @@ final class EventsUsageMapper {
       return;
     }
     // A record counts whole or not at all.
-    problem = gate.admit(key, counted.keySet());
+    problem = gate.admit(key, counted);
     if (problem != null) {
       rejections.reject(EVENT_PREFIX, event, problem);
       return;

@@ -1,5 +1,6 @@
 package ccotel.usage;
 
+import ccotel.otlp.WrongWireTypes;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -84,6 +85,15 @@ final class MetricsUsageMapper {
         rejections.reject(where, problem);
         continue;
       }
+      if (WrongWireTypes.inPoint(point)) {
+        rejections.reject(where, "data point fields have the wrong wire types");
+        continue;
+      }
+      if (point.getValueCase() == NumberDataPoint.ValueCase.VALUE_NOT_SET) {
+        // Read as 0 it would count nothing here, and a cumulative series' next point twice.
+        rejections.reject(where, "data point has no value (asDouble or asInt)");
+        continue;
+      }
       long value;
       try {
         value = value(point, scaleOf(counter.get().family()));
@@ -97,7 +107,11 @@ final class MetricsUsageMapper {
       UsageKey key = keys.at(point.getTimeUnixNano(), user.get());
       Counter marker = sourceMarkerOf(counter.get());
       problem =
-          gate.admit(key, marker == null ? List.of(counter.get()) : List.of(counter.get(), marker));
+          gate.admit(
+              key,
+              marker == null
+                  ? Map.of(counter.get(), value)
+                  : Map.of(counter.get(), value, marker, 1L));
       if (problem != null) {
         rejections.reject(where, problem);
         continue;

@@ -2,11 +2,8 @@ package ccotel.usage;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The limits a data point or log record must meet before it counts, so that one client can neither
@@ -27,6 +24,15 @@ final class PointGate {
   /** Distinct counters one request may add to one user-day (Claude Code uses a few dozen). */
   static final int MAX_COUNTERS_PER_USER_DAY = 256;
 
+  /**
+   * The most one request may add to one counter of one user-day, in the counter's unit: 10^15
+   * tokens, nano-USD (a million dollars), microseconds (31 years) or events. A single point or
+   * record over it is rejected, and so is a point that would take its counter's sum in the request
+   * over it. The cumulative points of a request count with their values (an increase is never more
+   * than its value), so no sum formed from one request can approach a long's 9.2 * 10^18.
+   */
+  static final long MAX_REQUEST_AMOUNT = 1_000_000_000_000_000L;
+
   /** Nothing OTLP-exported by Claude Code can be older. */
   static final Instant EARLIEST = Instant.parse("2020-01-01T00:00:00Z");
 
@@ -34,10 +40,11 @@ final class PointGate {
   static final Duration MAX_AHEAD = Duration.ofDays(1);
 
   private final long latestNanos;
-  private final Map<UsageKey, Set<Counter>> counters = new HashMap<>();
+  // Per user-day, what the request adds to each counter so far.
+  private final Map<UsageKey, Map<Counter, Long>> counters = new HashMap<>();
   // The previous point's user-day: consecutive points mostly share it (the mappers reuse the key).
   private UsageKey lastKey;
-  private Set<Counter> lastSeen;
+  private Map<Counter, Long> lastSeen;
 
   /** {@code receivedAt}: when ingest accepted the request; the aggregator uses the same instant. */
   PointGate(Instant receivedAt) {
@@ -67,23 +74,40 @@ final class PointGate {
   }
 
   /**
-   * Registers the counters a point adds to {@code key}; returns why they may not be added, or null
-   * when they may.
+   * Registers what a point or record adds to {@code key}'s counters; returns why it may not be
+   * added (and registers nothing), or null when it may.
    */
-  String admit(UsageKey key, Collection<Counter> added) {
-    for (Counter counter : added) {
-      if (counter.dimension().length() > MAX_DIMENSION_CHARS) {
+  String admit(UsageKey key, Map<Counter, Long> added) {
+    for (Map.Entry<Counter, Long> amount : added.entrySet()) {
+      if (amount.getKey().dimension().length() > MAX_DIMENSION_CHARS) {
         return "model, tool or type name longer than " + MAX_DIMENSION_CHARS + " characters";
       }
+      if (amount.getValue() > MAX_REQUEST_AMOUNT) {
+        return "value "
+            + amount.getValue()
+            + " ("
+            + amount.getKey().family().unit()
+            + ") is over the limit of "
+            + MAX_REQUEST_AMOUNT;
+      }
     }
-    Set<Counter> seen =
-        key == lastKey ? lastSeen : counters.computeIfAbsent(key, k -> new HashSet<>());
+    Map<Counter, Long> seen =
+        key == lastKey ? lastSeen : counters.computeIfAbsent(key, k -> new HashMap<>());
     lastKey = key;
     lastSeen = seen;
     int fresh = 0;
-    for (Counter counter : added) {
-      if (!seen.contains(counter)) {
+    for (Map.Entry<Counter, Long> amount : added.entrySet()) {
+      Long sum = seen.get(amount.getKey());
+      if (sum == null) {
         fresh++;
+      } else if (sum + amount.getValue() > MAX_REQUEST_AMOUNT) { // both at most 10^15
+        return "this request adds more than "
+            + MAX_REQUEST_AMOUNT
+            + " ("
+            + amount.getKey().family().unit()
+            + ") to "
+            + amount.getKey().name()
+            + " for one user and day";
       }
     }
     if (seen.size() + fresh > MAX_COUNTERS_PER_USER_DAY) {
@@ -91,9 +115,7 @@ final class PointGate {
           + MAX_COUNTERS_PER_USER_DAY
           + " distinct models, tools and types for one user and day in one request";
     }
-    if (fresh > 0) { // usually every counter is already there
-      seen.addAll(added);
-    }
+    added.forEach((counter, amount) -> seen.merge(counter, amount, Long::sum));
     return null;
   }
 }

@@ -206,6 +206,95 @@ class AggregationServiceTest {
   }
 
   @Test
+  void aCumulativePointWithoutValue_isSkipped_soTheSeriesCountsItsTrueIncrease() throws Exception {
+    long start = nanos("2026-11-24T09:00:00Z");
+    long time = nanos("2026-11-24T10:00:00Z");
+    ExportMetricsServiceRequest.Builder request =
+        OtlpRequests.metrics("dev@example.com")
+            .cumulative("claude_code.commit.count", start, time, 100)
+            .cumulative("claude_code.commit.count", start, time + 1, 0)
+            .cumulative("claude_code.commit.count", start, time + 2, 150)
+            .build()
+            .toBuilder();
+    request
+        .getResourceMetricsBuilder(0)
+        .getScopeMetricsBuilder(0)
+        .getMetricsBuilder(1)
+        .getSumBuilder()
+        .getDataPointsBuilder(0)
+        .clearValue();
+    InMemoryUsageStore store = new InMemoryUsageStore();
+
+    AggregationService.Result result =
+        new AggregationService(store)
+            .aggregate(QueuedExports.metrics("c1", request.build().toByteArray()));
+
+    assertEquals(150, commitsOf(store, "c1"));
+    assertEquals(1, result.rejected());
+  }
+
+  @Test
+  void anExportThatWouldTakeAStoredCounterPastItsCeiling_isRefusedAlone() throws Exception {
+    InMemoryUsageStore store = new InMemoryUsageStore();
+    ccotel.usage.UsageKey dev =
+        new ccotel.usage.UsageKey(DAY, UserIdentity.email("dev@example.com"));
+    store.countOnce(
+        "c1",
+        List.of(
+            new DayDelivery(
+                "earlier",
+                dev,
+                new java.util.TreeMap<>(Map.of(COMMITS, DayLimits.MAX_COUNTER_VALUE - 5)))));
+    long time = nanos("2026-11-24T10:00:00Z");
+
+    List<AggregationService.Outcome> outcomes =
+        new AggregationService(store)
+            .aggregateAll(
+                List.of(
+                    QueuedExports.metrics("c1", commits("dev@example.com", time, 5)),
+                    QueuedExports.metrics("c1", commits("dev@example.com", time + 1, 1)),
+                    QueuedExports.metrics("c1", commits("other@example.com", time, 2))));
+
+    assertEquals(
+        List.of(false, true, false),
+        outcomes.stream().map(AggregationService.Outcome::failed).toList());
+    assertTrue(outcomes.get(1).failure() instanceof UsageRefusedException);
+    assertTrue(
+        outcomes.get(1).failure().getMessage().startsWith("commits would exceed"),
+        outcomes.get(1).failure().getMessage());
+    assertEquals(DayLimits.MAX_COUNTER_VALUE + 2, commitsOf(store, "c1"));
+  }
+
+  @Test
+  void anExportThatWouldPassTheDistinctCounterCap_isRefused() throws Exception {
+    InMemoryUsageStore store = new InMemoryUsageStore();
+    ccotel.usage.UsageKey dev =
+        new ccotel.usage.UsageKey(DAY, UserIdentity.email("dev@example.com"));
+    java.util.SortedMap<Counter, Long> tools = new java.util.TreeMap<>();
+    for (int i = 0; i < DayLimits.MAX_COUNTERS - 1; i++) {
+      tools.put(Counter.of(CounterFamily.TOOL_SUCCEEDED, "tool" + i), 1L);
+    }
+    store.countOnce("c1", List.of(new DayDelivery("earlier", dev, tools)));
+    long time = nanos("2026-11-24T10:00:00Z");
+    byte[] twoNewModels =
+        OtlpRequests.metrics("dev@example.com")
+            .delta("claude_code.cost.usage", time, 1, "model", "new-model")
+            .build()
+            .toByteArray(); // adds m.cost:new-model and m.points:new-model
+
+    AggregationService.Outcome outcome =
+        new AggregationService(store)
+            .aggregateAll(List.of(QueuedExports.metrics("c1", twoNewModels)))
+            .get(0);
+
+    assertTrue(outcome.failure() instanceof UsageRefusedException, String.valueOf(outcome));
+    assertEquals(
+        "the user-day would hold more than 512 distinct counters (it holds 511, the export adds 2"
+            + " more models, tools or types)",
+        outcome.failure().getMessage());
+  }
+
+  @Test
   void claimsOfACrashedAggregator_holdForTheirLease_thenEachExportCountsOnce() throws Exception {
     MutableClock clock = new MutableClock(Instant.parse("2026-11-24T12:00:00Z"));
     InMemoryUsageStore store = new InMemoryUsageStore(100, clock);

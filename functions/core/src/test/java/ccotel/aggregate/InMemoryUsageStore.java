@@ -147,6 +147,10 @@ public final class InMemoryUsageStore implements UsageStore, UsageReader {
         || (commitKey != null && commits.containsKey(commitKey))) {
       return false;
     }
+    for (Map.Entry<UsageKey, SortedMap<Counter, Long>> day :
+        commit.increments().byKey().entrySet()) {
+      refuseBeyondLimits(commit.connectionId(), day.getKey(), day.getValue());
+    }
     for (Map.Entry<SeriesId, SeriesChange> change : commit.seriesChanges().entrySet()) {
       SeriesState stored = series.get(commit.connectionId() + "/" + change.getKey().value());
       if (!java.util.Objects.equals(stored, change.getValue().expected())) {
@@ -175,6 +179,20 @@ public final class InMemoryUsageStore implements UsageStore, UsageReader {
     return true;
   }
 
+  /** As the DynamoDB store: a user-day never passes {@link DayLimits}. */
+  private void refuseBeyondLimits(
+      String connectionId, UsageKey key, Map<Counter, Long> increments) {
+    Map<String, String> stored = new HashMap<>();
+    usage
+        .getOrDefault(connectionId, new TreeMap<>())
+        .getOrDefault(key, new TreeMap<>())
+        .forEach((counter, value) -> stored.put(counter.name(), Long.toString(value)));
+    String problem = DayLimits.problem(stored, increments);
+    if (problem != null) {
+      throw new UsageRefusedException(problem);
+    }
+  }
+
   /** How many user-day writes {@link #countOnce} made (one per user-day and call). */
   public synchronized int plainDayWrites() {
     return plainDayWrites;
@@ -193,6 +211,7 @@ public final class InMemoryUsageStore implements UsageStore, UsageReader {
             delivery.deliveryId(), existing.commitId() == null ? Counted.BEFORE : Counted.CLAIMED);
         continue;
       }
+      refuseBeyondLimits(connectionId, delivery.key(), delivery.counters());
       deliveries.put(key, new Record(null, clock.instant()));
       SortedMap<Counter, Long> row =
           usage

@@ -360,6 +360,57 @@ public abstract class UsageStoreContract {
     assertEquals(2, readAll(other, DAY, DAY).get(0).get(SESSIONS));
   }
 
+  @Test
+  void aStoredCounter_reachesItsCeiling_butNeverPassesIt_eitherWay() throws Exception {
+    UsageKey key = new UsageKey(DAY, ALICE);
+    store().countOnce(connection, List.of(day("near", key, DayLimits.MAX_COUNTER_VALUE - 3)));
+
+    assertThrows(
+        UsageRefusedException.class,
+        () -> store().countOnce(connection, List.of(day("past1", key, 4))));
+    assertThrows(
+        UsageRefusedException.class,
+        () -> store().commit(delivery("past2", tally(key, SESSIONS, 4))));
+    assertTrue(store().commit(delivery("upTo", tally(key, SESSIONS, 3))));
+
+    assertEquals(DayLimits.MAX_COUNTER_VALUE, counter(key, SESSIONS));
+    // A refused write counted nothing, so its id is free: the same id counts once it fits.
+    assertEquals(
+        Map.of("past1", NOW),
+        store().countOnce(connection, List.of(day("past1", new UsageKey(DAY, BOB), 4))));
+  }
+
+  @Test
+  void aUserDay_holdsAtMostItsCapOfDistinctCounters_eitherWay() throws Exception {
+    UsageKey key = new UsageKey(DAY, ALICE);
+    // Several writes, as separate exports would fill it.
+    for (int from = 0; from < DayLimits.MAX_COUNTERS - 2; from += 100) {
+      TreeMap<Counter, Long> tools = new TreeMap<>();
+      for (int i = from; i < Math.min(from + 100, DayLimits.MAX_COUNTERS - 2); i++) {
+        tools.put(Counter.of(CounterFamily.TOOL_SUCCEEDED, "tool" + i), 1L);
+      }
+      store().countOnce(connection, List.of(new DayDelivery("fill" + from, key, tools)));
+    }
+    UsageTally threeNew = new UsageTally();
+    threeNew.add(key, SESSIONS, 1);
+    threeNew.add(key, SONNET_COST, 1);
+    threeNew.add(key, Counter.of(CounterFamily.PROMPTS), 1);
+    TreeMap<Counter, Long> threeNewCounters = new TreeMap<>(threeNew.byKey().get(key));
+
+    assertThrows(
+        UsageRefusedException.class,
+        () -> store().countOnce(connection, List.of(new DayDelivery("3a", key, threeNewCounters))));
+    assertThrows(UsageRefusedException.class, () -> store().commit(delivery("3b", threeNew)));
+    assertTrue(store().commit(delivery("2", tally(key, SESSIONS, 5))));
+    store().countOnce(connection, List.of(day("2again", key, 6)));
+    assertTrue(store().commit(delivery("last", tally(key, SONNET_COST, 7))));
+
+    StoredUsage row = readAll(connection, DAY, DAY).get(0);
+    assertEquals(DayLimits.MAX_COUNTERS, row.counters().size());
+    assertEquals(11, row.get(SESSIONS));
+    assertEquals(7, row.get(SONNET_COST));
+  }
+
   private static DayDelivery day(String id, UsageKey key, long sessions) {
     TreeMap<Counter, Long> counters = new TreeMap<>();
     counters.put(SESSIONS, sessions);

@@ -318,6 +318,32 @@ class IngestServiceTest {
     assertEquals(0, pipeline.queue.size(), "nothing countable, nothing queued");
   }
 
+  @Test
+  void pointsOverTheValueBound_areRejectedInPartialSuccess_notAnsweredWithARetryableStatus()
+      throws Exception {
+    long t = nanos("2026-11-24T10:00:00Z");
+    RequestBuilder request = valid();
+    request.body =
+        OtlpRequests.metrics("dev@example.com")
+            .delta("claude_code.token.usage", t, 5e18, "type", "input", "model", "m")
+            .delta("claude_code.token.usage", t, 5e18, "type", "input", "model", "m")
+            .delta("claude_code.token.usage", t, 7e14, "type", "output", "model", "m")
+            .delta("claude_code.token.usage", t, 7e14, "type", "output", "model", "m")
+            .build()
+            .toByteArray();
+
+    ApiResponse answer = send(request);
+
+    assertEquals(200, answer.status());
+    var partial = ExportMetricsServiceResponse.parseFrom(answer.body()).getPartialSuccess();
+    assertEquals(3, partial.getRejectedDataPoints());
+    assertEquals(
+        "claude_code.token.usage: value 5000000000000000000 (tokens) is over the limit of"
+            + " 1000000000000000",
+        partial.getErrorMessage());
+    assertEquals(1, pipeline.queue.size(), "the point within the bound is queued");
+  }
+
   private RequestBuilder valid() {
     RequestBuilder request = new RequestBuilder();
     request.headers.put("content-type", PROTOBUF);

@@ -187,6 +187,166 @@ class ClaudeCodeUsageMapperTest {
   }
 
   @Test
+  void aPointWithoutValue_isRejected_notReadAsZero_inProtobufAndJson() throws Exception {
+    long t = nanos("2026-11-24T10:00:00Z");
+    ExportMetricsServiceRequest.Builder withoutValue =
+        OtlpRequests.metrics("dev@example.com")
+            .delta("claude_code.commit.count", t, 7)
+            .delta("claude_code.commit.count", t, 3)
+            .build()
+            .toBuilder();
+    withoutValue
+        .getResourceMetricsBuilder(0)
+        .getScopeMetricsBuilder(0)
+        .getMetricsBuilder(0)
+        .getSumBuilder()
+        .getDataPointsBuilder(0)
+        .clearValue();
+    byte[] json =
+        ("{\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":[{\"name\":"
+                + "\"claude_code.commit.count\",\"sum\":{\"aggregationTemporality\":1,"
+                + "\"isMonotonic\":true,\"dataPoints\":["
+                + "{\"timeUnixNano\":\""
+                + t
+                + "\",\"attributes\":[{\"key\":\"user.email\",\"value\":{\"stringValue\":"
+                + "\"dev@example.com\"}}]},"
+                + "{\"timeUnixNano\":\""
+                + t
+                + "\",\"asInt\":\"3\",\"attributes\":[{\"key\":\"user.email\",\"value\":"
+                + "{\"stringValue\":\"dev@example.com\"}}]}]}}]}]}]}")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    for (ExportMetricsServiceRequest request :
+        List.of(
+            OtlpDecoder.decodeMetrics(OtlpEncoding.PROTOBUF, withoutValue.build().toByteArray()),
+            OtlpDecoder.decodeMetrics(OtlpEncoding.JSON, json))) {
+      UsageObservations observations = ClaudeCodeUsageMapper.map(request, RECEIVED);
+
+      assertEquals(1, observations.rejected());
+      assertEquals(
+          "claude_code.commit.count: data point has no value (asDouble or asInt)",
+          observations.rejectReason());
+      assertEquals(3, observations.deltas().get(DEV, Counter.of(CounterFamily.COMMITS)));
+    }
+  }
+
+  @Test
+  void asDoubleWithTheWrongWireType_isRejected_notReadAsZero() throws Exception {
+    long t = nanos("2026-11-24T10:00:00Z");
+    ExportMetricsServiceRequest.Builder request =
+        OtlpRequests.metrics("dev@example.com")
+            .cumulative("claude_code.commit.count", t - 1, t, 0)
+            .build()
+            .toBuilder();
+    // as_double (field 4) is fixed64; sent as a varint it parses as an unknown field.
+    request
+        .getResourceMetricsBuilder(0)
+        .getScopeMetricsBuilder(0)
+        .getMetricsBuilder(0)
+        .getSumBuilder()
+        .getDataPointsBuilder(0)
+        .clearValue()
+        .setUnknownFields(
+            com.google.protobuf.UnknownFieldSet.newBuilder()
+                .addField(
+                    4,
+                    com.google.protobuf.UnknownFieldSet.Field.newBuilder().addVarint(100).build())
+                .build());
+
+    UsageObservations observations =
+        ClaudeCodeUsageMapper.map(
+            OtlpDecoder.decodeMetrics(OtlpEncoding.PROTOBUF, request.build().toByteArray()),
+            RECEIVED);
+
+    assertEquals(1, observations.rejected());
+    assertEquals(
+        "claude_code.commit.count: data point fields have the wrong wire types",
+        observations.rejectReason());
+    assertEquals(List.of(), observations.cumulativePoints());
+  }
+
+  @Test
+  void aNumberAttributeWithTheWrongWireType_rejectsItsRecord() throws Exception {
+    long t = nanos("2026-11-24T10:00:00Z");
+    ExportLogsServiceRequest.Builder request =
+        OtlpRequests.logs("dev@example.com")
+            .event("api_request", t, "model", "m", "input_tokens", "5")
+            .event("api_request", t, "model", "m", "input_tokens", "7")
+            .build()
+            .toBuilder();
+    var record = request.getResourceLogsBuilder(0).getScopeLogsBuilder(0).getLogRecordsBuilder(0);
+    // cost_usd's double_value (field 4, fixed64) sent as a varint: a lost number, not 0.
+    record.addAttributes(
+        io.opentelemetry.proto.common.v1.KeyValue.newBuilder()
+            .setKey("cost_usd")
+            .setValue(
+                io.opentelemetry.proto.common.v1.AnyValue.newBuilder()
+                    .setUnknownFields(
+                        com.google.protobuf.UnknownFieldSet.newBuilder()
+                            .addField(
+                                4,
+                                com.google.protobuf.UnknownFieldSet.Field.newBuilder()
+                                    .addVarint(3)
+                                    .build())
+                            .build())));
+
+    UsageObservations observations =
+        ClaudeCodeUsageMapper.map(
+            OtlpDecoder.decodeLogs(OtlpEncoding.PROTOBUF, request.build().toByteArray()), RECEIVED);
+
+    assertEquals(1, observations.rejected());
+    assertEquals(
+        "claude_code.api_request: attribute fields have the wrong wire types",
+        observations.rejectReason());
+    assertEquals(
+        7, observations.deltas().get(DEV, Counter.of(CounterFamily.EVENT_INPUT_TOKENS, "m")));
+  }
+
+  @Test
+  void amountsOverTheBound_areRejected_perPointAndPerRequest() {
+    long t = nanos("2026-11-24T10:00:00Z");
+    Counter input = Counter.of(CounterFamily.METRIC_INPUT_TOKENS, "m");
+    ExportMetricsServiceRequest request =
+        OtlpRequests.metrics("dev@example.com")
+            .delta("claude_code.token.usage", t, 5e18, "type", "input", "model", "m")
+            .delta("claude_code.token.usage", t, 6e14, "type", "input", "model", "m")
+            .delta("claude_code.token.usage", t, 4e14, "type", "input", "model", "m")
+            .delta("claude_code.token.usage", t, 1, "type", "input", "model", "m")
+            .build();
+
+    UsageObservations observations = ClaudeCodeUsageMapper.map(request, RECEIVED);
+
+    assertEquals(2, observations.rejected());
+    assertEquals(
+        "claude_code.token.usage: value 5000000000000000000 (tokens) is over the limit of"
+            + " 1000000000000000",
+        observations.rejectReason());
+    assertEquals(1_000_000_000_000_000L, observations.deltas().get(DEV, input));
+    assertEquals(2, observations.deltas().get(DEV, Counter.of(CounterFamily.METRIC_POINTS, "m")));
+  }
+
+  @Test
+  void eventAmountsOverTheBound_rejectTheirRecord() {
+    long t = nanos("2026-11-24T10:00:00Z");
+    ExportLogsServiceRequest request =
+        OtlpRequests.logs("dev@example.com")
+            .event("api_request", t, "model", "m", "cost_usd", "1000001")
+            .event("api_request", t, "model", "m", "cost_usd", "2.5")
+            .build();
+
+    UsageObservations observations = ClaudeCodeUsageMapper.map(request, RECEIVED);
+
+    assertEquals(1, observations.rejected());
+    assertTrue(
+        observations.rejectReason().contains("(nano-USD) is over the limit"),
+        observations.rejectReason());
+    assertEquals(
+        2_500_000_000L,
+        observations.deltas().get(DEV, Counter.of(CounterFamily.EVENT_COST_NANO_USD, "m")));
+    assertEquals(1, observations.deltas().get(DEV, Counter.of(CounterFamily.API_REQUESTS, "m")));
+  }
+
+  @Test
   void costIsExactNanoUsd_activeTimeExactMicroseconds() {
     long t = nanos("2026-11-24T10:00:00Z");
     ExportMetricsServiceRequest request =

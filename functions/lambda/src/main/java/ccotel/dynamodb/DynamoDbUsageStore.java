@@ -1,9 +1,11 @@
 package ccotel.dynamodb;
 
 import ccotel.aggregate.DayDelivery;
+import ccotel.aggregate.DayLimits;
 import ccotel.aggregate.SeriesChange;
 import ccotel.aggregate.SeriesState;
 import ccotel.aggregate.UsageCommit;
+import ccotel.aggregate.UsageRefusedException;
 import ccotel.aggregate.UsageStore;
 import ccotel.aggregate.UsageStoreUnavailableException;
 import ccotel.aggregate.WriteConflictException;
@@ -25,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -34,6 +35,7 @@ import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
@@ -317,6 +319,7 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
       }
       writes.add(absentPut(record));
     }
+    refuseBeyondLimits(connectionId, commit);
     for (String deliveryId : commit.markers()) {
       writes.add(
           absentPut(
@@ -337,9 +340,46 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
       return true;
     } catch (TransactionCanceledException e) {
       return cancelled(e, commit.commitId() != null ? 1 : commit.markers().size());
+    } catch (DynamoDbException e) {
+      if (isInvalid(e)) {
+        throw new UsageRefusedException(
+            "DynamoDB refused the write: " + e.awsErrorDetails().errorMessage(), e);
+      }
+      throw unavailable("writing usage", e);
     } catch (SdkException e) {
       throw unavailable("writing usage", e);
     }
+  }
+
+  /**
+   * Refuses a commit that would take a user-day past {@link DayLimits}, checked against the items
+   * as read now (consistently). Transactions do not hold a user-day's version, so writers racing on
+   * one user-day may together pass a limit by what they add at once: at most a few of 10^15 beyond
+   * 10^18, a few hundred counters beyond 512, both far from a long's and an item's limits.
+   */
+  private void refuseBeyondLimits(String connectionId, UsageCommit commit)
+      throws UsageStoreUnavailableException {
+    Map<UsageKey, PlainDayCounter.Head> heads;
+    try {
+      heads =
+          plainDayCounter.readHeads(
+              connectionId, new java.util.HashSet<>(commit.increments().byKey().keySet()));
+    } catch (SdkException e) {
+      throw unavailable("reading usage", e);
+    }
+    commit
+        .increments()
+        .byKey()
+        .forEach(
+            (key, counters) -> {
+              String problem =
+                  DayLimits.problem(
+                      heads.getOrDefault(key, PlainDayCounter.Head.NONE).counters(), counters);
+              if (problem != null) {
+                throw new UsageRefusedException(
+                    "a user-day of " + key.day() + " refused: " + problem);
+              }
+            });
   }
 
   /** A transactional put of an item that must not exist yet. */
@@ -376,6 +416,9 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
             throw new WriteConflictException("a concurrent transaction holds an item");
         case "ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded" ->
             throw new UsageStoreUnavailableException("DynamoDB throttled the write: " + code, e);
+        case "ValidationError" -> // e.g. an item past 400 KB: the same every time
+            throw new UsageRefusedException(
+                "DynamoDB refused the write: " + code + " " + reason.message(), e);
         default ->
             throw new IllegalStateException(
                 "transaction cancelled: " + code + " " + reason.message(), e);
@@ -525,15 +568,31 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
             LocalDate.parse(item.get(DAY).s()),
             new UserIdentity(
                 UserIdentity.Kind.valueOf(item.get(ACTOR_KIND).s()), item.get(ACTOR_ID).s()));
-    SortedMap<Counter, Long> counters = new TreeMap<>();
+    Map<Counter, String> counters = new HashMap<>();
+    storedCounters(item)
+        .forEach((name, value) -> Counter.parse(name).ifPresent(c -> counters.put(c, value)));
+    return StoredUsage.parse(key, counters);
+  }
+
+  /** The counters of a user-day item, by name, with their numbers as stored. */
+  static Map<String, String> storedCounters(Map<String, AttributeValue> item) {
+    Map<String, String> counters = new HashMap<>();
     item.forEach(
         (name, value) -> {
           if (name.startsWith(COUNTER_PREFIX)) {
-            Counter.parse(name.substring(COUNTER_PREFIX.length()))
-                .ifPresent(counter -> counters.put(counter, Long.parseLong(value.n())));
+            counters.put(name.substring(COUNTER_PREFIX.length()), value.n());
           }
         });
-    return new StoredUsage(key, counters);
+    return counters;
+  }
+
+  /**
+   * Whether DynamoDB refused a write as invalid (an item past 400 KB, an expression too long): it
+   * refuses the same write the same way every time, so that is a permanent refusal, not an outage.
+   */
+  static boolean isInvalid(DynamoDbException e) {
+    return e.awsErrorDetails() != null
+        && "ValidationException".equals(e.awsErrorDetails().errorCode());
   }
 
   /** Day first, then the user's value, so items sort by date then actor. */

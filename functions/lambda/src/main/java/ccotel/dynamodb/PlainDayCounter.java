@@ -8,6 +8,8 @@ import static ccotel.dynamodb.DynamoDbUsageStore.n;
 import static ccotel.dynamodb.DynamoDbUsageStore.s;
 
 import ccotel.aggregate.DayDelivery;
+import ccotel.aggregate.DayLimits;
+import ccotel.aggregate.UsageRefusedException;
 import ccotel.aggregate.UsageStore.Counted;
 import ccotel.aggregate.UsageStoreUnavailableException;
 import ccotel.usage.Counter;
@@ -28,6 +30,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
@@ -79,9 +82,12 @@ final class PlainDayCounter {
     this.markerRetention = markerRetention;
   }
 
-  /** The version and last delivery ids of a user-day item; version 0 if it has none. */
-  private record Head(long version, Set<String> lastDeliveries) {
-    static final Head NONE = new Head(0, Set.of());
+  /**
+   * The version, last delivery ids and counters (by name, their numbers as stored) of a user-day
+   * item; version 0 if it has none (new, or written only by transactions).
+   */
+  record Head(long version, Set<String> lastDeliveries, Map<String, String> counters) {
+    static final Head NONE = new Head(0, Set.of(), Map.of());
   }
 
   Map<String, Counted> count(String connectionId, List<DayDelivery> deliveries)
@@ -171,6 +177,11 @@ final class PlainDayCounter {
     SortedMap<Counter, Long> sum = new TreeMap<>();
     fresh.forEach(
         d -> d.counters().forEach((counter, amount) -> sum.merge(counter, amount, Math::addExact)));
+    // Exact among plain writers: the write applies only if the item is still the version read.
+    String problem = DayLimits.problem(head.counters(), sum);
+    if (problem != null) {
+      throw new UsageRefusedException("a user-day of " + key.day() + " refused: " + problem);
+    }
     DynamoDbUsageStore.CounterUpdate update = DynamoDbUsageStore.CounterUpdate.of(key, sum);
     Map<String, String> names = new HashMap<>(update.names());
     Map<String, AttributeValue> values = new HashMap<>(update.values());
@@ -200,10 +211,24 @@ final class PlainDayCounter {
       return true;
     } catch (ConditionalCheckFailedException e) {
       return false; // another writer of this day was first: read again
+    } catch (DynamoDbException e) {
+      if (DynamoDbUsageStore.isInvalid(e)) {
+        throw new UsageRefusedException(
+            "DynamoDB refused the user-day of "
+                + key.day()
+                + ": "
+                + e.awsErrorDetails().errorMessage(),
+            e);
+      }
+      throw e;
     }
   }
 
-  private Map<UsageKey, Head> readHeads(String connectionId, Set<UsageKey> days)
+  /**
+   * The heads of these user-days that exist. The whole item is read: DynamoDB bills a read by the
+   * item's size whatever it returns, and the counters are what {@link DayLimits} checks.
+   */
+  Map<UsageKey, Head> readHeads(String connectionId, Set<UsageKey> days)
       throws UsageStoreUnavailableException {
     Map<String, UsageKey> bySortKey = new HashMap<>();
     List<Map<String, AttributeValue>> keys = new ArrayList<>();
@@ -212,18 +237,15 @@ final class PlainDayCounter {
       keys.add(DynamoDbUsageStore.usageKey(connectionId, day));
     }
     Map<UsageKey, Head> heads = new HashMap<>();
-    for (Map<String, AttributeValue> item :
-        batchGet(
-            usageTable,
-            keys,
-            "#sk, #ver, #last",
-            Map.of("#sk", SORT_KEY, "#ver", VERSION, "#last", LAST_DELIVERIES))) {
+    for (Map<String, AttributeValue> item : batchGet(usageTable, keys)) {
       AttributeValue version = item.get(VERSION);
-      if (version != null) {
-        heads.put(
-            bySortKey.get(item.get(SORT_KEY).s()),
-            new Head(Long.parseLong(version.n()), Set.copyOf(item.get(LAST_DELIVERIES).ss())));
-      }
+      AttributeValue last = item.get(LAST_DELIVERIES);
+      heads.put(
+          bySortKey.get(item.get(SORT_KEY).s()),
+          new Head(
+              version == null ? 0 : Long.parseLong(version.n()),
+              last == null ? Set.of() : Set.copyOf(last.ss()),
+              DynamoDbUsageStore.storedCounters(item)));
     }
     return heads;
   }
@@ -235,8 +257,7 @@ final class PlainDayCounter {
     List<Map<String, AttributeValue>> keys = new ArrayList<>();
     ids.forEach(id -> keys.add(Map.of(STATE_KEY, s(prefix + id))));
     Map<String, Boolean> records = new HashMap<>();
-    for (Map<String, AttributeValue> item :
-        batchGet(stateTable, keys, "#k, #c", Map.of("#k", STATE_KEY, "#c", COMMIT))) {
+    for (Map<String, AttributeValue> item : batchGet(stateTable, keys)) {
       records.put(item.get(STATE_KEY).s().substring(prefix.length()), item.containsKey(COMMIT));
     }
     return records;
@@ -244,11 +265,7 @@ final class PlainDayCounter {
 
   /** Consistent reads of these keys, 100 a call, until DynamoDB has processed them all. */
   private List<Map<String, AttributeValue>> batchGet(
-      String table,
-      List<Map<String, AttributeValue>> keys,
-      String projection,
-      Map<String, String> names)
-      throws UsageStoreUnavailableException {
+      String table, List<Map<String, AttributeValue>> keys) throws UsageStoreUnavailableException {
     List<Map<String, AttributeValue>> found = new ArrayList<>();
     for (int from = 0; from < keys.size(); from += 100) {
       Map<String, KeysAndAttributes> request =
@@ -257,8 +274,6 @@ final class PlainDayCounter {
               KeysAndAttributes.builder()
                   .keys(keys.subList(from, Math.min(keys.size(), from + 100)))
                   .consistentRead(true)
-                  .projectionExpression(projection)
-                  .expressionAttributeNames(names)
                   .build());
       for (int round = 0; !request.isEmpty(); round++) {
         backOff(round);

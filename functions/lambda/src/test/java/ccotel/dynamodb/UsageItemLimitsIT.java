@@ -1,0 +1,88 @@
+package ccotel.dynamodb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ccotel.aggregate.DayDelivery;
+import ccotel.aggregate.UsageCommit;
+import ccotel.aggregate.UsageRefusedException;
+import ccotel.embedded.EmbeddedAws;
+import ccotel.lambda.AwsTestStack;
+import ccotel.usage.Counter;
+import ccotel.usage.CounterFamily;
+import ccotel.usage.UsageKey;
+import ccotel.usage.UsageTally;
+import ccotel.usage.UserIdentity;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * DynamoDB's own item limit, on DynamoDB Local: a user-day item that cannot grow (400 KB) refuses
+ * the write for good, both ways of counting, instead of answering "unavailable, retry" forever.
+ */
+class UsageItemLimitsIT {
+
+  @RegisterExtension static final EmbeddedAws AWS = EmbeddedAws.inMemory();
+
+  private static final UsageKey KEY =
+      new UsageKey(LocalDate.parse("2026-11-24"), UserIdentity.email("full@example.com"));
+  private static final Counter MODEL_COST =
+      Counter.of(CounterFamily.METRIC_COST_NANO_USD, "claude-sonnet-4-5-20250929");
+
+  private static AwsTestStack stack;
+  private static DynamoDbUsageStore store;
+
+  @BeforeAll
+  static void createTables() {
+    stack = new AwsTestStack(AWS);
+    store =
+        new DynamoDbUsageStore(
+            AWS.dynamoDb().client(),
+            stack.config.usageTable(),
+            stack.config.stateTable(),
+            Clock.systemUTC(),
+            stack.config.deliveryRetention());
+  }
+
+  @Test
+  void anItemAtDynamoDbsSizeLimit_refusesNewCountersForGood_eitherWay() throws Exception {
+    String connection = "conn_full";
+    Map<String, AttributeValue> item = new HashMap<>(DynamoDbUsageStore.usageKey(connection, KEY));
+    // Just under 400 KB (names and values count): any new counter takes it over.
+    int keyBytes = "connectionId".length() + connection.length() + "sk".length();
+    keyBytes += DynamoDbUsageStore.sortKey(KEY).length() + "filler".length();
+    item.put("filler", AttributeValue.builder().s("x".repeat(400 * 1024 - keyBytes - 40)).build());
+    AWS.dynamoDb().client().putItem(b -> b.tableName(stack.config.usageTable()).item(item));
+    TreeMap<Counter, Long> cost = new TreeMap<>(Map.of(MODEL_COST, 5L));
+    UsageTally tally = new UsageTally();
+    tally.add(KEY, MODEL_COST, 5);
+
+    UsageRefusedException plain =
+        assertThrows(
+            UsageRefusedException.class,
+            () -> store.countOnce(connection, List.of(new DayDelivery("d1", KEY, cost))));
+    UsageRefusedException transaction =
+        assertThrows(
+            UsageRefusedException.class,
+            () ->
+                store.commit(
+                    UsageCommit.marked(connection, List.of("d2"), tally, new TreeMap<>())));
+
+    assertTrue(plain.getMessage().contains("Item size"), plain.getMessage());
+    assertTrue(transaction.getMessage().contains("Item size"), transaction.getMessage());
+    // Nothing was counted, and neither id is marked: a smaller user-day takes both.
+    UsageKey other = new UsageKey(KEY.day(), UserIdentity.email("other@example.com"));
+    assertEquals(
+        Map.of("d1", ccotel.aggregate.UsageStore.Counted.NOW),
+        store.countOnce(connection, List.of(new DayDelivery("d1", other, cost))));
+  }
+}
