@@ -20,6 +20,9 @@ final class RequestHeaderDeadline implements Connection.Listener, AutoCloseable 
   /** How often open connections are looked at: the limit is kept to within this. */
   private static final Duration SWEEP = Duration.ofMillis(500);
 
+  /** In the map below: not in the middle of a request's headers when last looked at. */
+  private static final long NOT_IN_HEADERS = Long.MIN_VALUE;
+
   private final long limitNanos;
 
   /** Open connections, and when each was first seen in the middle of a request's headers. */
@@ -51,8 +54,6 @@ final class RequestHeaderDeadline implements Connection.Listener, AutoCloseable 
   public void onClosed(Connection connection) {
     connections.remove(connection);
   }
-
-  private static final long NOT_IN_HEADERS = Long.MIN_VALUE;
 
   private void sweep() {
     long now = System.nanoTime();

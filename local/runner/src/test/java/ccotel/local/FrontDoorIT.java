@@ -240,7 +240,9 @@ class FrontDoorIT {
         assertEquals("closed", client.get());
       }
       for (Future<String> client : bodyClients) {
-        assertTrue(client.get().startsWith("HTTP/1.1 408 "), client.get());
+        // 408, unless the reset of a close with unread bytes overtook it.
+        String cut = client.get();
+        assertTrue(cut.startsWith("HTTP/1.1 408 ") || cut.equals("closed"), cut);
       }
     } finally {
       clients.shutdownNow();
