@@ -87,7 +87,7 @@ public final class UsageQueryService {
     }
     // The day the page stops at; a page whose rows were all left out stops within the range too.
     LocalDate lastDay =
-        records.isEmpty() ? range.from : page.rows().get(page.rows().size() - 1).key().day();
+        page.rows().isEmpty() ? range.from : page.rows().get(page.rows().size() - 1).key().day();
     Optional<String> nextPage =
         page.nextCursor().map(cursor -> new Cursor(lastDay, cursor).encode());
     if (wantsCsv(request)) {

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
@@ -90,9 +91,11 @@ final class HttpFrontDoor implements AutoCloseable {
     server.setHandler(new Routes(ingest, query, healthy, threads));
   }
 
-  void start() {
+  void start() throws IOException {
     try {
       server.start();
+    } catch (IOException e) {
+      throw e; // the port is taken, say
     } catch (Exception e) {
       throw new IllegalStateException("cannot start the HTTP server: " + e.getMessage(), e);
     }
