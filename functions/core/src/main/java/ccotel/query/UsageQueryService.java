@@ -85,7 +85,11 @@ public final class UsageQueryService {
     for (StoredUsage row : page.rows()) {
       records.add(DailyUsage.of(row));
     }
-    Optional<String> nextPage = page.nextCursor().map(UsageQueryService::encodeCursor);
+    // The day the page stops at; a page whose rows were all left out stops within the range too.
+    LocalDate lastDay =
+        page.rows().isEmpty() ? range.from : page.rows().get(page.rows().size() - 1).key().day();
+    Optional<String> nextPage =
+        page.nextCursor().map(cursor -> new Cursor(lastDay, cursor).encode());
     if (wantsCsv(request)) {
       ApiResponse csv =
           ApiResponse.of(200, CSV, UsageCsv.page(records))
@@ -102,18 +106,45 @@ public final class UsageQueryService {
         .orElse(false);
   }
 
-  // The reader's cursor is wrapped so clients treat it as opaque and cannot splice in key syntax.
-  private static String encodeCursor(String cursor) {
-    return Base64.getUrlEncoder()
-        .withoutPadding()
-        .encodeToString(cursor.getBytes(StandardCharsets.UTF_8));
-  }
+  /**
+   * The reader's cursor, wrapped with the day it stops at: clients treat it as opaque and cannot
+   * splice in key syntax, and a cursor made for other dates is refused before the reader sees it.
+   */
+  private record Cursor(LocalDate day, String reader) {
 
-  private static String decodeCursor(String page) {
-    try {
-      return new String(Base64.getUrlDecoder().decode(page), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("invalid page cursor", e);
+    private static final String INVALID = "invalid page cursor";
+
+    String encode() {
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString((day + " " + reader).getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Cursor decode(String page) {
+      String text;
+      try {
+        text = new String(Base64.getUrlDecoder().decode(page), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(INVALID, e);
+      }
+      int space = text.indexOf(' ');
+      if (space < 0) {
+        throw new IllegalArgumentException(INVALID);
+      }
+      try {
+        return new Cursor(LocalDate.parse(text.substring(0, space)), text.substring(space + 1));
+      } catch (DateTimeParseException e) {
+        throw new IllegalArgumentException(INVALID, e);
+      }
+    }
+
+    /** The reader's cursor, if this cursor was made for a page of {@code from} to {@code to}. */
+    String within(LocalDate from, LocalDate to) {
+      if (day.isBefore(from) || day.isAfter(to)) {
+        throw new IllegalArgumentException(
+            INVALID + ": it was made for other dates; ask again without page");
+      }
+      return reader;
     }
   }
 
@@ -150,7 +181,7 @@ public final class UsageQueryService {
           request
               .queryParameter("page")
               .filter(p -> !p.isEmpty())
-              .map(UsageQueryService::decodeCursor);
+              .map(page -> Cursor.decode(page).within(from, to));
       return new Range(from, to, limit, cursor);
     }
 

@@ -234,7 +234,11 @@ public final class InMemoryUsageStore implements UsageStore, UsageReader {
     UsageKey lowest = new UsageKey(from, new UserIdentity(UserIdentity.Kind.EMAIL, "\0"));
     NavigableMap<UsageKey, SortedMap<Counter, Long>> range = rows.tailMap(lowest, true);
     if (cursor.isPresent()) {
-      range = range.tailMap(parseCursor(cursor.get()), false);
+      UsageKey after = parseCursor(cursor.get());
+      if (after.day().isBefore(from) || after.day().isAfter(to)) {
+        throw new InvalidCursorException("outside the requested dates");
+      }
+      range = range.tailMap(after, false);
     }
     List<StoredUsage> page = new ArrayList<>();
     for (Map.Entry<UsageKey, SortedMap<Counter, Long>> row : range.entrySet()) {

@@ -240,6 +240,23 @@ public abstract class UsageStoreContract {
   }
 
   @Test
+  void read_rejectsACursorOutsideTheRange() throws Exception {
+    UsageTally tally = new UsageTally();
+    tally.add(new UsageKey(DAY, ALICE), SESSIONS, 1);
+    tally.add(new UsageKey(DAY, BOB), SESSIONS, 1);
+    store().commit(delivery("d1", tally));
+    Optional<String> cursor = reader().read(connection, DAY, DAY, 1, Optional.empty()).nextCursor();
+    assertTrue(cursor.isPresent());
+
+    assertThrows(
+        InvalidCursorException.class,
+        () -> reader().read(connection, DAY.plusDays(1), DAY.plusDays(2), 10, cursor));
+    assertThrows(
+        InvalidCursorException.class,
+        () -> reader().read(connection, DAY.minusDays(2), DAY.minusDays(1), 10, cursor));
+  }
+
+  @Test
   void read_rejectsACursorItDidNotMake() {
     assertThrows(
         InvalidCursorException.class,

@@ -153,6 +153,32 @@ class UsageQueryServiceTest {
   @CsvSource(
       delimiter = '|',
       value = {
+        "after the cursor's day | 2026-11-25 | 2026-11-26",
+        "before the cursor's day | 2026-11-20 | 2026-11-23"
+      })
+  void aPageCursorOutsideTheRequestedDates_is400(String name, String startingAt, String endingAt) {
+    JsonNode first = ok(Map.of("starting_at", "2026-11-24", "limit", "1"));
+
+    ApiResponse answer =
+        pipeline.query(
+            connection.readToken().value(),
+            Map.of(
+                "starting_at",
+                startingAt,
+                "ending_at",
+                endingAt,
+                "page",
+                first.get("next_page").asText()));
+
+    assertEquals(400, answer.status(), answer.bodyText());
+    assertEquals(
+        "invalid page cursor: it was made for other dates; ask again without page",
+        Json.read(answer.body()).get("error").get("message").asText());
+  }
+
+  @CsvSource(
+      delimiter = '|',
+      value = {
         "no starting_at | | | | 400",
         "bad date | 2026-13-01 | | | 400",
         "ending before starting | 2026-11-25 | 2026-11-24 | | 400",

@@ -20,6 +20,7 @@ import ccotel.usage.UserIdentity;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -96,6 +98,8 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
 
   /** Rounds of claim, look, take over, before calling an id contended. */
   private static final int CLAIM_ROUNDS = 4;
+
+  private static final int DAY_LENGTH = "YYYY-MM-DD".length();
 
   private static final Pattern SORT_KEY_FORM = Pattern.compile("\\d{4}-\\d{2}-\\d{2}#.+#[eau]");
 
@@ -521,6 +525,16 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
       if (!SORT_KEY_FORM.matcher(cursor.get()).matches()) {
         throw new InvalidCursorException("not a cursor of ours");
       }
+      // DynamoDB refuses a start key outside the key condition with a ValidationException.
+      LocalDate day;
+      try {
+        day = LocalDate.parse(cursor.get().substring(0, DAY_LENGTH));
+      } catch (DateTimeParseException e) {
+        throw new InvalidCursorException("not a cursor of ours");
+      }
+      if (day.isBefore(from) || day.isAfter(to)) {
+        throw new InvalidCursorException("outside the requested dates");
+      }
       start = Map.of(CONNECTION, s(connectionId), SORT_KEY, s(cursor.get()));
     }
     List<Map<String, AttributeValue>> items = new ArrayList<>();
@@ -549,7 +563,11 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
                 : null;
       } while (start != null && items.size() <= limit);
     } catch (SdkException e) {
-      throw unavailable("reading usage", e);
+      if (isServiceFailure(e)) {
+        throw unavailable("reading usage", e);
+      }
+      // A request DynamoDB refuses as such is a bug of ours: no retry can make it succeed.
+      throw new IllegalStateException("DynamoDB refused reading usage: " + e.getMessage(), e);
     }
     List<StoredUsage> rows = new ArrayList<>();
     for (Map<String, AttributeValue> item : items.subList(0, Math.min(limit, items.size()))) {
@@ -669,6 +687,17 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
   // a message that keeps failing ends in the dead-letter queue, never lost.
   private static UsageStoreUnavailableException unavailable(String what, SdkException e) {
     return new UsageStoreUnavailableException(what + ": " + e.getMessage(), e);
+  }
+
+  /**
+   * Whether a read failed for a reason a later retry can cure: throttling, a DynamoDB fault or the
+   * network. DynamoDB's other 4xx answers (a ValidationException, say) fail again on every retry.
+   */
+  static boolean isServiceFailure(SdkException e) {
+    if (!(e instanceof AwsServiceException service)) {
+      return true; // no answer from DynamoDB: a timeout or a connection failure
+    }
+    return service.isThrottlingException() || service.statusCode() >= 500;
   }
 
   static AttributeValue s(String value) {

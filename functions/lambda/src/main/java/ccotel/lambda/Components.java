@@ -173,7 +173,11 @@ public final class Components {
         config.deliveryRetention());
   }
 
-  private TokenAuthorizer authorizer() {
+  /**
+   * The token check the ingest and query handlers make; the local server makes it too, before it
+   * reads a body.
+   */
+  public TokenAuthorizer authorizer() {
     return new TokenAuthorizer(
         new CachingConnectionLookup(connectionRegistry(), clock, config.authCacheTtl()));
   }

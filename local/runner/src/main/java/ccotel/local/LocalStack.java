@@ -1,6 +1,8 @@
 package ccotel.local;
 
 import ccotel.auth.ConnectionAdmin;
+import ccotel.auth.TokenAuthorizer;
+import ccotel.auth.TokenScope;
 import ccotel.config.Config;
 import ccotel.dynamodb.DynamoDbTables;
 import ccotel.embedded.EmbeddedDynamoDb;
@@ -109,11 +111,16 @@ final class LocalStack implements AutoCloseable {
             new AggregatorHandler(components.aggregationService()));
     int pollers = pollers(processEnv);
     poller.start(pollers);
+    TokenAuthorizer tokens = components.authorizer();
     HttpFrontDoor frontDoor =
         new HttpFrontDoor(
             port,
-            new IngestHandler(components.ingestService()),
-            new QueryHandler(components.queryService()),
+            new HttpFrontDoor.Backend(
+                new IngestHandler(components.ingestService()),
+                header -> tokens.authorize(header, TokenScope.INGEST).granted()),
+            new HttpFrontDoor.Backend(
+                new QueryHandler(components.queryService()),
+                header -> tokens.authorize(header, TokenScope.READ).granted()),
             pollers == 0 ? () -> true : poller::isPolling);
     frontDoor.start();
 
