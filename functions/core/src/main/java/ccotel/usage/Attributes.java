@@ -82,6 +82,11 @@ final class Attributes {
     return values;
   }
 
+  /** Whether the mappers read {@code key}. */
+  static boolean isRead(String key) {
+    return slotOf(key) >= 0;
+  }
+
   /** The slot of {@code key}, or -1 when the mappers do not read it. */
   private static int slotOf(String key) {
     int length = key.length();

@@ -14,6 +14,8 @@ import ccotel.testing.Fixtures;
 import ccotel.testing.InMemoryPipeline;
 import ccotel.testing.OtlpRequests;
 import ccotel.testing.RpcStatus;
+import ccotel.usage.CountingProjection;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -258,7 +260,7 @@ class IngestServiceTest {
   }
 
   @Test
-  void spellingsOfHeaders_areAccepted() {
+  void spellingsOfHeaders_areAccepted() throws Exception {
     RequestBuilder request = valid();
     request.headers.put("content-type", "Application/X-Protobuf; charset=utf-8");
     request.headers.put("authorization", "bearer " + connection.ingestToken().value());
@@ -269,7 +271,10 @@ class IngestServiceTest {
     QueuedExport queued = pipeline.queue.drain().get(0);
     assertEquals(connection.connection().id(), queued.connectionId());
     assertTrue(
-        Arrays.equals(metrics, queued.protobufBody()), "queued as the decompressed protobuf");
+        Arrays.equals(
+            CountingProjection.of(ExportMetricsServiceRequest.parseFrom(metrics)).toByteArray(),
+            queued.protobufBody()),
+        "queued as what counting needs of the decompressed protobuf");
   }
 
   @Test
@@ -294,9 +299,8 @@ class IngestServiceTest {
     assertEquals("{}", answer.bodyText());
     QueuedExport queued = pipeline.queue.drain().get(0);
     assertEquals(
-        ccotel.otlp.OtlpJsonDecoder.decodeMetrics(captured.body()),
-        io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest.parseFrom(
-            queued.protobufBody()));
+        CountingProjection.of(ccotel.otlp.OtlpJsonDecoder.decodeMetrics(captured.body())),
+        ExportMetricsServiceRequest.parseFrom(queued.protobufBody()));
   }
 
   @Test

@@ -1,0 +1,236 @@
+package ccotel.ingest;
+
+import static ccotel.testing.OtlpRequests.attribute;
+import static ccotel.testing.OtlpRequests.nanos;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import ccotel.api.ApiRequest;
+import ccotel.api.ApiResponse;
+import ccotel.auth.ConnectionAdmin;
+import ccotel.testing.InMemoryPipeline;
+import ccotel.testing.Json;
+import ccotel.testing.OtlpRequests;
+import ccotel.testing.QueuedExports;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.util.JsonFormat;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What ingest hands to the queue holds no prompt text, tool parameters or other free text a client
+ * sent (README Guarantees), in either encoding, and still counts exactly what the request counts.
+ */
+class QueuedFreeTextTest {
+
+  private static final String PROMPT_MARKER = "PROMPT-MARKER-7f3a please refactor my secret code";
+  private static final String TOOL_MARKER = "TOOL-MARKER-91c2 rm -rf /home/dev/secret";
+  private static final String RESOURCE_MARKER = "RESOURCE-MARKER-55d0";
+
+  private InMemoryPipeline pipeline;
+  private ConnectionAdmin.NewConnection connection;
+
+  @BeforeEach
+  void setUp() {
+    pipeline = new InMemoryPipeline();
+    connection = pipeline.admin.create("test");
+  }
+
+  /** A user_prompt with its prompt (OTEL_LOG_USER_PROMPTS=1) and a tool_result with its input. */
+  static ExportLogsServiceRequest promptAndToolResult() {
+    long time = nanos("2026-11-24T10:00:00Z");
+    ExportLogsServiceRequest request =
+        OtlpRequests.logs("dev@example.com")
+            .event("user_prompt", time, "prompt", PROMPT_MARKER, "prompt_length", "50")
+            .event(
+                "tool_result",
+                time,
+                "tool_name",
+                "Bash",
+                "success",
+                "true",
+                "tool_parameters",
+                "{\"command\":\"" + TOOL_MARKER + "\"}")
+            .event("assistant_response", time, "response", PROMPT_MARKER)
+            .build();
+    // The body of a record may carry text too; and the resource may name anything.
+    ExportLogsServiceRequest.Builder builder = request.toBuilder();
+    builder
+        .getResourceLogsBuilder(0)
+        .getResourceBuilder()
+        .addAttributes(attribute("department", RESOURCE_MARKER));
+    builder
+        .getResourceLogsBuilder(0)
+        .getScopeLogsBuilder(0)
+        .getLogRecordsBuilder(0)
+        .setBody(AnyValue.newBuilder().setStringValue(PROMPT_MARKER));
+    return builder.build();
+  }
+
+  @Test
+  void promptAndToolParameters_areNotQueued_protobuf() throws Exception {
+    ApiResponse answer = send("/api/otel/v1/logs", "application/x-protobuf", logsProtobuf());
+
+    assertEquals(200, answer.status(), answer.bodyText());
+    assertQueuedWithoutMarkers_andCounted();
+  }
+
+  @Test
+  void promptAndToolParameters_areNotQueued_json() throws Exception {
+    byte[] json =
+        JsonFormat.printer().print(promptAndToolResult()).getBytes(StandardCharsets.UTF_8);
+
+    ApiResponse answer = send("/api/otel/v1/logs", "application/json", json);
+
+    assertEquals(200, answer.status(), answer.bodyText());
+    assertQueuedWithoutMarkers_andCounted();
+  }
+
+  @Test
+  void eventNamedOnlyByItsBody_isQueuedWithoutTheBody_andStillCounts() throws Exception {
+    ExportLogsServiceRequest.Builder request = promptAndToolResult().toBuilder();
+    // Claude Code also names the event in the body; a sender may name it there alone.
+    var record = request.getResourceLogsBuilder(0).getScopeLogsBuilder(0).getLogRecordsBuilder(1);
+    int nameAt = 0;
+    while (!record.getAttributes(nameAt).getKey().equals("event.name")) {
+      nameAt++;
+    }
+    record.removeAttributes(nameAt);
+
+    assertEquals(
+        200,
+        send("/api/otel/v1/logs", "application/x-protobuf", request.build().toByteArray())
+            .status());
+    assertQueuedWithoutMarkers_andCounted();
+  }
+
+  private void assertQueuedWithoutMarkers_andCounted() throws Exception {
+    List<QueuedExport> queued = pipeline.queue.drain();
+    assertEquals(1, queued.size());
+    for (String marker : List.of(PROMPT_MARKER, TOOL_MARKER, RESOURCE_MARKER, "MARKER")) {
+      assertNotIn(marker, queued.get(0).protobufBody());
+    }
+    for (QueuedExport export : queued) {
+      pipeline.aggregation.aggregate(export);
+    }
+    JsonNode extras = day().get("ccotel");
+    assertEquals(1, extras.get("prompts").asInt());
+    assertEquals(1, extras.get("tool_results").get("Bash").get("succeeded").asInt());
+    assertEquals(0, extras.get("tool_results").get("Bash").get("failed").asInt());
+  }
+
+  @Test
+  void metricAttributesThatAreNotCounted_areNotQueued_andSeriesStayApart() throws Exception {
+    long start = nanos("2026-11-24T09:00:00Z");
+    // Two cumulative series that differ only in an attribute ccotel does not read.
+    byte[] first =
+        OtlpRequests.metrics("dev@example.com")
+            .resource("department", RESOURCE_MARKER)
+            .cumulative(
+                "claude_code.commit.count",
+                start,
+                nanos("2026-11-24T10:00:00Z"),
+                5,
+                "note",
+                "A " + PROMPT_MARKER)
+            .cumulative(
+                "claude_code.commit.count",
+                start,
+                nanos("2026-11-24T10:00:00Z"),
+                3,
+                "note",
+                "B " + PROMPT_MARKER)
+            .build()
+            .toByteArray();
+
+    assertEquals(200, send("/api/otel/v1/metrics", "application/x-protobuf", first).status());
+    List<QueuedExport> queued = pipeline.queue.drain();
+    assertEquals(1, queued.size());
+    assertNotIn(PROMPT_MARKER, queued.get(0).protobufBody());
+    assertNotIn(RESOURCE_MARKER, queued.get(0).protobufBody());
+    pipeline.aggregation.aggregate(queued.get(0));
+
+    assertEquals(8, day().get("core_metrics").get("commits_by_claude_code").asInt());
+  }
+
+  @Test
+  void queuedCumulativePoints_continueTheSeriesOfWhatWasQueuedWhole() throws Exception {
+    long start = nanos("2026-11-24T09:00:00Z");
+    // Queued before ingest left attributes out: the whole request was the message.
+    byte[] before =
+        OtlpRequests.metrics("dev@example.com")
+            .resource("department", "eng")
+            .cumulative(
+                "claude_code.commit.count",
+                start,
+                nanos("2026-11-24T10:00:00Z"),
+                5,
+                "session.id",
+                "s-1")
+            .build()
+            .toByteArray();
+    pipeline.aggregation.aggregate(QueuedExports.metrics(connection.connection().id(), before));
+    byte[] after =
+        OtlpRequests.metrics("dev@example.com")
+            .resource("department", "eng")
+            .cumulative(
+                "claude_code.commit.count",
+                start,
+                nanos("2026-11-24T10:01:00Z"),
+                7,
+                "session.id",
+                "s-1")
+            .build()
+            .toByteArray();
+
+    assertEquals(200, send("/api/otel/v1/metrics", "application/x-protobuf", after).status());
+    for (QueuedExport export : pipeline.queue.drain()) {
+      assertNotIn("s-1", export.protobufBody());
+      pipeline.aggregation.aggregate(export);
+    }
+
+    // The same series: 5, then 7 is an increase of 2, not a new series counting 7.
+    assertEquals(7, day().get("core_metrics").get("commits_by_claude_code").asInt());
+  }
+
+  private byte[] logsProtobuf() {
+    return promptAndToolResult().toByteArray();
+  }
+
+  private ApiResponse send(String path, String contentType, byte[] body) {
+    return pipeline.ingest.accept(
+        new ApiRequest(
+            "POST",
+            path,
+            Map.of(
+                "content-type",
+                contentType,
+                "authorization",
+                "Bearer " + connection.ingestToken().value()),
+            Map.of(),
+            body));
+  }
+
+  private JsonNode day() throws Exception {
+    ApiResponse answer =
+        pipeline.query(connection.readToken().value(), Map.of("starting_at", "2026-11-24"));
+    assertEquals(200, answer.status(), answer.bodyText());
+    JsonNode data = Json.read(answer.body()).get("data");
+    assertEquals(1, data.size(), data.toString());
+    return data.get(0);
+  }
+
+  private static void assertNotIn(String marker, byte[] queued) {
+    // ISO-8859-1 maps every byte to one char: a byte-wise search.
+    String bytes = new String(queued, StandardCharsets.ISO_8859_1);
+    String markerBytes =
+        new String(marker.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+    assertFalse(bytes.contains(markerBytes), "queued bytes hold '" + marker + "'");
+  }
+}
