@@ -160,7 +160,14 @@ class UsageQueryServiceTest {
         "limit zero | 2026-11-24 | | 0 | 400",
         "limit over 1000 | 2026-11-24 | | 1001 | 400",
         "limit not a number | 2026-11-24 | | ten | 400",
-        "limit 1000 | 2026-11-24 | | 1000 | 200"
+        "limit 1000 | 2026-11-24 | | 1000 | 200",
+        "starting_at in year -999999999 | -999999999-01-01 | | | 400",
+        "starting_at in year +999999999 | +999999999-12-31 | | | 400",
+        "both far in the past | -999999999-01-01 | -999999999-01-02 | | 400",
+        "ending_at past 9999 | 9999-12-31 | +10000-01-01 | | 400",
+        "starting_at before 2020 | 2019-12-31 | 2020-01-01 | | 400",
+        "first day | 2020-01-01 | | | 200",
+        "last day | 9999-12-31 | | | 200"
       })
   void parameters_areValidated(
       String name, String startingAt, String endingAt, String limit, int status) {
