@@ -171,10 +171,11 @@ final class Attributes {
     }
   }
 
+  /** The value as text if it may name a user (never stored otherwise), else null. */
   private String nonBlankText(String key) {
     AnyValue value = value(key);
     String text = value == null ? "" : textOf(value);
-    return text.isBlank() ? null : text;
+    return text.isBlank() || !UserIdentity.isPrintable(text) ? null : text;
   }
 
   /** The raw value of {@code key} on the point or record itself, or null. */

@@ -53,6 +53,9 @@ final class PointGate {
     if (user.value().length() > MAX_IDENTITY_CHARS) {
       return "user identity longer than " + MAX_IDENTITY_CHARS + " characters";
     }
+    if (!UserIdentity.isPrintable(user.value())) {
+      return "user identity holds control characters";
+    }
     if (Long.compareUnsigned(timeUnixNano, EARLIEST.getEpochSecond() * 1_000_000_000L) < 0) {
       return "timeUnixNano " + Long.toUnsignedString(timeUnixNano) + " is before " + EARLIEST;
     }
