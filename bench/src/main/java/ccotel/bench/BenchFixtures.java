@@ -14,8 +14,7 @@ final class BenchFixtures {
     if (System.getProperty("ccotel.fixtures") == null) {
       Path root = Paths.get(System.getProperty("ccotel.root", ".")).toAbsolutePath();
       System.setProperty(
-          "ccotel.fixtures",
-          root.resolve("fixtures").resolve("claude-code").toString());
+          "ccotel.fixtures", root.resolve("fixtures").resolve("claude-code").toString());
     }
   }
 

@@ -30,8 +30,9 @@ import java.util.Optional;
 /**
  * The OTLP/HTTP receiver, in the order of CONTRACT §1: route, token (so unauthenticated bytes are
  * never decompressed or parsed), content type and encoding, size after decompression, decode, then
- * queue. Every answer is in the client's encoding; a 200 means the export is durably queued. What is
- * queued is the request's {@link CountingProjection}: no free text a client sent reaches the queue.
+ * queue. Every answer is in the client's encoding; a 200 means the export is durably queued. What
+ * is queued is the request's {@link CountingProjection}: no free text a client sent reaches the
+ * queue.
  */
 public final class IngestService {
 
@@ -170,11 +171,7 @@ public final class IngestService {
    * be made to fit.
    */
   private static List<QueuedExport> queuedExports(
-      String connectionId,
-      OtlpSignal signal,
-      byte[] body,
-      Message projected,
-      Instant receivedAt) {
+      String connectionId, OtlpSignal signal, byte[] body, Message projected, Instant receivedAt) {
     String deliveryId = sha256Hex(body);
     if (projected.getSerializedSize() <= MAX_QUEUED_PROTOBUF_BYTES) {
       return List.of(

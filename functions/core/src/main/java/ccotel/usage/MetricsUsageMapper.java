@@ -127,12 +127,14 @@ final class MetricsUsageMapper {
    * The series of a cumulative point: named by ingest on a queued point, whose other attributes
    * were left out ({@link CountingProjection}); else hashed from all of them.
    */
-  private static SeriesId seriesOf(String metricName, NumberDataPoint point, List<KeyValue> resource) {
+  private static SeriesId seriesOf(
+      String metricName, NumberDataPoint point, List<KeyValue> resource) {
     Optional<String> queued =
         Attributes.firstText(point.getAttributesList(), CountingProjection.SERIES_ATTRIBUTE);
     return queued.isPresent()
         ? new SeriesId(queued.get())
-        : SeriesId.of(metricName, point.getAttributesList(), resource, point.getStartTimeUnixNano());
+        : SeriesId.of(
+            metricName, point.getAttributesList(), resource, point.getStartTimeUnixNano());
   }
 
   /** The counter a point adds to; empty for metrics and attribute values we do not count. */

@@ -136,6 +136,29 @@ class IngestServiceTest {
                 3,
                 PROTOBUF),
             new Case(
+                "gzip with bytes after its end",
+                r -> {
+                  r.headers.put("content-encoding", "gzip");
+                  byte[] gzip = OtlpRequests.gzip(r.body);
+                  r.body = Arrays.copyOf(gzip, gzip.length + 7);
+                },
+                400,
+                3,
+                PROTOBUF),
+            new Case(
+                "JSON with a field twice",
+                r -> {
+                  r.headers.put("content-type", JSON);
+                  // {"resourceMetrics": [...], "resourceMetrics": [...]}: both would count.
+                  String json = jsonOf(r.body).trim();
+                  String resources = json.substring(1, json.length() - 1);
+                  r.body =
+                      ("{" + resources + "," + resources + "}").getBytes(StandardCharsets.UTF_8);
+                },
+                400,
+                3,
+                JSON),
+            new Case(
                 "truncated protobuf",
                 r -> r.body = Arrays.copyOf(r.body, r.body.length - 3),
                 400,
@@ -320,6 +343,15 @@ class IngestServiceTest {
     assertEquals(2, partial.getRejectedDataPoints());
     assertTrue(partial.getErrorMessage().contains("user.email"), partial.getErrorMessage());
     assertEquals(0, pipeline.queue.size(), "nothing countable, nothing queued");
+  }
+
+  private static String jsonOf(byte[] protobufMetrics) {
+    try {
+      return com.google.protobuf.util.JsonFormat.printer()
+          .print(ExportMetricsServiceRequest.parseFrom(protobufMetrics));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private RequestBuilder valid() {

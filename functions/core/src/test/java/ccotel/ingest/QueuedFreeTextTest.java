@@ -1,6 +1,5 @@
 package ccotel.ingest;
 
-import static ccotel.testing.OtlpRequests.attribute;
 import static ccotel.testing.OtlpRequests.nanos;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import ccotel.api.ApiRequest;
 import ccotel.api.ApiResponse;
 import ccotel.auth.ConnectionAdmin;
+import ccotel.testing.FreeTextRequests;
 import ccotel.testing.InMemoryPipeline;
 import ccotel.testing.Json;
 import ccotel.testing.OtlpRequests;
@@ -15,8 +15,6 @@ import ccotel.testing.QueuedExports;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.util.JsonFormat;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
-import io.opentelemetry.proto.common.v1.AnyValue;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -29,10 +27,6 @@ import org.junit.jupiter.api.Test;
  */
 class QueuedFreeTextTest {
 
-  private static final String PROMPT_MARKER = "PROMPT-MARKER-7f3a please refactor my secret code";
-  private static final String TOOL_MARKER = "TOOL-MARKER-91c2 rm -rf /home/dev/secret";
-  private static final String RESOURCE_MARKER = "RESOURCE-MARKER-55d0";
-
   private InMemoryPipeline pipeline;
   private ConnectionAdmin.NewConnection connection;
 
@@ -40,37 +34,6 @@ class QueuedFreeTextTest {
   void setUp() {
     pipeline = new InMemoryPipeline();
     connection = pipeline.admin.create("test");
-  }
-
-  /** A user_prompt with its prompt (OTEL_LOG_USER_PROMPTS=1) and a tool_result with its input. */
-  static ExportLogsServiceRequest promptAndToolResult() {
-    long time = nanos("2026-11-24T10:00:00Z");
-    ExportLogsServiceRequest request =
-        OtlpRequests.logs("dev@example.com")
-            .event("user_prompt", time, "prompt", PROMPT_MARKER, "prompt_length", "50")
-            .event(
-                "tool_result",
-                time,
-                "tool_name",
-                "Bash",
-                "success",
-                "true",
-                "tool_parameters",
-                "{\"command\":\"" + TOOL_MARKER + "\"}")
-            .event("assistant_response", time, "response", PROMPT_MARKER)
-            .build();
-    // The body of a record may carry text too; and the resource may name anything.
-    ExportLogsServiceRequest.Builder builder = request.toBuilder();
-    builder
-        .getResourceLogsBuilder(0)
-        .getResourceBuilder()
-        .addAttributes(attribute("department", RESOURCE_MARKER));
-    builder
-        .getResourceLogsBuilder(0)
-        .getScopeLogsBuilder(0)
-        .getLogRecordsBuilder(0)
-        .setBody(AnyValue.newBuilder().setStringValue(PROMPT_MARKER));
-    return builder.build();
   }
 
   @Test
@@ -84,7 +47,9 @@ class QueuedFreeTextTest {
   @Test
   void promptAndToolParameters_areNotQueued_json() throws Exception {
     byte[] json =
-        JsonFormat.printer().print(promptAndToolResult()).getBytes(StandardCharsets.UTF_8);
+        JsonFormat.printer()
+            .print(FreeTextRequests.promptAndToolResult())
+            .getBytes(StandardCharsets.UTF_8);
 
     ApiResponse answer = send("/api/otel/v1/logs", "application/json", json);
 
@@ -94,7 +59,7 @@ class QueuedFreeTextTest {
 
   @Test
   void eventNamedOnlyByItsBody_isQueuedWithoutTheBody_andStillCounts() throws Exception {
-    ExportLogsServiceRequest.Builder request = promptAndToolResult().toBuilder();
+    ExportLogsServiceRequest.Builder request = FreeTextRequests.promptAndToolResult().toBuilder();
     // Claude Code also names the event in the body; a sender may name it there alone.
     var record = request.getResourceLogsBuilder(0).getScopeLogsBuilder(0).getLogRecordsBuilder(1);
     int nameAt = 0;
@@ -113,9 +78,7 @@ class QueuedFreeTextTest {
   private void assertQueuedWithoutMarkers_andCounted() throws Exception {
     List<QueuedExport> queued = pipeline.queue.drain();
     assertEquals(1, queued.size());
-    for (String marker : List.of(PROMPT_MARKER, TOOL_MARKER, RESOURCE_MARKER, "MARKER")) {
-      assertNotIn(marker, queued.get(0).protobufBody());
-    }
+    assertFalse(FreeTextRequests.holdsMarker(queued.get(0).protobufBody()));
     for (QueuedExport export : queued) {
       pipeline.aggregation.aggregate(export);
     }
@@ -131,29 +94,28 @@ class QueuedFreeTextTest {
     // Two cumulative series that differ only in an attribute ccotel does not read.
     byte[] first =
         OtlpRequests.metrics("dev@example.com")
-            .resource("department", RESOURCE_MARKER)
+            .resource("department", FreeTextRequests.RESOURCE_VALUE)
             .cumulative(
                 "claude_code.commit.count",
                 start,
                 nanos("2026-11-24T10:00:00Z"),
                 5,
                 "note",
-                "A " + PROMPT_MARKER)
+                "A " + FreeTextRequests.PROMPT)
             .cumulative(
                 "claude_code.commit.count",
                 start,
                 nanos("2026-11-24T10:00:00Z"),
                 3,
                 "note",
-                "B " + PROMPT_MARKER)
+                "B " + FreeTextRequests.PROMPT)
             .build()
             .toByteArray();
 
     assertEquals(200, send("/api/otel/v1/metrics", "application/x-protobuf", first).status());
     List<QueuedExport> queued = pipeline.queue.drain();
     assertEquals(1, queued.size());
-    assertNotIn(PROMPT_MARKER, queued.get(0).protobufBody());
-    assertNotIn(RESOURCE_MARKER, queued.get(0).protobufBody());
+    assertFalse(FreeTextRequests.holdsMarker(queued.get(0).protobufBody()));
     pipeline.aggregation.aggregate(queued.get(0));
 
     assertEquals(8, day().get("core_metrics").get("commits_by_claude_code").asInt());
@@ -191,7 +153,9 @@ class QueuedFreeTextTest {
 
     assertEquals(200, send("/api/otel/v1/metrics", "application/x-protobuf", after).status());
     for (QueuedExport export : pipeline.queue.drain()) {
-      assertNotIn("s-1", export.protobufBody());
+      assertFalse(
+          new String(export.protobufBody(), StandardCharsets.ISO_8859_1).contains("s-1"),
+          "the session id is not queued");
       pipeline.aggregation.aggregate(export);
     }
 
@@ -200,7 +164,7 @@ class QueuedFreeTextTest {
   }
 
   private byte[] logsProtobuf() {
-    return promptAndToolResult().toByteArray();
+    return FreeTextRequests.promptAndToolResult().toByteArray();
   }
 
   private ApiResponse send(String path, String contentType, byte[] body) {
@@ -224,13 +188,5 @@ class QueuedFreeTextTest {
     JsonNode data = Json.read(answer.body()).get("data");
     assertEquals(1, data.size(), data.toString());
     return data.get(0);
-  }
-
-  private static void assertNotIn(String marker, byte[] queued) {
-    // ISO-8859-1 maps every byte to one char: a byte-wise search.
-    String bytes = new String(queued, StandardCharsets.ISO_8859_1);
-    String markerBytes =
-        new String(marker.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
-    assertFalse(bytes.contains(markerBytes), "queued bytes hold '" + marker + "'");
   }
 }

@@ -14,9 +14,9 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * The OTLP requests captured from the real Claude Code CLI in the repository's {@code fixtures/claude-code}, each
- * scenario with the query answer it must produce. The build passes the directory as the system
- * property {@code ccotel.fixtures}.
+ * The OTLP requests captured from the real Claude Code CLI in the repository's {@code
+ * fixtures/claude-code}, each scenario with the query answer it must produce. The build passes the
+ * directory as the system property {@code ccotel.fixtures}.
  */
 public final class Fixtures {
 
