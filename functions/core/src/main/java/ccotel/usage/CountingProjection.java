@@ -1,5 +1,6 @@
 package ccotel.usage;
 
+import com.google.protobuf.UnknownFieldSet;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -103,7 +104,8 @@ public final class CountingProjection {
           point.toBuilder()
               .clearAttributes()
               .addAllAttributes(readByMappers(point.getAttributesList()))
-              .clearExemplars();
+              .clearExemplars()
+              .setUnknownFields(declaredFields(point));
       if (cumulative) {
         SeriesId series =
             SeriesId.of(
@@ -141,6 +143,28 @@ public final class CountingProjection {
     return Resource.newBuilder()
         .addAllAttributes(readByMappers(resource.getAttributesList()))
         .build();
+  }
+
+  /**
+   * The point's unknown fields that carry a declared field's number (a value sent with the wrong
+   * wire type), so that the aggregator judges the point as ingest did; other unknown fields are
+   * bytes nobody reads.
+   */
+  private static UnknownFieldSet declaredFields(NumberDataPoint point) {
+    UnknownFieldSet unknown = point.getUnknownFields();
+    if (unknown.asMap().isEmpty()) {
+      return unknown;
+    }
+    UnknownFieldSet.Builder declared = UnknownFieldSet.newBuilder();
+    unknown
+        .asMap()
+        .forEach(
+            (number, field) -> {
+              if (NumberDataPoint.getDescriptor().findFieldByNumber(number) != null) {
+                declared.addField(number, field);
+              }
+            });
+    return declared.build();
   }
 
   /** The attributes whose keys the mappers read, in their order (the first of a key wins). */
