@@ -13,8 +13,11 @@ import ccotel.testing.Json;
 import ccotel.testing.OtlpRequests;
 import ccotel.testing.QueuedExports;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnknownFieldSet;
 import com.google.protobuf.util.JsonFormat;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -119,6 +122,39 @@ class QueuedFreeTextTest {
     pipeline.aggregation.aggregate(queued.get(0));
 
     assertEquals(8, day().get("core_metrics").get("commits_by_claude_code").asInt());
+  }
+
+  @Test
+  void unknownFieldsOfAPoint_areNotQueued() throws Exception {
+    ExportMetricsServiceRequest.Builder request =
+        OtlpRequests.metrics("dev@example.com")
+            .delta("claude_code.commit.count", nanos("2026-11-24T10:00:00Z"), 2)
+            .build()
+            .toBuilder();
+    // Field 100 is no field of NumberDataPoint: protobuf keeps its bytes as an unknown field.
+    request
+        .getResourceMetricsBuilder(0)
+        .getScopeMetricsBuilder(0)
+        .getMetricsBuilder(0)
+        .getSumBuilder()
+        .getDataPointsBuilder(0)
+        .setUnknownFields(
+            UnknownFieldSet.newBuilder()
+                .addField(
+                    100,
+                    UnknownFieldSet.Field.newBuilder()
+                        .addLengthDelimited(ByteString.copyFromUtf8(FreeTextRequests.PROMPT))
+                        .build())
+                .build());
+
+    assertEquals(
+        200,
+        send("/api/otel/v1/metrics", "application/x-protobuf", request.build().toByteArray())
+            .status());
+    List<QueuedExport> queued = pipeline.queue.drain();
+    assertFalse(FreeTextRequests.holdsMarker(queued.get(0).protobufBody()));
+    pipeline.aggregation.aggregate(queued.get(0));
+    assertEquals(2, day().get("core_metrics").get("commits_by_claude_code").asInt());
   }
 
   @Test
