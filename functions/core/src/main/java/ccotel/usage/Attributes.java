@@ -1,5 +1,6 @@
 package ccotel.usage;
 
+import ccotel.otlp.LongValues;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import java.util.List;
@@ -171,11 +172,16 @@ final class Attributes {
     }
   }
 
-  /** The value as text if it may name a user (never stored otherwise), else null. */
+  /** The value as text if it may name a user (a link to it is stored), else null. */
   private String nonBlankText(String key) {
     AnyValue value = value(key);
     String text = value == null ? "" : textOf(value);
-    return text.isBlank() || !UserIdentity.isPrintable(text) ? null : text;
+    return text.isBlank()
+            || text.length() > PointGate.MAX_IDENTITY_CHARS
+            || LongValues.isDigestForm(text)
+            || !UserIdentity.isPrintable(text)
+        ? null
+        : text;
   }
 
   /** The raw value of {@code key} on the point or record itself, or null. */

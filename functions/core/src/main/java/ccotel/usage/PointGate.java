@@ -1,5 +1,6 @@
 package ccotel.usage;
 
+import ccotel.otlp.LongValues;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -50,7 +51,7 @@ final class PointGate {
     if (attributes > MAX_ATTRIBUTES) {
       return "more than " + MAX_ATTRIBUTES + " attributes";
     }
-    if (user.value().length() > MAX_IDENTITY_CHARS) {
+    if (user.value().length() > MAX_IDENTITY_CHARS || LongValues.isDigestForm(user.value())) {
       return "user identity longer than " + MAX_IDENTITY_CHARS + " characters";
     }
     if (!UserIdentity.isPrintable(user.value())) {
@@ -75,7 +76,8 @@ final class PointGate {
    */
   String admit(UsageKey key, Collection<Counter> added) {
     for (Counter counter : added) {
-      if (counter.dimension().length() > MAX_DIMENSION_CHARS) {
+      if (counter.dimension().length() > MAX_DIMENSION_CHARS
+          || LongValues.isDigestForm(counter.dimension())) {
         return "model, tool or type name longer than " + MAX_DIMENSION_CHARS + " characters";
       }
     }

@@ -26,6 +26,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ControlCharacterIdentityTest {
 
+  /** Longer than any identity may be: a link to it would be a key DynamoDB refuses. */
+  private static final String LONG_ID =
+      "iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii"
+          + "iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii"
+          + "iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii";
+
   private InMemoryPipeline pipeline;
   private ConnectionAdmin.NewConnection connection;
 
@@ -62,8 +68,9 @@ class ControlCharacterIdentityTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"id\u0000x", "id\rx"})
-  void userIdWithControlCharacters_isRejected_andNeverLinked(String userId) throws Exception {
+  @ValueSource(strings = {"id\u0000x", "id\rx", LONG_ID})
+  void userIdWithControlCharactersOrTooLong_isRejected_andNeverLinked(String userId)
+      throws Exception {
     byte[] anonymous =
         OtlpRequests.metrics(null)
             .delta("claude_code.commit.count", nanos("2026-11-24T10:00:00Z"), 4, "user.id", userId)

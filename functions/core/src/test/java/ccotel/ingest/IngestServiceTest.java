@@ -345,6 +345,49 @@ class IngestServiceTest {
     assertEquals(0, pipeline.queue.size(), "nothing countable, nothing queued");
   }
 
+  @Test
+  void aRecordRejectedAtIngest_isNotCountedWhenTrimmedToFitTheQueue() throws Exception {
+    long time = nanos("2026-11-24T10:00:00Z");
+    String longEmail = "a".repeat(5000) + "@example.com";
+    String huge = "x".repeat(800 * 1024); // only trimming makes this record fit a message
+    byte[] body =
+        OtlpRequests.logs(null)
+            .event("tool_result", time, "user.email", "dev@example.com", "tool_name", "Bash")
+            .event("tool_result", time, "user.email", longEmail, "success", huge)
+            .event(
+                "tool_result",
+                time,
+                "user.email",
+                "dev@example.com",
+                "user.id",
+                "i".repeat(5000),
+                "tool_name",
+                "Bash",
+                "success",
+                huge)
+            .build()
+            .toByteArray();
+    RequestBuilder request = valid();
+    request.path = "/api/otel/v1/logs";
+    request.body = body;
+
+    ApiResponse answer = send(request);
+
+    assertEquals(200, answer.status());
+    var partial =
+        io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.parseFrom(answer.body())
+            .getPartialSuccess();
+    assertEquals(1, partial.getRejectedLogRecords());
+    pipeline.aggregateQueued();
+    ApiResponse usage =
+        pipeline.query(connection.readToken().value(), Map.of("starting_at", "2026-11-24"));
+    var data = ccotel.testing.Json.read(usage.body()).get("data");
+    assertEquals(1, data.size(), usage.bodyText());
+    assertEquals("dev@example.com", data.get(0).get("actor").get("email_address").asText());
+    assertEquals(
+        2, data.get(0).get("ccotel").get("tool_results").get("Bash").get("failed").asInt());
+  }
+
   private static String jsonOf(byte[] protobufMetrics) {
     try {
       return com.google.protobuf.util.JsonFormat.printer()
