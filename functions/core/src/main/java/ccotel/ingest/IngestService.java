@@ -11,6 +11,7 @@ import ccotel.otlp.OtlpDecoder;
 import ccotel.otlp.OtlpEncoding;
 import ccotel.otlp.OtlpSignal;
 import ccotel.usage.ClaudeCodeUsageMapper;
+import ccotel.usage.CountingProjection;
 import ccotel.usage.UsageObservations;
 import com.google.protobuf.Message;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
@@ -29,7 +30,9 @@ import java.util.Optional;
 /**
  * The OTLP/HTTP receiver, in the order of CONTRACT §1: route, token (so unauthenticated bytes are
  * never decompressed or parsed), content type and encoding, size after decompression, decode, then
- * queue. Every answer is in the client's encoding; a 200 means the export is durably queued.
+ * queue. Every answer is in the client's encoding; a 200 means the export is durably queued. What
+ * is queued is the request's {@link CountingProjection}: no free text a client sent reaches the
+ * queue.
  */
 public final class IngestService {
 
@@ -137,10 +140,10 @@ public final class IngestService {
     Instant receivedAt = clock.instant();
     UsageObservations observations = observe(decoded, receivedAt);
     if (!observations.isEmpty()) {
-      byte[] protobuf = encoding == OtlpEncoding.PROTOBUF ? body : decoded.toByteArray();
+      // Only what counting needs is queued: no prompt, tool input or other free text.
+      Message projected = countingProjection(decoded);
       List<QueuedExport> exports =
-          queuedExports(
-              authorization.connectionId(), signal.get(), body, decoded, protobuf, receivedAt);
+          queuedExports(authorization.connectionId(), signal.get(), body, projected, receivedAt);
       if (exports.isEmpty()) {
         return OtlpAnswers.failure(
             413,
@@ -168,17 +171,13 @@ public final class IngestService {
    * be made to fit.
    */
   private static List<QueuedExport> queuedExports(
-      String connectionId,
-      OtlpSignal signal,
-      byte[] body,
-      Message decoded,
-      byte[] protobuf,
-      Instant receivedAt) {
+      String connectionId, OtlpSignal signal, byte[] body, Message projected, Instant receivedAt) {
     String deliveryId = sha256Hex(body);
-    if (protobuf.length <= MAX_QUEUED_PROTOBUF_BYTES) {
-      return List.of(new QueuedExport(connectionId, signal, deliveryId, receivedAt, protobuf));
+    if (projected.getSerializedSize() <= MAX_QUEUED_PROTOBUF_BYTES) {
+      return List.of(
+          new QueuedExport(connectionId, signal, deliveryId, receivedAt, projected.toByteArray()));
     }
-    Optional<List<Message>> parts = QueuedParts.split(decoded, MAX_QUEUED_PROTOBUF_BYTES);
+    Optional<List<Message>> parts = QueuedParts.split(projected, MAX_QUEUED_PROTOBUF_BYTES);
     if (parts.isEmpty()) {
       return List.of();
     }
@@ -194,6 +193,12 @@ public final class IngestService {
               parts.get().get(i).toByteArray()));
     }
     return exports;
+  }
+
+  private static Message countingProjection(Message decoded) {
+    return decoded instanceof ExportMetricsServiceRequest metrics
+        ? CountingProjection.of(metrics)
+        : CountingProjection.of((ExportLogsServiceRequest) decoded);
   }
 
   private static UsageObservations observe(Message decoded, Instant receivedAt) {

@@ -8,7 +8,8 @@ import java.time.Instant;
  *
  * @param deliveryId SHA-256 (hex) of the decompressed request body as the client sent it: a client
  *     retry of the same export carries the same id, which is how it counts once
- * @param protobufBody the request in OTLP protobuf encoding, whatever encoding the client used
+ * @param protobufBody what counting needs of the request ({@code CountingProjection}), in OTLP
+ *     protobuf encoding whatever encoding the client used
  */
 // Bodies are handed on, never compared: wrapping them to get value equality would copy them.
 @SuppressWarnings("ArrayRecordComponent")

@@ -199,9 +199,6 @@ final class QueuedParts {
         for (LogRecord.Builder record : scope.getLogRecordsBuilderList()) {
           List<KeyValue> attributes = trim(record.getAttributesList());
           record.clearAttributes().addAllAttributes(attributes);
-          if (LongValues.isLong(record.getBody())) {
-            record.clearBody(); // the event name is also an attribute; the body is never counted
-          }
         }
       }
     }

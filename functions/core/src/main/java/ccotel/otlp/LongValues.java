@@ -19,6 +19,8 @@ public final class LongValues {
   /** Longer string values are replaced by their digest form. */
   public static final int MAX_CHARS = 4096;
 
+  private static final String DIGEST_PREFIX = "ccotel:trimmed:";
+
   private LongValues() {}
 
   public static boolean isLong(AnyValue value) {
@@ -38,14 +40,21 @@ public final class LongValues {
         : attribute;
   }
 
+  /**
+   * Whether {@code text} is a digest form: it stands for a value longer than any name or identity
+   * may be, so whatever refuses the long value must refuse its digest form too.
+   */
+  public static boolean isDigestForm(String text) {
+    return text.startsWith(DIGEST_PREFIX);
+  }
+
   private static AnyValue digestForm(AnyValue value) {
     String text = value.getStringValue();
     try {
       byte[] digest =
           MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
       return AnyValue.newBuilder()
-          .setStringValue(
-              "ccotel:trimmed:" + text.length() + ":" + HexFormat.of().formatHex(digest))
+          .setStringValue(DIGEST_PREFIX + text.length() + ":" + HexFormat.of().formatHex(digest))
           .build();
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.json.DupDetector;
+import com.fasterxml.jackson.core.json.JsonReadContext;
 import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
@@ -61,6 +63,8 @@ public final class OtlpJsonDecoder {
           // Correctly rounded, as Double.parseDouble is, and much faster on Claude Code's
           // 17-digit costs.
           .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+          // A repeated field would be read twice: two resourceMetrics arrays would both count.
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           // Deeper than any OTLP message (AnyValue nests): stops a stack-exhausting body early.
           .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
           .build();
@@ -164,7 +168,7 @@ public final class OtlpJsonDecoder {
     }
 
     private void objectFields(FieldReader fields) throws IOException, MalformedOtlpException {
-      for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+      for (String name = nextName(); name != null; name = nextName()) {
         if (parser.nextToken() != JsonToken.VALUE_NULL) {
           fields.read(this, name);
         }
@@ -186,12 +190,44 @@ public final class OtlpJsonDecoder {
       return true;
     }
 
+    /** The next field name of the current object, null at its end. */
+    private String nextName() throws IOException, MalformedOtlpException {
+      return once(parser.nextFieldName());
+    }
+
     /** The next field name of the current object, null at its end; {@code likely} is cheaper. */
-    private String nextName(SerializableString likely) throws IOException {
+    private String nextName(SerializableString likely) throws IOException, MalformedOtlpException {
       if (parser.nextFieldName(likely)) {
         return likely.getValue();
       }
-      return parser.currentToken() == JsonToken.FIELD_NAME ? parser.currentName() : null;
+      return parser.currentToken() == JsonToken.FIELD_NAME ? once(parser.currentName()) : null;
+    }
+
+    /**
+     * {@code name}, refused when the same field came before in this object under its other
+     * spelling: the proto name ({@code resource_metrics}) and the lowerCamelCase JSON name ({@code
+     * resourceMetrics}) are one field. Jackson refuses exact repeats; a proto name registers its
+     * JSON name with Jackson's record of this object's names, so either order is caught. Names
+     * without '_' (all Claude Code sends) cost one scan.
+     */
+    private String once(String name) throws IOException, MalformedOtlpException {
+      if (name == null || name.indexOf('_') < 0) {
+        return name;
+      }
+      StringBuilder camel = new StringBuilder(name.length());
+      for (int i = 0; i < name.length(); i++) {
+        char c = name.charAt(i);
+        if (c == '_' && i + 1 < name.length()) {
+          camel.append(Character.toUpperCase(name.charAt(++i)));
+        } else {
+          camel.append(c);
+        }
+      }
+      DupDetector seen = ((JsonReadContext) parser.getParsingContext()).getDupDetector();
+      if (seen != null && seen.isDup(camel.toString())) {
+        throw fail("field '" + name + "' repeats '" + camel + "'");
+      }
+      return name;
     }
 
     void array(ElementReader element) throws IOException, MalformedOtlpException {
@@ -791,7 +827,7 @@ public final class OtlpJsonDecoder {
         return point;
       }
       // Its own field loop: the most frequent object after KeyValue and AnyValue.
-      for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+      for (String name = nextName(); name != null; name = nextName()) {
         if (parser.nextToken() != JsonToken.VALUE_NULL) {
           switch (name) {
             case "attributes" -> point.addAllAttributes(keyValues());
@@ -966,7 +1002,7 @@ public final class OtlpJsonDecoder {
         return record;
       }
       // Its own field loop: the most frequent object after KeyValue and AnyValue.
-      for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+      for (String name = nextName(); name != null; name = nextName()) {
         if (parser.nextToken() != JsonToken.VALUE_NULL) {
           switch (name) {
             case "timeUnixNano", "time_unix_nano" -> record.setTimeUnixNano(uint64());

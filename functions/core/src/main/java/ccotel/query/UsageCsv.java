@@ -64,14 +64,49 @@ final class UsageCsv {
 
   /**
    * RFC 4180 quoting, and a leading quote mark for values a spreadsheet would run as a formula
-   * (user-controlled text such as model names and e-mails ends up here).
+   * (user-controlled text such as model names and e-mails ends up here): those starting with one of
+   * {@code = + - @}, a look-alike of them (full-width {@code ＝＋－＠}, small forms, the minus sign),
+   * or any whitespace, control or invisible character (tab, CR, space, NBSP, zero-width space…),
+   * which spreadsheets may skip before reading a formula. Control characters are never stored; any
+   * left are replaced.
    */
   static String field(String value) {
-    String safe =
-        !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
+    String printable = withoutControlCharacters(value);
+    String safe = startsLikeAFormula(value) ? "'" + printable : printable;
     if (safe.contains(",") || safe.contains("\"") || safe.contains("\n") || safe.contains("\r")) {
       return '"' + safe.replace("\"", "\"\"") + '"';
     }
     return safe;
+  }
+
+  private static boolean startsLikeAFormula(String value) {
+    if (value.isEmpty()) {
+      return false;
+    }
+    char first = value.charAt(0);
+    return switch (first) {
+      case '=', '+', '-', '@' -> true;
+      case '\uFF1D', '\uFF0B', '\uFF0D', '\uFF20' -> true; // full-width
+      case '\uFE66', '\uFE62', '\uFE63', '\uFE6B' -> true; // small forms
+      case '\u2212' -> true; // minus sign
+      default ->
+          Character.isWhitespace(first)
+              || Character.isSpaceChar(first)
+              || Character.isISOControl(first)
+              || Character.getType(first) == Character.FORMAT; // zero-width space, BOM, bidi
+    };
+  }
+
+  private static String withoutControlCharacters(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      if (Character.isISOControl(value.charAt(i))) {
+        StringBuilder replaced = new StringBuilder(value.length());
+        value
+            .chars()
+            .forEach(c -> replaced.append(Character.isISOControl(c) ? '\uFFFD' : (char) c));
+        return replaced.toString();
+      }
+    }
+    return value;
   }
 }

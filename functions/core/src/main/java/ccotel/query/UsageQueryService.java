@@ -28,6 +28,12 @@ public final class UsageQueryService {
   /** The longest range one request may span, so a page never scans years of days. */
   static final int MAX_RANGE_DAYS = 366;
 
+  /** No usage is older: ingest refuses timestamps before 2020. */
+  static final LocalDate FIRST_DAY = LocalDate.of(2020, 1, 1);
+
+  /** Stored days are keyed YYYY-MM-DD, which sorts as dates only with four-digit years. */
+  static final LocalDate LAST_DAY = LocalDate.of(9999, 12, 31);
+
   private static final String JSON = "application/json";
   private static final String CSV = "text/csv; charset=utf-8";
 
@@ -186,12 +192,25 @@ public final class UsageQueryService {
     }
 
     private static LocalDate date(String name, String value) {
+      LocalDate date;
       try {
-        return LocalDate.parse(value);
+        date = LocalDate.parse(value);
       } catch (DateTimeParseException e) {
         throw new IllegalArgumentException(
             name + " must be a date YYYY-MM-DD, got '" + value + "'", e);
       }
+      if (date.isBefore(FIRST_DAY) || date.isAfter(LAST_DAY)) {
+        throw new IllegalArgumentException(
+            name
+                + " must be a date from "
+                + FIRST_DAY
+                + " to "
+                + LAST_DAY
+                + ", got '"
+                + value
+                + "'");
+      }
+      return date;
     }
 
     private static int limit(String value) {

@@ -1,5 +1,6 @@
 package ccotel.usage;
 
+import ccotel.otlp.LongValues;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import java.util.List;
@@ -80,6 +81,11 @@ final class Attributes {
       }
     }
     return values;
+  }
+
+  /** Whether the mappers read {@code key}. */
+  static boolean isRead(String key) {
+    return slotOf(key) >= 0;
   }
 
   /** The slot of {@code key}, or -1 when the mappers do not read it. */
@@ -166,10 +172,16 @@ final class Attributes {
     }
   }
 
+  /** The value as text if it may name a user (a link to it is stored), else null. */
   private String nonBlankText(String key) {
     AnyValue value = value(key);
     String text = value == null ? "" : textOf(value);
-    return text.isBlank() ? null : text;
+    return text.isBlank()
+            || text.length() > PointGate.MAX_IDENTITY_CHARS
+            || LongValues.isDigestForm(text)
+            || !UserIdentity.isPrintable(text)
+        ? null
+        : text;
   }
 
   /** The raw value of {@code key} on the point or record itself, or null. */

@@ -97,7 +97,7 @@ final class EventsUsageMapper {
     }
   }
 
-  private static boolean isCounted(String event) {
+  static boolean isCounted(String event) {
     return switch (event) {
       case "user_prompt", "api_request", "api_error", "tool_decision", "tool_result" -> true;
       default -> false;
@@ -177,7 +177,7 @@ final class EventsUsageMapper {
    * Claude Code names the event in the {@code event.name} attribute and in the body ({@code
    * claude_code.<name>}); newer OTLP senders may use {@code LogRecord.event_name}.
    */
-  private static String eventName(LogRecord record) {
+  static String eventName(LogRecord record) {
     Optional<String> attribute = Attributes.firstText(record.getAttributesList(), "event.name");
     if (attribute.isPresent()) {
       return stripPrefix(attribute.get());

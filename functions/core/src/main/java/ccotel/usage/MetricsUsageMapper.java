@@ -120,12 +120,7 @@ final class MetricsUsageMapper {
         deltas.add(key, counter.get(), value);
       } else if (sum.getAggregationTemporality()
           == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE) {
-        SeriesId series =
-            SeriesId.of(
-                metric.getName(),
-                point.getAttributesList(),
-                resource,
-                point.getStartTimeUnixNano());
+        SeriesId series = seriesOf(metric.getName(), point, resource);
         cumulative.add(
             new CumulativePoint(series, key, counter.get(), point.getTimeUnixNano(), value));
       } else {
@@ -138,8 +133,22 @@ final class MetricsUsageMapper {
     }
   }
 
-  private static boolean isClaudeCodeMetric(String name) {
+  static boolean isClaudeCodeMetric(String name) {
     return name.startsWith("claude_code.");
+  }
+
+  /**
+   * The series of a cumulative point: named by ingest on a queued point, whose other attributes
+   * were left out ({@link CountingProjection}); else hashed from all of them.
+   */
+  private static SeriesId seriesOf(
+      String metricName, NumberDataPoint point, List<KeyValue> resource) {
+    Optional<String> queued =
+        Attributes.firstText(point.getAttributesList(), CountingProjection.SERIES_ATTRIBUTE);
+    return queued.isPresent()
+        ? new SeriesId(queued.get())
+        : SeriesId.of(
+            metricName, point.getAttributesList(), resource, point.getStartTimeUnixNano());
   }
 
   /** The counter a point adds to; empty for metrics and attribute values we do not count. */

@@ -1,5 +1,6 @@
 package ccotel.usage;
 
+import ccotel.otlp.LongValues;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -57,8 +58,11 @@ final class PointGate {
     if (attributes > MAX_ATTRIBUTES) {
       return "more than " + MAX_ATTRIBUTES + " attributes";
     }
-    if (user.value().length() > MAX_IDENTITY_CHARS) {
+    if (user.value().length() > MAX_IDENTITY_CHARS || LongValues.isDigestForm(user.value())) {
       return "user identity longer than " + MAX_IDENTITY_CHARS + " characters";
+    }
+    if (!UserIdentity.isPrintable(user.value())) {
+      return "user identity holds control characters";
     }
     if (Long.compareUnsigned(timeUnixNano, EARLIEST.getEpochSecond() * 1_000_000_000L) < 0) {
       return "timeUnixNano " + Long.toUnsignedString(timeUnixNano) + " is before " + EARLIEST;
@@ -79,7 +83,8 @@ final class PointGate {
    */
   String admit(UsageKey key, Map<Counter, Long> added) {
     for (Map.Entry<Counter, Long> amount : added.entrySet()) {
-      if (amount.getKey().dimension().length() > MAX_DIMENSION_CHARS) {
+      if (amount.getKey().dimension().length() > MAX_DIMENSION_CHARS
+          || LongValues.isDigestForm(amount.getKey().dimension())) {
         return "model, tool or type name longer than " + MAX_DIMENSION_CHARS + " characters";
       }
       if (amount.getValue() > MAX_REQUEST_AMOUNT) {

@@ -34,6 +34,26 @@ public record UserIdentity(Kind kind, String value) implements Comparable<UserId
     return new UserIdentity(Kind.USER_ID, id);
   }
 
+  /**
+   * Whether {@code value} may name a user: no control characters (NUL, line breaks, escapes…) nor
+   * line separators or bidirectional overrides, which would corrupt or disguise a CSV row or a log
+   * line. Such identities are rejected, never stored.
+   */
+  public static boolean isPrintable(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      int type = Character.getType(c);
+      if (type == Character.CONTROL
+          || type == Character.LINE_SEPARATOR
+          || type == Character.PARAGRAPH_SEPARATOR
+          || (c >= '\u202A' && c <= '\u202E')
+          || (c >= '\u2066' && c <= '\u2069')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   @Override
   public int compareTo(UserIdentity other) {
     int byValue = value.compareTo(other.value);

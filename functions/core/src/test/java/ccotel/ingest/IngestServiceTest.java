@@ -14,6 +14,8 @@ import ccotel.testing.Fixtures;
 import ccotel.testing.InMemoryPipeline;
 import ccotel.testing.OtlpRequests;
 import ccotel.testing.RpcStatus;
+import ccotel.usage.CountingProjection;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -133,6 +135,29 @@ class IngestServiceTest {
                 400,
                 3,
                 PROTOBUF),
+            new Case(
+                "gzip with bytes after its end",
+                r -> {
+                  r.headers.put("content-encoding", "gzip");
+                  byte[] gzip = OtlpRequests.gzip(r.body);
+                  r.body = Arrays.copyOf(gzip, gzip.length + 7);
+                },
+                400,
+                3,
+                PROTOBUF),
+            new Case(
+                "JSON with a field twice",
+                r -> {
+                  r.headers.put("content-type", JSON);
+                  // {"resourceMetrics": [...], "resourceMetrics": [...]}: both would count.
+                  String json = jsonOf(r.body).trim();
+                  String resources = json.substring(1, json.length() - 1);
+                  r.body =
+                      ("{" + resources + "," + resources + "}").getBytes(StandardCharsets.UTF_8);
+                },
+                400,
+                3,
+                JSON),
             new Case(
                 "truncated protobuf",
                 r -> r.body = Arrays.copyOf(r.body, r.body.length - 3),
@@ -258,7 +283,7 @@ class IngestServiceTest {
   }
 
   @Test
-  void spellingsOfHeaders_areAccepted() {
+  void spellingsOfHeaders_areAccepted() throws Exception {
     RequestBuilder request = valid();
     request.headers.put("content-type", "Application/X-Protobuf; charset=utf-8");
     request.headers.put("authorization", "bearer " + connection.ingestToken().value());
@@ -269,7 +294,10 @@ class IngestServiceTest {
     QueuedExport queued = pipeline.queue.drain().get(0);
     assertEquals(connection.connection().id(), queued.connectionId());
     assertTrue(
-        Arrays.equals(metrics, queued.protobufBody()), "queued as the decompressed protobuf");
+        Arrays.equals(
+            CountingProjection.of(ExportMetricsServiceRequest.parseFrom(metrics)).toByteArray(),
+            queued.protobufBody()),
+        "queued as what counting needs of the decompressed protobuf");
   }
 
   @Test
@@ -294,9 +322,8 @@ class IngestServiceTest {
     assertEquals("{}", answer.bodyText());
     QueuedExport queued = pipeline.queue.drain().get(0);
     assertEquals(
-        ccotel.otlp.OtlpJsonDecoder.decodeMetrics(captured.body()),
-        io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest.parseFrom(
-            queued.protobufBody()));
+        CountingProjection.of(ccotel.otlp.OtlpJsonDecoder.decodeMetrics(captured.body())),
+        ExportMetricsServiceRequest.parseFrom(queued.protobufBody()));
   }
 
   @Test
@@ -342,6 +369,58 @@ class IngestServiceTest {
             + " 1000000000000000",
         partial.getErrorMessage());
     assertEquals(1, pipeline.queue.size(), "the point within the bound is queued");
+  }
+
+  @Test
+  void aRecordRejectedAtIngest_isNotCountedWhenTrimmedToFitTheQueue() throws Exception {
+    long time = nanos("2026-11-24T10:00:00Z");
+    String longEmail = "a".repeat(5000) + "@example.com";
+    String huge = "x".repeat(800 * 1024); // only trimming makes this record fit a message
+    byte[] body =
+        OtlpRequests.logs(null)
+            .event("tool_result", time, "user.email", "dev@example.com", "tool_name", "Bash")
+            .event("tool_result", time, "user.email", longEmail, "success", huge)
+            .event(
+                "tool_result",
+                time,
+                "user.email",
+                "dev@example.com",
+                "user.id",
+                "i".repeat(5000),
+                "tool_name",
+                "Bash",
+                "success",
+                huge)
+            .build()
+            .toByteArray();
+    RequestBuilder request = valid();
+    request.path = "/api/otel/v1/logs";
+    request.body = body;
+
+    ApiResponse answer = send(request);
+
+    assertEquals(200, answer.status());
+    var partial =
+        io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.parseFrom(answer.body())
+            .getPartialSuccess();
+    assertEquals(1, partial.getRejectedLogRecords());
+    pipeline.aggregateQueued();
+    ApiResponse usage =
+        pipeline.query(connection.readToken().value(), Map.of("starting_at", "2026-11-24"));
+    var data = ccotel.testing.Json.read(usage.body()).get("data");
+    assertEquals(1, data.size(), usage.bodyText());
+    assertEquals("dev@example.com", data.get(0).get("actor").get("email_address").asText());
+    assertEquals(
+        2, data.get(0).get("ccotel").get("tool_results").get("Bash").get("failed").asInt());
+  }
+
+  private static String jsonOf(byte[] protobufMetrics) {
+    try {
+      return com.google.protobuf.util.JsonFormat.printer()
+          .print(ExportMetricsServiceRequest.parseFrom(protobufMetrics));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private RequestBuilder valid() {

@@ -311,6 +311,54 @@ class OtlpJsonDecoderTest {
     assertTrue(e.getMessage().contains(where), e.getMessage());
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "two resourceMetrics arrays | {\"resourceMetrics\":[],\"resourceMetrics\":[]}"
+            + " | Duplicate field 'resourceMetrics'",
+        "proto name, then JSON name | {\"resource_metrics\":[],\"resourceMetrics\":[]}"
+            + " | Duplicate field 'resourceMetrics'",
+        "JSON name, then proto name | {\"resourceMetrics\":[],\"resource_metrics\":[]}"
+            + " | field 'resource_metrics' repeats 'resourceMetrics'",
+        "a repeat set to null | {\"resourceMetrics\":null,\"resourceMetrics\":[]}"
+            + " | Duplicate field 'resourceMetrics'",
+        "two dataPoints in a sum"
+            + " | {\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":[{\"sum\":"
+            + "{\"dataPoints\":[],\"data_points\":[]}}]}]}]}"
+            + " | field 'data_points' repeats 'dataPoints'",
+        "two timeUnixNano in a point"
+            + " | {\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":[{\"sum\":"
+            + "{\"dataPoints\":[{\"timeUnixNano\":\"1\",\"timeUnixNano\":\"2\"}]}}]}]}]}"
+            + " | Duplicate field 'timeUnixNano'",
+        "two keys in an attribute"
+            + " | {\"resourceMetrics\":[{\"resource\":{\"attributes\":"
+            + "[{\"key\":\"a\",\"key\":\"b\"}]}}]}"
+            + " | Duplicate field 'key'",
+        "two stringValues"
+            + " | {\"resourceMetrics\":[{\"resource\":{\"attributes\":"
+            + "[{\"key\":\"a\",\"value\":{\"stringValue\":\"x\",\"string_value\":\"y\"}}]}}]}"
+            + " | field 'string_value' repeats 'stringValue'",
+      })
+  void repeatedFields_areRejected(String name, String json, String message) {
+    MalformedOtlpException e =
+        assertThrows(MalformedOtlpException.class, () -> decodeMetrics(json));
+    assertTrue(e.getMessage().contains(message), e.getMessage());
+  }
+
+  @Test
+  void repeatedFieldsInLogs_areRejected() {
+    MalformedOtlpException e =
+        assertThrows(
+            MalformedOtlpException.class,
+            () ->
+                decodeLogs(
+                    "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"timeUnixNano\":"
+                        + "\"1\",\"time_unix_nano\":\"2\"}]}]}]}"));
+    assertTrue(
+        e.getMessage().contains("field 'time_unix_nano' repeats 'timeUnixNano'"), e.getMessage());
+  }
+
   @Test
   void invalidHexAndBase64_andBytesThatAreNotUtf8_areRejected() {
     assertThrows(

@@ -14,6 +14,7 @@ import ccotel.testing.QueuedExports;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -186,7 +187,14 @@ class UsageQueryServiceTest {
         "limit zero | 2026-11-24 | | 0 | 400",
         "limit over 1000 | 2026-11-24 | | 1001 | 400",
         "limit not a number | 2026-11-24 | | ten | 400",
-        "limit 1000 | 2026-11-24 | | 1000 | 200"
+        "limit 1000 | 2026-11-24 | | 1000 | 200",
+        "starting_at in year -999999999 | -999999999-01-01 | | | 400",
+        "starting_at in year +999999999 | +999999999-12-31 | | | 400",
+        "both far in the past | -999999999-01-01 | -999999999-01-02 | | 400",
+        "ending_at past 9999 | 9999-12-31 | +10000-01-01 | | 400",
+        "starting_at before 2020 | 2019-12-31 | 2020-01-01 | | 400",
+        "first day | 2020-01-01 | | | 200",
+        "last day | 9999-12-31 | | | 200"
       })
   void parameters_areValidated(
       String name, String startingAt, String endingAt, String limit, int status) {
@@ -278,6 +286,28 @@ class UsageQueryServiceTest {
     assertEquals("\"'=HYPERLINK(\"\"x\"\")\"", UsageCsv.field("=HYPERLINK(\"x\")"));
     assertEquals("'@SUM(A1)", UsageCsv.field("@SUM(A1)"));
     assertEquals("\"a,b\"", UsageCsv.field("a,b"));
+  }
+
+  @Test
+  void csvFields_cannotBecomeFormulas_evenBehindBlanksOrLookAlikes() {
+    Map<String, String> neutralised = new LinkedHashMap<>();
+    neutralised.put(" =1+1", "' =1+1"); // space
+    neutralised.put("\u00A0=1+1", "'\u00A0=1+1"); // no-break space
+    neutralised.put("\u3000=1+1", "'\u3000=1+1"); // ideographic space
+    neutralised.put("\u200B=1+1", "'\u200B=1+1"); // zero-width space
+    neutralised.put("\t=1+1", "'\uFFFD=1+1"); // control characters are replaced too
+    neutralised.put("\r=1+1", "'\uFFFD=1+1"); // CR
+    neutralised.put("\uFF1D1+1", "'\uFF1D1+1"); // full-width =
+    neutralised.put("\uFF0B1+1", "'\uFF0B1+1"); // full-width +
+    neutralised.put("\uFF0D1+1", "'\uFF0D1+1"); // full-width -
+    neutralised.put("\uFF20SUM(A1)", "'\uFF20SUM(A1)"); // full-width @
+    neutralised.put("\uFE66A1", "'\uFE66A1"); // small =
+    neutralised.put("\u22121", "'\u22121"); // minus sign
+    neutralised.put("-1+1", "'-1+1");
+    neutralised.put("dev\u0000@example.com", "dev\uFFFD@example.com");
+    neutralised.put("dev@example.com", "dev@example.com");
+    neutralised.forEach(
+        (value, expected) -> assertEquals(expected, UsageCsv.field(value), "for " + value));
   }
 
   private JsonNode ok(Map<String, String> parameters) {

@@ -10,9 +10,12 @@ import ccotel.otlp.OtlpDecoder;
 import ccotel.otlp.OtlpEncoding;
 import ccotel.otlp.OtlpSignal;
 import ccotel.sqs.SqsExportMessages;
+import ccotel.usage.CountingProjection;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -65,8 +68,11 @@ class IngestHandlerIT {
     assertEquals(signal, queued.signal());
     byte[] sent = requestBody(event);
     OtlpEncoding encoding = OtlpEncoding.fromContentType(contentType).orElseThrow();
+    com.google.protobuf.Message decoded = OtlpDecoder.decode(signal, encoding, sent);
     assertEquals(
-        OtlpDecoder.decode(signal, encoding, sent),
+        decoded instanceof ExportMetricsServiceRequest metrics
+            ? CountingProjection.of(metrics)
+            : CountingProjection.of((ExportLogsServiceRequest) decoded),
         OtlpDecoder.decode(signal, OtlpEncoding.PROTOBUF, queued.protobufBody()));
   }
 

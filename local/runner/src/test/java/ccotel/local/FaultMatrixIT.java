@@ -285,16 +285,24 @@ class FaultMatrixIT {
     long time = ccotel.testing.OtlpRequests.nanos("2026-11-24T10:00:00Z");
     ccotel.testing.OtlpRequests.LogsBuilder logs =
         ccotel.testing.OtlpRequests.logs("dev@example.com");
-    int prompts = 2200;
-    for (int i = 0; i < prompts; i++) {
-      logs.event("user_prompt", time + i, "prompt.id", randomText(random, 1024));
+    // Long values in an attribute counting reads (any other is never queued): every such
+    // tool_result counts as failed.
+    int results = 2200;
+    for (int i = 0; i < results; i++) {
+      logs.event("tool_result", time + i, "tool_name", "Bash", "success", randomText(random, 1024));
     }
     // And one record that no split can make small enough, only trimming its long value.
     byte[] body =
         logs.build().toBuilder()
             .mergeFrom(
                 ccotel.testing.OtlpRequests.logs("dev@example.com")
-                    .event("user_prompt", time, "prompt.id", randomText(random, 900 * 1024))
+                    .event(
+                        "tool_result",
+                        time,
+                        "tool_name",
+                        "Bash",
+                        "success",
+                        randomText(random, 900 * 1024))
                     .build())
             .build()
             .toByteArray();
@@ -321,7 +329,9 @@ class FaultMatrixIT {
 
     JsonNode usage = usage(connection);
     assertEquals(1, usage.size());
-    assertEquals(prompts + 1, usage.get(0).get("ccotel").get("prompts").asLong());
+    JsonNode bash = usage.get(0).get("ccotel").get("tool_results").get("Bash");
+    assertEquals(results + 1, bash.get("failed").asLong());
+    assertEquals(0, bash.get("succeeded").asLong());
   }
 
   private static String randomText(java.util.Random random, int length) {

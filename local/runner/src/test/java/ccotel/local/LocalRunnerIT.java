@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ccotel.testing.Fixtures;
 import ccotel.testing.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -282,14 +280,7 @@ class LocalRunnerIT {
 
   /** Runs an admin command as ./ccotel would, against this test's data directory. */
   private static String cli(String... args) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    List<String> withData = new ArrayList<>(List.of(args));
-    withData.addAll(List.of("--data", dataDir.toString()));
-    int status =
-        new CcotelCli(new PrintStream(out, true, StandardCharsets.UTF_8), Map.of())
-            .run(withData.toArray(new String[0]));
-    assertEquals(0, status);
-    return out.toString(StandardCharsets.UTF_8);
+    return LocalRunnerProcess.cli(dataDir, args);
   }
 
   private HttpResponse<byte[]> send(Fixtures.CapturedRequest request, String token)

@@ -105,6 +105,23 @@ final class LocalRunnerProcess implements AutoCloseable {
     return dataDir;
   }
 
+  /** Runs an admin command as ./ccotel would, against {@code dataDir}; returns what it printed. */
+  static String cli(Path dataDir, String... args) throws Exception {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    List<String> withData = new ArrayList<>(List.of(args));
+    withData.addAll(List.of("--data", dataDir.toString()));
+    int status =
+        new CcotelCli(
+                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                java.util.Map.of())
+            .run(withData.toArray(new String[0]));
+    if (status != 0) {
+      throw new IllegalStateException(
+          String.join(" ", args) + " exited with " + status + ": " + out);
+    }
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   /** SIGTERM, as Ctrl-C or a service manager would stop it; returns the exit code. */
   int stop() throws InterruptedException {
     process.destroy();
