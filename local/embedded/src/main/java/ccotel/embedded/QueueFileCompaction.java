@@ -27,20 +27,20 @@ import org.h2.mvstore.MVStore;
  */
 final class QueueFileCompaction implements AutoCloseable {
 
-  static final Duration EVERY = Duration.ofMillis(250);
+  static final Duration EVERY = Duration.ofMillis(100);
 
   /**
    * How long H2 keeps a dead chunk before reusing its space: longer than {@link #EVERY}, so the
    * commit that made it dead has been forced to disk by then.
    */
-  static final Duration RETENTION = Duration.ofSeconds(1);
+  static final Duration RETENTION = Duration.ofMillis(500);
 
   /** Chunks less full than this are rewritten (H2's background thread uses its fill rate, 90). */
   private static final int TARGET_FILL_RATE = 90;
 
   /**
-   * At most this much rewritten per round (16 MB/s), so that one round holds H2's store lock, which
-   * commits wait for, only briefly.
+   * At most this much rewritten per round, so that one round holds H2's store lock, which commits
+   * wait for, only briefly.
    */
   private static final int MAX_REWRITE_BYTES = 4 * 1024 * 1024;
 

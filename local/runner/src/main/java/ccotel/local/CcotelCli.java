@@ -63,7 +63,7 @@ public final class CcotelCli {
         ccotel local [--port 4318] [--data DIR]
         ccotel connection create --name NAME [--json] [--email E --user-name N] [--merge-into FILE] [--data DIR]
         ccotel connection list [--json] [--data DIR]
-        ccotel connection rotate-token --connection ID [--scope ingest|read] [--overlap-seconds N] [--json] [--data DIR]
+        ccotel connection rotate-token --connection ID [--scope ingest|read] [--overlap-seconds 0..2592000] [--json] [--data DIR]
         ccotel connection revoke-token --connection ID (--token TOKEN | --scope ingest|read|all) [--data DIR]
         (create, list, rotate-token and revoke-token act on a deployed stack with
          --stack NAME [--region R], or --tokens-table T --connections-table C --api-url URL
