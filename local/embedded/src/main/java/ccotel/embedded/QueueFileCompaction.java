@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.RandomAccessStore;
 
 /**
  * Keeps ElasticMQ's H2 queue file bounded while it runs.
@@ -22,8 +23,9 @@ import org.h2.mvstore.MVStore;
  * that compacts, so the file grew to hundreds of MB under load and gave it back only at a clean
  * stop. ElasticMQ's SQL persistence has no setting for this; H2's public store API does. Every
  * {@link #EVERY} this forces the file to disk, which makes a short retention as safe as H2's
- * default, and rewrites the live pages of sparse chunks (what H2's background thread would do), so
- * that old chunks die whole and their space is reused. Commits are unchanged, so durability is.
+ * default, rewrites the live pages of sparse chunks, so that old chunks die whole and their space
+ * is reused, and moves chunks from the end of the file into free space before it, so that the file
+ * shrinks (both what H2's background thread would do). Commits are unchanged, so durability is.
  */
 final class QueueFileCompaction implements AutoCloseable {
 
@@ -83,6 +85,11 @@ final class QueueFileCompaction implements AutoCloseable {
             if (!store.isClosed()) {
               store.sync();
               store.compact(TARGET_FILL_RATE, MAX_REWRITE_BYTES);
+              if (store.getFileStore() instanceof RandomAccessStore file) {
+                // Moves chunks from the end of the file into free space before it, so that the
+                // file shrinks and free gaps do not pile up (H2's background thread does this too).
+                file.compactMoveChunks(TARGET_FILL_RATE, MAX_REWRITE_BYTES, store);
+              }
             }
           } catch (RuntimeException e) {
             // H2 closed the store under us (shutdown) or met a transient state: next round.
