@@ -17,6 +17,12 @@ public final class ConnectionAdmin {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789";
 
+  /**
+   * The longest a rotated-out token keeps working: time enough to roll new settings out to every
+   * machine, short enough that a forgotten token does not live on for good.
+   */
+  public static final Duration MAX_OVERLAP = Duration.ofDays(30);
+
   private final ConnectionRegistry registry;
   private final Clock clock;
 
@@ -70,9 +76,13 @@ public final class ConnectionAdmin {
   /**
    * Issues a new token of {@code scope}; the connection's other active tokens of that scope stop
    * working after {@code overlap} (zero: at once), so clients can be moved over without a gap.
+   *
+   * @throws IllegalArgumentException if {@code overlap} is negative or longer than {@link
+   *     #MAX_OVERLAP}; nothing is written then
    */
   public SecretToken rotate(String connectionId, TokenScope scope, Duration overlap)
       throws UnknownConnectionException {
+    requireOverlap(overlap);
     requireConnection(connectionId);
     Instant now = clock.instant();
     SecretToken fresh = SecretToken.generate(scope);
@@ -110,6 +120,19 @@ public final class ConnectionAdmin {
       throw new UnknownConnectionException("connection " + connectionId + " has no such token");
     }
     registry.expireToken(hash, clock.instant());
+  }
+
+  /** Checked before anything is written, so a rotation either completes or changes nothing. */
+  public static void requireOverlap(Duration overlap) {
+    if (overlap.isNegative() || overlap.compareTo(MAX_OVERLAP) > 0) {
+      throw new IllegalArgumentException(
+          "the overlap must be from 0 to "
+              + MAX_OVERLAP.toSeconds()
+              + " seconds ("
+              + MAX_OVERLAP.toDays()
+              + " days), not "
+              + overlap.toSeconds());
+    }
   }
 
   public Connection requireConnection(String connectionId) throws UnknownConnectionException {

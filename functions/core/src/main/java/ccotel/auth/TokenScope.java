@@ -22,7 +22,15 @@ public enum TokenScope {
     return name().toLowerCase(Locale.ROOT);
   }
 
+  /**
+   * @throws IllegalArgumentException naming the scopes there are, for anything else
+   */
   public static TokenScope parse(String label) {
-    return valueOf(label.trim().toUpperCase(Locale.ROOT));
+    for (TokenScope scope : values()) {
+      if (scope.label().equals(label.trim().toLowerCase(Locale.ROOT))) {
+        return scope;
+      }
+    }
+    throw new IllegalArgumentException("unknown scope '" + label + "' (ingest or read)");
   }
 }

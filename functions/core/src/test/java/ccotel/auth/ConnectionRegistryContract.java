@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,10 +27,12 @@ public abstract class ConnectionRegistryContract {
   protected abstract <T extends ConnectionRegistry & ConnectionLookup> T newRegistry();
 
   private ConnectionLookup lookup;
+  private ConnectionRegistry registry;
 
   @BeforeEach
   void setUp() {
     var registry = newRegistry();
+    this.registry = registry;
     lookup = registry;
     admin = new ConnectionAdmin(registry, clock);
   }
@@ -136,6 +139,50 @@ public abstract class ConnectionRegistryContract {
     assertThrows(
         UnknownConnectionException.class,
         () -> admin.revokeAll("conn_missing", List.of(TokenScope.INGEST)));
+  }
+
+  @Test
+  void rotate_withAnOverlapOutOfRange_changesNothing() throws Exception {
+    ConnectionAdmin.NewConnection created = admin.create("bad overlap");
+    String id = created.connection().id();
+    Set<StoredToken> before = Set.copyOf(registry.tokensOf(id));
+
+    for (Duration overlap :
+        List.of(
+            Duration.ofSeconds(-1),
+            ConnectionAdmin.MAX_OVERLAP.plusSeconds(1),
+            Duration.ofSeconds(Long.MAX_VALUE))) {
+      IllegalArgumentException refused =
+          assertThrows(
+              IllegalArgumentException.class, () -> admin.rotate(id, TokenScope.INGEST, overlap));
+      assertEquals(
+          "the overlap must be from 0 to 2592000 seconds (30 days), not " + overlap.toSeconds(),
+          refused.getMessage());
+    }
+
+    assertEquals(before, Set.copyOf(registry.tokensOf(id)));
+    assertTrue(lookup.find(created.ingestToken().hash()).isPresent());
+  }
+
+  @Test
+  void rotate_withTheLongestOverlap_keepsTheOldTokenThatLong() throws Exception {
+    ConnectionAdmin.NewConnection created = admin.create("longest overlap");
+    String id = created.connection().id();
+
+    admin.rotate(id, TokenScope.INGEST, ConnectionAdmin.MAX_OVERLAP);
+
+    clock.advance(ConnectionAdmin.MAX_OVERLAP.minusSeconds(1));
+    assertTrue(lookup.find(created.ingestToken().hash()).isPresent());
+    clock.advance(Duration.ofSeconds(1));
+    assertEquals(Optional.empty(), lookup.find(created.ingestToken().hash()));
+  }
+
+  @Test
+  void unknownScope_isRefusedByName() {
+    IllegalArgumentException refused =
+        assertThrows(IllegalArgumentException.class, () -> TokenScope.parse("admin"));
+    assertEquals("unknown scope 'admin' (ingest or read)", refused.getMessage());
+    assertEquals(TokenScope.READ, TokenScope.parse(" Read "));
   }
 
   @Test

@@ -37,12 +37,18 @@ public final class EmbeddedSqs implements AutoCloseable {
 
   private final SQSRestServer server;
   private final Optional<ActorSystem> ownActorSystem;
+  private final Optional<QueueFileCompaction> compaction;
   private final URI endpoint;
   private final SqsClient client;
 
-  private EmbeddedSqs(SQSRestServer server, Optional<ActorSystem> ownActorSystem, int port) {
+  private EmbeddedSqs(
+      SQSRestServer server,
+      Optional<ActorSystem> ownActorSystem,
+      Optional<QueueFileCompaction> compaction,
+      int port) {
     this.server = server;
     this.ownActorSystem = ownActorSystem;
+    this.compaction = compaction;
     this.endpoint = URI.create("http://127.0.0.1:" + port);
     this.client =
         SqsClient.builder()
@@ -56,26 +62,24 @@ public final class EmbeddedSqs implements AutoCloseable {
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
   public static EmbeddedSqs startInMemory() {
-    return start(SQSRestServerBuilder.withInterface("127.0.0.1"), Optional.empty());
+    return start(
+        SQSRestServerBuilder.withInterface("127.0.0.1"), Optional.empty(), Optional.empty());
   }
 
   /**
    * Queues and messages also written to an H2 database in {@code directory}: every send, receive
    * and delete is committed before ElasticMQ answers (its persistence actor acknowledges each
    * event, and {@code WRITE_DELAY=0} stops H2 from holding commits back), and a restart restores
-   * queues, messages and their receive counts. ElasticMQ keeps one database per JVM, so at most one
-   * persistent instance may run in a process.
+   * queues, messages and their receive counts. The file is compacted while it runs ({@link
+   * QueueFileCompaction}). ElasticMQ keeps one database per JVM, so at most one persistent instance
+   * may run in a process.
    */
   public static EmbeddedSqs startPersistent(Path directory) {
     ActorSystem system = ActorSystem.create("ccotel-sqs");
+    String jdbcUrl =
+        "jdbc:h2:file:" + directory.resolve("queues").toAbsolutePath() + ";WRITE_DELAY=0";
     SqlQueuePersistenceConfig persistence =
-        new SqlQueuePersistenceConfig(
-            true,
-            "org.h2.Driver",
-            "jdbc:h2:file:" + directory.resolve("queues").toAbsolutePath() + ";WRITE_DELAY=0",
-            "sa",
-            "",
-            false);
+        new SqlQueuePersistenceConfig(true, "org.h2.Driver", jdbcUrl, "sa", "", false);
     ActorRef store =
         system.actorOf(
             Props.create(SqlQueuePersistenceActor.class, persistence, List$.MODULE$.empty()),
@@ -103,16 +107,20 @@ public final class EmbeddedSqs implements AutoCloseable {
       system.terminate();
       throw new IllegalStateException("ElasticMQ could not restore its queues", e);
     }
+    QueueFileCompaction compaction = QueueFileCompaction.start(jdbcUrl);
     return start(
         SQSRestServerBuilder.withActorSystem(system)
             .withQueueManagerActor(manager)
             .withQueueEventListener(store)
             .withInterface("127.0.0.1"),
-        Optional.of(system));
+        Optional.of(system),
+        Optional.of(compaction));
   }
 
   private static EmbeddedSqs start(
-      TheSQSRestServerBuilder builder, Optional<ActorSystem> ownActorSystem) {
+      TheSQSRestServerBuilder builder,
+      Optional<ActorSystem> ownActorSystem,
+      Optional<QueueFileCompaction> compaction) {
     SQSRestServer server =
         builder
             .withDynamicPort()
@@ -123,7 +131,7 @@ public final class EmbeddedSqs implements AutoCloseable {
             .start();
     Http.ServerBinding binding = server.waitUntilStarted();
     InetSocketAddress address = binding.localAddress();
-    return new EmbeddedSqs(server, ownActorSystem, address.getPort());
+    return new EmbeddedSqs(server, ownActorSystem, compaction, address.getPort());
   }
 
   public URI endpoint() {
@@ -147,6 +155,8 @@ public final class EmbeddedSqs implements AutoCloseable {
       }
     } catch (Exception e) {
       throw new IllegalStateException("ElasticMQ did not stop", e);
+    } finally {
+      compaction.ifPresent(QueueFileCompaction::close);
     }
   }
 }

@@ -50,6 +50,32 @@ final class Arguments {
     return option(name).orElseThrow(() -> new UsageException("--" + name + " is required"));
   }
 
+  /** A whole-number option from {@code min} to {@code max}; anything else is a usage error. */
+  long number(String name, long fallback, long min, long max) {
+    Optional<String> text = option(name);
+    if (text.isEmpty()) {
+      return fallback;
+    }
+    try {
+      long value = Long.parseLong(text.get().trim());
+      if (value >= min && value <= max) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // reported below, with the range
+    }
+    throw new UsageException(
+        "--"
+            + name
+            + " must be a whole number from "
+            + min
+            + " to "
+            + max
+            + ", not '"
+            + text.get()
+            + "'");
+  }
+
   boolean flag(String name) {
     used.add(name);
     return flags.contains(name);

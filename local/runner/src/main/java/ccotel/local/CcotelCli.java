@@ -12,10 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -35,19 +37,23 @@ public final class CcotelCli {
   }
 
   public static void main(String[] args) {
-    int status;
-    try {
-      status = new CcotelCli(System.out, System.getenv()).run(args);
-    } catch (Arguments.UsageException e) {
-      System.err.println("ccotel: " + e.getMessage());
-      System.err.println(USAGE);
-      status = 2;
-    } catch (Exception e) {
-      System.err.println("ccotel: " + e.getMessage());
-      status = 1;
-    }
+    int status = execute(args, System.out, System.err, System.getenv());
     if (status != 0) {
       System.exit(status);
+    }
+  }
+
+  /** Runs a command line as {@code ./ccotel} does; returns its exit status, 0 when it completed. */
+  static int execute(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+    try {
+      return new CcotelCli(out, env).run(args);
+    } catch (Arguments.UsageException e) {
+      err.println("ccotel: " + e.getMessage());
+      err.println(USAGE);
+      return 2;
+    } catch (Exception e) {
+      err.println("ccotel: " + e.getMessage());
+      return 1;
     }
   }
 
@@ -57,7 +63,7 @@ public final class CcotelCli {
         ccotel local [--port 4318] [--data DIR]
         ccotel connection create --name NAME [--json] [--email E --user-name N] [--merge-into FILE] [--data DIR]
         ccotel connection list [--json] [--data DIR]
-        ccotel connection rotate-token --connection ID [--scope ingest|read] [--overlap-seconds N] [--json] [--data DIR]
+        ccotel connection rotate-token --connection ID [--scope ingest|read] [--overlap-seconds 0..2592000] [--json] [--data DIR]
         ccotel connection revoke-token --connection ID (--token TOKEN | --scope ingest|read|all) [--data DIR]
         (create, list, rotate-token and revoke-token act on a deployed stack with
          --stack NAME [--region R], or --tokens-table T --connections-table C --api-url URL
@@ -91,7 +97,7 @@ public final class CcotelCli {
   }
 
   private int local(Arguments arguments) throws Exception {
-    int port = arguments.option("port").map(Integer::parseInt).orElse(DEFAULT_PORT);
+    int port = (int) arguments.number("port", DEFAULT_PORT, 0, 65_535);
     Path dataDir = dataDir(arguments);
     arguments.rejectUnknown();
     Path runtime = dataDir.resolve(RuntimeFile.FILE_NAME);
@@ -247,6 +253,15 @@ public final class CcotelCli {
     String userName = arguments.option("user-name").orElse(ClaudeCodeSettings.NAME_PLACEHOLDER);
     var mergeInto = arguments.option("merge-into");
     arguments.rejectUnknown();
+    if (name.isBlank()) {
+      throw new Arguments.UsageException("--name must not be blank");
+    }
+    // Read and checked before the connection exists: a settings file we cannot merge into must
+    // fail the command while it has changed nothing.
+    Optional<String> existing =
+        mergeInto.isPresent()
+            ? Optional.of(readSettings(Paths.get(mergeInto.get())))
+            : Optional.empty();
     LocalConnectionFile created = LocalConnectionFile.of(admin.create(name), endpoint);
     Map<String, String> settings =
         ClaudeCodeSettings.env(endpoint, created.ingestToken(), email, userName);
@@ -261,7 +276,7 @@ public final class CcotelCli {
       out.println(ClaudeCodeSettings.settingsJson(settings));
     }
     if (mergeInto.isPresent()) {
-      merge(Paths.get(mergeInto.get()), settings);
+      merge(Paths.get(mergeInto.get()), existing.get(), settings);
     }
     return 0;
   }
@@ -306,9 +321,10 @@ public final class CcotelCli {
   private int rotate(Arguments arguments, ConnectionAdmin admin, String endpoint)
       throws UnknownConnectionException {
     String connectionId = arguments.required("connection");
-    TokenScope scope = TokenScope.parse(arguments.option("scope").orElse("ingest"));
+    TokenScope scope = scope(arguments.option("scope").orElse("ingest"));
     Duration overlap =
-        Duration.ofSeconds(arguments.option("overlap-seconds").map(Long::parseLong).orElse(0L));
+        Duration.ofSeconds(
+            arguments.number("overlap-seconds", 0, 0, ConnectionAdmin.MAX_OVERLAP.toSeconds()));
     boolean json = arguments.flag("json");
     arguments.rejectUnknown();
     SecretToken fresh = admin.rotate(connectionId, scope, overlap);
@@ -358,11 +374,17 @@ public final class CcotelCli {
       return 0;
     }
     List<TokenScope> scopes =
-        scope.get().equals("all")
-            ? List.of(TokenScope.values())
-            : List.of(TokenScope.parse(scope.get()));
+        scope.get().equals("all") ? List.of(TokenScope.values()) : List.of(scope(scope.get()));
     out.println("revoked " + admin.revokeAll(connectionId, scopes) + " tokens of " + connectionId);
     return 0;
+  }
+
+  private static TokenScope scope(String label) {
+    try {
+      return TokenScope.parse(label);
+    } catch (IllegalArgumentException e) {
+      throw new Arguments.UsageException(e.getMessage());
+    }
   }
 
   private int settings(Arguments arguments, Path dataDir) throws IOException {
@@ -388,27 +410,44 @@ public final class CcotelCli {
             email,
             userName);
     if (mergeInto.isPresent()) {
-      merge(Paths.get(mergeInto.get()), settings);
+      Path settingsFile = Paths.get(mergeInto.get());
+      merge(settingsFile, readSettings(settingsFile), settings);
     } else {
       out.print(ClaudeCodeSettings.settingsJson(settings));
     }
     return 0;
   }
 
-  private void merge(Path settingsFile, Map<String, String> settings) throws IOException {
+  /** The settings file's text ("" if there is none yet), checked to be mergeable. */
+  private static String readSettings(Path settingsFile) throws IOException {
     String existing =
         Files.exists(settingsFile) ? Files.readString(settingsFile, StandardCharsets.UTF_8) : "";
+    ClaudeCodeSettings.merge(existing, Map.of()); // throws, naming what is wrong with it
+    return existing;
+  }
+
+  /**
+   * Writes the merged settings, and the previous text to {@code .bak}, each whole and with the
+   * previous file's mode (a new settings file is owner-only): they may hold an API key.
+   */
+  private void merge(Path settingsFile, String existing, Map<String, String> settings)
+      throws IOException {
     String merged = ClaudeCodeSettings.merge(existing, settings);
-    if (settingsFile.toAbsolutePath().getParent() != null) {
-      Files.createDirectories(settingsFile.toAbsolutePath().getParent());
+    Path parent = settingsFile.toAbsolutePath().getParent();
+    if (parent != null && !Files.isDirectory(parent)) {
+      SecretFiles.ownerOnlyDirectory(parent);
     }
+    Optional<Set<PosixFilePermission>> mode =
+        Files.exists(settingsFile) ? SecretFiles.modeOf(settingsFile) : Optional.empty();
     if (!existing.isEmpty()) {
-      Files.writeString(
+      byte[] previous = existing.getBytes(StandardCharsets.UTF_8);
+      SecretFiles.write(
           settingsFile.resolveSibling(settingsFile.getFileName() + ".bak"),
-          existing,
-          StandardCharsets.UTF_8);
+          out -> out.write(previous),
+          mode);
     }
-    Files.writeString(settingsFile, merged, StandardCharsets.UTF_8);
+    byte[] text = merged.getBytes(StandardCharsets.UTF_8);
+    SecretFiles.write(settingsFile, out -> out.write(text), mode);
     out.println(
         "merged the env block into "
             + settingsFile

@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 
 /**
@@ -64,14 +63,9 @@ record LocalConnectionFile(
     return bytes.toString(StandardCharsets.UTF_8) + "\n";
   }
 
-  /** Writes the file readable by its owner only: it holds secrets. */
+  /** Writes the file whole and readable by its owner only from its first byte: it holds tokens. */
   void writeTo(Path file) throws IOException {
-    Files.writeString(file, toJson(), StandardCharsets.UTF_8);
-    try {
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException e) {
-      // not a POSIX file system
-    }
+    SecretFiles.write(file, toJson().getBytes(StandardCharsets.UTF_8));
   }
 
   static LocalConnectionFile read(Path file) throws IOException {

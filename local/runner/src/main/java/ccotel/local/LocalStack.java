@@ -87,13 +87,19 @@ final class LocalStack implements AutoCloseable {
 
   static LocalStack start(Path dataDir, int port, Map<String, String> processEnv)
       throws IOException {
-    Files.createDirectories(dataDir);
+    // Owner-only: the databases hold usage and token hashes; a token hash inserted by another
+    // user would be a working token. Tightens what an earlier version left readable.
+    SecretFiles.ownerOnlyDirectory(dataDir);
+    SecretFiles.ownerOnlyDirectory(dataDir.resolve("dynamodb"));
+    SecretFiles.ownerOnlyDirectory(dataDir.resolve("sqs"));
     EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.start(dataDir.resolve("dynamodb"));
     // Persistent, so that a 200 survives kill -9: what was queued is aggregated after a restart.
     EmbeddedSqs sqs = EmbeddedSqs.startPersistent(dataDir.resolve("sqs"));
     String queueUrl = createQueues(sqs.client());
     Config config = config(queueUrl, processEnv);
     DynamoDbTables.createIfMissing(dynamoDb.client(), config);
+    // The database files now exist, created with the process umask: owner-only too.
+    SecretFiles.restrictTree(dataDir);
 
     Components components =
         new Components(config, dynamoDb.client(), sqs.client(), Clock.systemUTC());

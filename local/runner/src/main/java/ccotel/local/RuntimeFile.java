@@ -5,11 +5,10 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.Optional;
 
 /**
  * Where a running local stack can be reached, written at start and removed at stop, so that the
@@ -20,19 +19,24 @@ record RuntimeFile(int port, URI dynamoDbEndpoint, URI sqsEndpoint, long pid) {
   static final String FILE_NAME = "runtime.json";
   private static final JsonFactory JSON = new JsonFactory();
 
-  /** Written whole or not at all: readers poll for the file and must never see half of it. */
+  /**
+   * Written whole or not at all (readers poll for the file and must never see half of it), and
+   * owner-only: it names the endpoint of the embedded DynamoDB that holds the token hashes.
+   */
   void writeTo(Path file) throws IOException {
-    Path partial = file.resolveSibling(file.getFileName() + ".partial");
-    try (OutputStream out = Files.newOutputStream(partial);
-        JsonGenerator json = JSON.createGenerator(out)) {
-      json.writeStartObject();
-      json.writeNumberField("port", port);
-      json.writeStringField("dynamoDbEndpoint", dynamoDbEndpoint.toString());
-      json.writeStringField("sqsEndpoint", sqsEndpoint.toString());
-      json.writeNumberField("pid", pid);
-      json.writeEndObject();
-    }
-    Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    SecretFiles.write(
+        file,
+        out -> {
+          try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeNumberField("port", port);
+            json.writeStringField("dynamoDbEndpoint", dynamoDbEndpoint.toString());
+            json.writeStringField("sqsEndpoint", sqsEndpoint.toString());
+            json.writeNumberField("pid", pid);
+            json.writeEndObject();
+          }
+        },
+        Optional.empty());
   }
 
   static RuntimeFile read(Path file) throws IOException {

@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,6 +47,8 @@ class LocalRunnerIT {
 
   @BeforeAll
   static void start() throws Exception {
+    // As earlier versions left it (and a umask of 022 makes it): readable by every local user.
+    Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwxr-xr-x"));
     runner = LocalRunnerProcess.start(dataDir, dataDir.resolve("runner.log"));
   }
 
@@ -273,6 +276,140 @@ class LocalRunnerIT {
     }
   }
 
+  @Test
+  @Order(10)
+  void dataDirectory_secretsAndDatabases_areOwnerOnly() throws Exception {
+    assertEquals("rwx------", mode(dataDir));
+    assertEquals("rw-------", mode(dataDir.resolve(LocalConnectionFile.FILE_NAME)));
+    assertEquals("rw-------", mode(dataDir.resolve(RuntimeFile.FILE_NAME)));
+    Map<String, String> stores = new java.util.TreeMap<>();
+    for (String store : List.of("dynamodb", "sqs")) {
+      try (var paths = Files.walk(dataDir.resolve(store))) {
+        paths.forEach(p -> stores.put(dataDir.relativize(p).toString(), mode(p)));
+      }
+    }
+    assertEquals(
+        Map.of(
+            "dynamodb", "rwx------",
+            "dynamodb/shared-local-instance.db", "rw-------",
+            "sqs", "rwx------",
+            "sqs/queues.mv.db", "rw-------"),
+        stores);
+  }
+
+  @Test
+  @Order(11)
+  void settingsMergeInto_writesOwnerOnlyOrKeepsTheModeItFound() throws Exception {
+    // A new settings file (and its new directory) is owner-only: it holds the ingest token.
+    Path fresh = dataDir.resolve("new-home/.claude/settings.json");
+    cli("connection", "settings", "--merge-into", fresh.toString());
+    assertEquals("rwx------", mode(fresh.getParent()));
+    assertEquals("rw-------", mode(fresh));
+
+    // An owner-only one with an API key stays so, and so does its backup.
+    Path secret = dataDir.resolve("secret-settings.json");
+    Files.writeString(secret, "{\"env\": {\"ANTHROPIC_API_KEY\": \"sk-ant-test\"}}");
+    Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+    cli("connection", "settings", "--merge-into", secret.toString());
+    assertEquals("rw-------", mode(secret));
+    Path backup = dataDir.resolve("secret-settings.json.bak");
+    assertEquals("rw-------", mode(backup));
+    assertEquals("{\"env\": {\"ANTHROPIC_API_KEY\": \"sk-ant-test\"}}", Files.readString(backup));
+    assertEquals(
+        "sk-ant-test",
+        Json.read(Files.readAllBytes(secret)).get("env").get("ANTHROPIC_API_KEY").asText());
+
+    // A mode the user chose is kept.
+    Path shared = dataDir.resolve("shared-settings.json");
+    Files.writeString(shared, "{}");
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rw-r-----"));
+    cli("connection", "settings", "--merge-into", shared.toString());
+    assertEquals("rw-r-----", mode(shared));
+    assertEquals("rw-r-----", mode(dataDir.resolve("shared-settings.json.bak")));
+
+    // Written by a move, never in place: nothing is left beside them.
+    try (var left = Files.list(dataDir)) {
+      assertEquals(List.of(), left.filter(p -> p.toString().endsWith(".tmp")).toList());
+    }
+  }
+
+  @Test
+  @Order(12)
+  void adminCommands_withBadArguments_failClearlyAndChangeNothing() throws Exception {
+    JsonNode connection = createConnection("bad-arguments");
+    String id = connection.get("connectionId").asText();
+    String oldIngest = connection.get("ingestToken").asText();
+    Path notJson = dataDir.resolve("not-json-settings.json");
+    Files.writeString(notJson, "model = opus");
+    RuntimeFile runtime = RuntimeFile.read(dataDir.resolve(RuntimeFile.FILE_NAME));
+    try (var dynamoDb = LocalAwsClients.dynamoDb(runtime.dynamoDbEndpoint())) {
+      var registry =
+          new ccotel.dynamodb.DynamoDbConnectionRegistry(
+              dynamoDb, "ccotel-tokens", "ccotel-connections", java.time.Clock.systemUTC());
+      var tokensBefore = java.util.Set.copyOf(registry.tokensOf(id));
+      var connectionsBefore = java.util.Set.copyOf(registry.list());
+      String overlapRange = "--overlap-seconds must be a whole number from 0 to 2592000, not ";
+      Map<List<String>, String> refusals = new LinkedHashMap<>();
+      for (String overlap :
+          List.of("-1", "2592001", "9223372036854775807", "99999999999999999999", "ten", "")) {
+        refusals.put(
+            List.of("connection", "rotate-token", "--connection", id, "--overlap-seconds", overlap),
+            overlapRange + "'" + overlap + "'");
+      }
+      refusals.put(
+          List.of("connection", "rotate-token", "--connection", id, "--scope", "admin"),
+          "unknown scope 'admin' (ingest or read)");
+      refusals.put(
+          List.of("connection", "rotate-token", "--connection", "conn_missing"),
+          "no connection conn_missing");
+      refusals.put(
+          List.of("connection", "revoke-token", "--connection", id, "--scope", "admin"),
+          "unknown scope 'admin' (ingest or read)");
+      refusals.put(
+          List.of("connection", "revoke-token", "--connection", id, "--token", "ccotel_ingest_x"),
+          "connection " + id + " has no such token");
+      refusals.put(
+          List.of("connection", "revoke-token", "--connection", "conn_missing", "--scope", "all"),
+          "no connection conn_missing");
+      refusals.put(
+          List.of("connection", "create", "--name", "never", "--merge-into", notJson.toString()),
+          "settings file is not valid JSON");
+      refusals.put(List.of("connection", "create", "--name", " "), "--name must not be blank");
+
+      for (Map.Entry<List<String>, String> refusal : refusals.entrySet()) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> args = new ArrayList<>(refusal.getKey());
+        args.addAll(List.of("--data", dataDir.toString()));
+        int status =
+            CcotelCli.execute(
+                args.toArray(new String[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                Map.of());
+        String said = err.toString(StandardCharsets.UTF_8);
+        assertTrue(status != 0, refusal.getKey() + " exited 0: " + out);
+        assertTrue(
+            said.startsWith("ccotel: " + refusal.getValue()), refusal.getKey() + ": " + said);
+        assertEquals("", out.toString(StandardCharsets.UTF_8), "no token shown or changed");
+      }
+
+      assertEquals(tokensBefore, java.util.Set.copyOf(registry.tokensOf(id)));
+      assertEquals(connectionsBefore, java.util.Set.copyOf(registry.list()));
+    }
+    assertEquals("model = opus", Files.readString(notJson));
+    assertEquals(200, send(Fixtures.requests("protobuf-delta").get(1), oldIngest).statusCode());
+  }
+
+  private static String mode(Path path) {
+    try {
+      return PosixFilePermissions.toString(
+          Files.getPosixFilePermissions(path, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   private JsonNode createConnection(String name) throws Exception {
     return Json.read(
         cli("connection", "create", "--name", name, "--json").getBytes(StandardCharsets.UTF_8));
@@ -285,18 +422,7 @@ class LocalRunnerIT {
 
   private HttpResponse<byte[]> send(Fixtures.CapturedRequest request, String token)
       throws Exception {
-    HttpRequest.Builder builder =
-        HttpRequest.newBuilder(URI.create(runner.baseUrl() + request.path()))
-            .POST(HttpRequest.BodyPublishers.ofByteArray(request.body()));
-    request
-        .headersWithToken(token)
-        .forEach(
-            (name, value) -> {
-              if (!name.equals("content-length") && !name.equals("host")) {
-                builder.header(name, value);
-              }
-            });
-    return http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+    return http.send(runner.export(request, token), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   /** The usage records of the scenario's day, as the query API answers now. */

@@ -1,5 +1,6 @@
 package ccotel.local;
 
+import ccotel.testing.Fixtures;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -99,6 +100,22 @@ final class LocalRunnerProcess implements AutoCloseable {
 
   String baseUrl() {
     return "http://127.0.0.1:" + port;
+  }
+
+  /** A captured Claude Code request, as it was sent, to this runner with {@code token}. */
+  HttpRequest export(Fixtures.CapturedRequest request, String token) {
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(URI.create(baseUrl() + request.path()))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(request.body()));
+    request
+        .headersWithToken(token)
+        .forEach(
+            (name, value) -> {
+              if (!name.equals("content-length") && !name.equals("host")) {
+                builder.header(name, value);
+              }
+            });
+    return builder.build();
   }
 
   Path dataDir() {
