@@ -5,10 +5,12 @@ import ccotel.auth.CachingConnectionLookup;
 import ccotel.auth.TokenAuthorizer;
 import ccotel.auth.TokenGrant;
 import ccotel.auth.TokenScope;
+import ccotel.cloudwatch.EmfServiceMetrics;
 import ccotel.config.Config;
 import ccotel.dynamodb.DynamoDbConnectionRegistry;
 import ccotel.dynamodb.DynamoDbUsageStore;
 import ccotel.ingest.IngestService;
+import ccotel.metrics.ServiceMetrics;
 import ccotel.query.StoredUsage;
 import ccotel.query.UsagePage;
 import ccotel.query.UsageQueryService;
@@ -125,6 +127,15 @@ public final class Components {
 
   public Config config() {
     return config;
+  }
+
+  /** The service's own metrics, as embedded metric format lines on stdout (CloudWatch Logs). */
+  public ServiceMetrics serviceMetrics() {
+    return new EmfServiceMetrics(System.out, clock);
+  }
+
+  public Clock clock() {
+    return clock;
   }
 
   // ---- for priming (see Priming): the same code paths, with nothing stored, queued or read
