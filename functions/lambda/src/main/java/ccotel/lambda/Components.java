@@ -16,6 +16,8 @@ import ccotel.query.UsagePage;
 import ccotel.query.UsageQueryService;
 import ccotel.sqs.SqsExportMessages;
 import ccotel.sqs.SqsIngestQueue;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -153,6 +155,11 @@ public final class Components {
         },
         clock,
         config.maxBodyBytes());
+  }
+
+  /** The metrics lines, formatted and thrown away. */
+  ServiceMetrics primingMetrics() {
+    return new EmfServiceMetrics(new PrintStream(OutputStream.nullOutputStream()), clock);
   }
 
   /** The query path that grants every token to one connection and reads {@code sample}. */

@@ -67,7 +67,8 @@ public final class IngestHandler
                 Priming.sampleMetrics()),
             null);
     // Past it, in memory: decoding, mapping, the queue's encoding and the answers.
-    IngestHandler inMemory = new IngestHandler(components.primingIngestService());
+    IngestHandler inMemory =
+        new IngestHandler(components.primingIngestService(), components.primingMetrics());
     String bearer = "Bearer " + SecretToken.generate(TokenScope.INGEST).value();
     byte[] metrics = Priming.sampleMetrics();
     byte[] logs = Priming.gzip(Priming.sampleLogs());
