@@ -93,7 +93,9 @@ class LambdaJarIT {
     }
   }
 
-  /** A directory with only {@code type}'s class (and SampleConnection's), not the test classpath. */
+  /**
+   * A directory with only {@code type}'s class (and SampleConnection's), not the test classpath.
+   */
   private static Path testClass(Class<?> type) throws Exception {
     Path dir = Files.createTempDirectory("lambda-jar-main");
     for (Class<?> c : List.of(type, SampleConnection.class)) {

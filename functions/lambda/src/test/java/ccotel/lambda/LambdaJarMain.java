@@ -22,11 +22,13 @@ public final class LambdaJarMain {
     APIGatewayV2HTTPEvent event = new APIGatewayV2HTTPEvent();
     event.setRawPath("/api/otel/v1/metrics");
     event.setHeaders(
-        Map.of("authorization", "Bearer " + SampleConnection.INGEST_TOKEN, "content-type", args[0]));
+        Map.of(
+            "authorization", "Bearer " + SampleConnection.INGEST_TOKEN, "content-type", args[0]));
     event.setBody(args[1]);
     event.setIsBase64Encoded(true);
     APIGatewayV2HTTPEvent.RequestContext context = new APIGatewayV2HTTPEvent.RequestContext();
-    APIGatewayV2HTTPEvent.RequestContext.Http http = new APIGatewayV2HTTPEvent.RequestContext.Http();
+    APIGatewayV2HTTPEvent.RequestContext.Http http =
+        new APIGatewayV2HTTPEvent.RequestContext.Http();
     http.setMethod("POST");
     http.setPath("/api/otel/v1/metrics");
     context.setHttp(http);
