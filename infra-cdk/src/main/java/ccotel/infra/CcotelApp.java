@@ -13,9 +13,11 @@ public final class CcotelApp {
   /** Context key for the functions' Lambda jar: {@code npx cdk synth -c functionsAsset=PATH}. */
   public static final String FUNCTIONS_ASSET_CONTEXT = "functionsAsset";
 
-  /** The jar functions/lambda's shade plugin attaches, seen from infra-cdk/ (cdk's cwd). */
-  public static final String DEFAULT_FUNCTIONS_ASSET =
-      "../functions/lambda/target/ccotel-functions-0.1.0-SNAPSHOT-lambda.jar";
+  /**
+   * System property naming the jar when no context does: infra-cdk's pom sets it for {@code cdk
+   * synth} (cdk.json runs exec:java) from the build's version, so no version is written here.
+   */
+  public static final String FUNCTIONS_ASSET_PROPERTY = "ccotel.functionsAsset";
 
   private CcotelApp() {}
 
@@ -28,7 +30,14 @@ public final class CcotelApp {
   /** Adds the ccotel stack to {@code app}, with cdk-nag's AWS Solutions rules over all of it. */
   static CcotelStack define(App app) {
     Object asset = app.getNode().tryGetContext(FUNCTIONS_ASSET_CONTEXT);
-    String assetPath = asset == null ? DEFAULT_FUNCTIONS_ASSET : asset.toString();
+    String assetPath =
+        asset != null ? asset.toString() : System.getProperty(FUNCTIONS_ASSET_PROPERTY);
+    if (assetPath == null) {
+      throw new IllegalStateException(
+          "no functions jar: run `npx cdk synth` in infra-cdk (its pom names the jar), or pass -c "
+              + FUNCTIONS_ASSET_CONTEXT
+              + "=PATH");
+    }
     CcotelStack stack = new CcotelStack(app, STACK_ID, new CcotelStackProps(assetPath));
     // A rule's error becomes an error annotation, which fails `cdk synth` and the tests.
     Aspects.of(app).add(new AwsSolutionsChecks());

@@ -23,6 +23,7 @@ import software.amazon.awscdk.services.apigatewayv2.ThrottleSettings;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
@@ -66,6 +67,31 @@ public final class CcotelStack extends Stack {
 
   /** AWS asks for at least six times the function timeout, so retries never overlap a run. */
   static final int VISIBILITY_TIMEOUT_FACTOR = 6;
+
+  /**
+   * The functions' own metrics (ccotel.cloudwatch.EmfServiceMetrics writes them; this module is
+   * synthesized without the functions, so the template test holds these names equal to its).
+   */
+  static final String METRICS_NAMESPACE = "ccotel";
+
+  static final String METRICS_DIMENSION = "Service";
+  static final String METRICS_SERVICE = "ccotel";
+  static final String MESSAGE_FAILURES_METRIC = "MessageFailures";
+
+  /** SQS's largest message, what ingest's splitting is sized for. */
+  static final int MAX_MESSAGE_BYTES = 1_048_576;
+
+  /**
+   * Per-message failures in 5 minutes that raise the alarm: one poison message fails at most twice
+   * in 5 minutes (visibility 180 s), so 5 means more than one message or a failing dependency.
+   */
+  static final int MESSAGE_FAILURES_THRESHOLD = 5;
+
+  /**
+   * Age of the oldest queued export that raises the alarm: a message retried to the dead-letter
+   * queue is at most 5 × 180 s = 15 min old, so 20 min means aggregation has stalled.
+   */
+  static final int OLDEST_MESSAGE_SECONDS_THRESHOLD = 1_200;
 
   /** As in local mode: five failed attempts, then the dead-letter queue. */
   static final int MAX_RECEIVE_COUNT = 5;
@@ -143,6 +169,9 @@ public final class CcotelStack extends Stack {
             .encryption(QueueEncryption.SQS_MANAGED)
             .enforceSsl(true)
             .retentionPeriod(Duration.days(4))
+            // Ingest splits requests to fit SQS's largest message (1 MiB); said outright so a
+            // change of the default cannot make it refuse what ingest queues.
+            .maxMessageSizeBytes(MAX_MESSAGE_BYTES)
             .visibilityTimeout(
                 Duration.seconds(
                     AGGREGATOR_TIMEOUT.toSeconds().intValue() * VISIBILITY_TIMEOUT_FACTOR))
@@ -283,6 +312,29 @@ public final class CcotelStack extends Stack {
             MetricOptions.builder().period(Duration.minutes(5)).statistic("Sum").build()),
         1,
         "The aggregator function failed (not a single message: the whole invocation)",
+        alarms);
+    // The Errors metric counts failed invocations only; with ReportBatchItemFailures a failing
+    // message fails alone and the invocation succeeds, so per-message failures come from the
+    // functions' own embedded-metric lines (ccotel.cloudwatch.EmfServiceMetrics).
+    alarm(
+        "AggregatorMessageFailuresAlarm",
+        Metric.Builder.create()
+            .namespace(METRICS_NAMESPACE)
+            .metricName(MESSAGE_FAILURES_METRIC)
+            .dimensionsMap(Map.of(METRICS_DIMENSION, METRICS_SERVICE))
+            .period(Duration.minutes(5))
+            .statistic("Sum")
+            .build(),
+        MESSAGE_FAILURES_THRESHOLD,
+        "Queued exports failed to aggregate (each is retried, then dead-lettered): see the"
+            + " aggregator's log for the message ids and stack traces",
+        alarms);
+    alarm(
+        "IngestQueueOldestMessageAlarm",
+        ingestQueue.metricApproximateAgeOfOldestMessage(
+            MetricOptions.builder().period(Duration.minutes(5)).statistic("Maximum").build()),
+        OLDEST_MESSAGE_SECONDS_THRESHOLD,
+        "Aggregation is behind: the oldest queued export is older than 20 minutes",
         alarms);
     alarm(
         "Ingest5xxAlarm",

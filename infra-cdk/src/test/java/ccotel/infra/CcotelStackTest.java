@@ -134,8 +134,19 @@ class CcotelStackTest {
         CcotelApp.define(app(Map.of(CcotelApp.FUNCTIONS_ASSET_CONTEXT, jar)))
             .props()
             .functionsAssetPath());
-    assertEquals(
-        "../functions/lambda/target/ccotel-functions-0.1.0-SNAPSHOT-lambda.jar",
-        CcotelApp.DEFAULT_FUNCTIONS_ASSET);
+  }
+
+  @Test
+  void withoutContext_readsTheJarTheBuildNames_orSaysHowToNameIt() {
+    String jar = fakeJar().toString();
+    System.setProperty(CcotelApp.FUNCTIONS_ASSET_PROPERTY, jar);
+    try {
+      assertEquals(jar, CcotelApp.define(app(Map.of())).props().functionsAssetPath());
+    } finally {
+      System.clearProperty(CcotelApp.FUNCTIONS_ASSET_PROPERTY);
+    }
+    IllegalStateException missing =
+        assertThrows(IllegalStateException.class, () -> CcotelApp.define(app(Map.of())));
+    assertTrue(missing.getMessage().contains("-c functionsAsset=PATH"), missing.getMessage());
   }
 }

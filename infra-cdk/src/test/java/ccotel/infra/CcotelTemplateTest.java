@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ccotel.cloudwatch.EmfServiceMetrics;
 import ccotel.config.Config;
 import ccotel.dynamodb.DynamoDbTables;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -233,10 +234,58 @@ class CcotelTemplateTest {
       metrics.add(alarm.at("/Properties/MetricName").asText());
       assertEquals(1, alarm.at("/Properties/AlarmActions").size());
     }
-    assertEquals(Set.of("ApproximateNumberOfMessagesVisible", "Errors", "5xx"), metrics);
+    assertEquals(
+        Set.of(
+            "ApproximateNumberOfMessagesVisible",
+            "Errors",
+            "5xx",
+            "MessageFailures",
+            "ApproximateAgeOfOldestMessage"),
+        metrics);
     for (JsonNode logGroup : ofType("AWS::Logs::LogGroup")) {
       assertEquals(30, logGroup.at("/Properties/RetentionInDays").asInt());
     }
+  }
+
+  @Test
+  void perMessageFailures_alarmOnTheFunctionsOwnMetric_toTheAlarmTopic() {
+    JsonNode alarm = alarm("AggregatorMessageFailuresAlarm");
+    assertEquals(EmfServiceMetrics.NAMESPACE, alarm.path("Namespace").asText());
+    assertEquals(EmfServiceMetrics.MESSAGE_FAILURES, alarm.path("MetricName").asText());
+    assertEquals(
+        "[{\"Name\":\""
+            + EmfServiceMetrics.DIMENSION
+            + "\",\"Value\":\""
+            + EmfServiceMetrics.SERVICE
+            + "\"}]",
+        alarm.path("Dimensions").toString());
+    assertEquals("Sum", alarm.path("Statistic").asText());
+    assertEquals(300, alarm.path("Period").asInt());
+    assertEquals(5, alarm.path("Threshold").asInt());
+    assertEquals("GreaterThanOrEqualToThreshold", alarm.path("ComparisonOperator").asText());
+    assertEquals("AlarmTopic", logicalIdPrefix(alarm.at("/AlarmActions/0/Ref").asText()));
+  }
+
+  @Test
+  void ingestQueueAge_alarmsAfterTwentyMinutes_toTheAlarmTopic() {
+    JsonNode alarm = alarm("IngestQueueOldestMessageAlarm");
+    assertEquals("AWS/SQS", alarm.path("Namespace").asText());
+    assertEquals("ApproximateAgeOfOldestMessage", alarm.path("MetricName").asText());
+    assertEquals("QueueName", alarm.at("/Dimensions/0/Name").asText());
+    assertEquals(
+        "IngestQueue", logicalIdPrefix(alarm.at("/Dimensions/0/Value/Fn::GetAtt/0").asText()));
+    assertEquals("Maximum", alarm.path("Statistic").asText());
+    assertEquals(1200, alarm.path("Threshold").asInt());
+    assertEquals("AlarmTopic", logicalIdPrefix(alarm.at("/AlarmActions/0/Ref").asText()));
+  }
+
+  @Test
+  void ingestQueue_takesSqsLargestMessage_thatIngestSplitsFor() {
+    assertEquals(1_048_576, resource("IngestQueue").at("/Properties/MaximumMessageSize").asInt());
+  }
+
+  private static JsonNode alarm(String id) {
+    return resource(id).path("Properties");
   }
 
   @Test

@@ -2,11 +2,14 @@ package ccotel.lambda;
 
 import ccotel.aggregate.AggregationService;
 import ccotel.ingest.QueuedExport;
+import ccotel.metrics.ServiceMetrics;
 import ccotel.sqs.SqsExportMessages;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,14 +24,26 @@ import java.util.Map;
 public final class AggregatorHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
   private final AggregationService aggregation;
+  private final ServiceMetrics metrics;
+  private final Clock clock;
 
   /** For the Lambda runtime. */
   public AggregatorHandler() {
-    this(Components.fromEnvironment().aggregationService());
+    this(Components.fromEnvironment());
+  }
+
+  private AggregatorHandler(Components components) {
+    this(components.aggregationService(), components.serviceMetrics(), components.clock());
   }
 
   public AggregatorHandler(AggregationService aggregation) {
+    this(aggregation, ServiceMetrics.NONE, Clock.systemUTC());
+  }
+
+  public AggregatorHandler(AggregationService aggregation, ServiceMetrics metrics, Clock clock) {
     this.aggregation = aggregation;
+    this.metrics = metrics;
+    this.clock = clock;
   }
 
   @Override
@@ -36,6 +51,7 @@ public final class AggregatorHandler implements RequestHandler<SQSEvent, SQSBatc
     List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
     int applied = 0;
     int duplicates = 0;
+    long rejected = 0;
     List<SQSEvent.SQSMessage> records = event.getRecords() == null ? List.of() : event.getRecords();
     List<SQSEvent.SQSMessage> readable = new ArrayList<>();
     List<QueuedExport> exports = new ArrayList<>();
@@ -55,8 +71,12 @@ public final class AggregatorHandler implements RequestHandler<SQSEvent, SQSBatc
       } else {
         applied += outcome.result().partsApplied();
         duplicates += outcome.result().partsAlreadyApplied();
+        rejected += outcome.result().rejected();
       }
     }
+    metrics.aggregated(
+        new ServiceMetrics.Batch(
+            records.size(), applied, duplicates, rejected, failures.size(), oldestLag(exports)));
     InvocationLog.line(
         context,
         "aggregate "
@@ -69,6 +89,15 @@ public final class AggregatorHandler implements RequestHandler<SQSEvent, SQSBatc
             + failures.size()
             + " failed");
     return new SQSBatchResponse(failures);
+  }
+
+  /** How long the batch's oldest export waited since ingest answered it, or -1 for none. */
+  private long oldestLag(List<QueuedExport> exports) {
+    Instant now = clock.instant();
+    return exports.stream()
+        .mapToLong(export -> Math.max(0, now.toEpochMilli() - export.receivedAt().toEpochMilli()))
+        .max()
+        .orElse(-1);
   }
 
   private static void failed(

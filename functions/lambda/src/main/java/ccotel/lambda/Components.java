@@ -5,15 +5,19 @@ import ccotel.auth.CachingConnectionLookup;
 import ccotel.auth.TokenAuthorizer;
 import ccotel.auth.TokenGrant;
 import ccotel.auth.TokenScope;
+import ccotel.cloudwatch.EmfServiceMetrics;
 import ccotel.config.Config;
 import ccotel.dynamodb.DynamoDbConnectionRegistry;
 import ccotel.dynamodb.DynamoDbUsageStore;
 import ccotel.ingest.IngestService;
+import ccotel.metrics.ServiceMetrics;
 import ccotel.query.StoredUsage;
 import ccotel.query.UsagePage;
 import ccotel.query.UsageQueryService;
 import ccotel.sqs.SqsExportMessages;
 import ccotel.sqs.SqsIngestQueue;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -127,6 +131,15 @@ public final class Components {
     return config;
   }
 
+  /** The service's own metrics, as embedded metric format lines on stdout (CloudWatch Logs). */
+  public ServiceMetrics serviceMetrics() {
+    return new EmfServiceMetrics(System.out, clock);
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
   // ---- for priming (see Priming): the same code paths, with nothing stored, queued or read
 
   /**
@@ -142,6 +155,11 @@ public final class Components {
         },
         clock,
         config.maxBodyBytes());
+  }
+
+  /** The metrics lines, formatted and thrown away. */
+  ServiceMetrics primingMetrics() {
+    return new EmfServiceMetrics(new PrintStream(OutputStream.nullOutputStream()), clock);
   }
 
   /** The query path that grants every token to one connection and reads {@code sample}. */

@@ -5,6 +5,7 @@ import ccotel.api.ApiResponse;
 import ccotel.auth.SecretToken;
 import ccotel.auth.TokenScope;
 import ccotel.ingest.IngestService;
+import ccotel.metrics.ServiceMetrics;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -19,6 +20,7 @@ public final class IngestHandler
   private static final int PRIMING_ROUNDS = 300;
 
   private final IngestService ingest;
+  private final ServiceMetrics metrics;
 
   /** Held here because CRaC holds hooks weakly. */
   private final Priming priming;
@@ -30,11 +32,17 @@ public final class IngestHandler
 
   IngestHandler(Components components) {
     this.ingest = components.ingestService();
+    this.metrics = components.serviceMetrics();
     this.priming = Priming.beforeCheckpoint(() -> prime(components));
   }
 
   public IngestHandler(IngestService ingest) {
+    this(ingest, ServiceMetrics.NONE);
+  }
+
+  public IngestHandler(IngestService ingest, ServiceMetrics metrics) {
     this.ingest = ingest;
+    this.metrics = metrics;
     this.priming = Priming.NONE;
   }
 
@@ -45,19 +53,22 @@ public final class IngestHandler
 
   private void prime(Components components) {
     // The real path up to the token check: a token nobody holds, looked up in DynamoDB, is 401.
-    handleRequest(
-        Priming.event(
-            "POST",
-            IngestService.BASE_PATH + "/v1/metrics",
-            Map.of(
-                "authorization",
-                "Bearer " + SecretToken.generate(TokenScope.INGEST).value(),
-                "content-type",
-                "application/x-protobuf"),
-            Priming.sampleMetrics()),
-        null);
+    // Not reported in the metrics: priming is no client's request.
+    new IngestHandler(ingest)
+        .handleRequest(
+            Priming.event(
+                "POST",
+                IngestService.BASE_PATH + "/v1/metrics",
+                Map.of(
+                    "authorization",
+                    "Bearer " + SecretToken.generate(TokenScope.INGEST).value(),
+                    "content-type",
+                    "application/x-protobuf"),
+                Priming.sampleMetrics()),
+            null);
     // Past it, in memory: decoding, mapping, the queue's encoding and the answers.
-    IngestHandler inMemory = new IngestHandler(components.primingIngestService());
+    IngestHandler inMemory =
+        new IngestHandler(components.primingIngestService(), components.primingMetrics());
     String bearer = "Bearer " + SecretToken.generate(TokenScope.INGEST).value();
     byte[] metrics = Priming.sampleMetrics();
     byte[] logs = Priming.gzip(Priming.sampleLogs());
@@ -93,6 +104,7 @@ public final class IngestHandler
       response = IngestService.unexpectedFailure(request);
     }
     InvocationLog.line(context, "ingest " + event.getRawPath() + " -> " + response.status());
+    metrics.ingested(response.status());
     return ApiGatewayResponses.from(response);
   }
 }

@@ -1,6 +1,8 @@
 package ccotel.lambda;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 
 /**
  * One line per invocation and per failure, through the Lambda logger (stderr when run without one).
@@ -18,7 +20,13 @@ final class InvocationLog {
     }
   }
 
-  static void failure(Context context, String message, Exception e) {
-    line(context, message + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
+  /**
+   * A failure with its stack trace, written in one call so that CloudWatch keeps it as one event.
+   * Exception messages here come from our code and the SDK, which never carry a token or a body.
+   */
+  static void failure(Context context, String message, Throwable failure) {
+    StringWriter trace = new StringWriter();
+    failure.printStackTrace(new PrintWriter(trace));
+    line(context, message + ": " + trace.toString().stripTrailing());
   }
 }

@@ -80,7 +80,7 @@ record AdminTarget(
         builder.build(), tokensTable, connectionsTable, base + IngestService.BASE_PATH);
   }
 
-  private static Map<String, String> stackOutputs(String stackName, Optional<String> region) {
+  static Map<String, String> stackOutputs(String stackName, Optional<String> region) {
     var builder = CloudFormationClient.builder().httpClient(UrlConnectionHttpClient.create());
     region.map(Region::of).ifPresent(builder::region);
     try (CloudFormationClient cloudFormation = builder.build()) {
@@ -97,7 +97,7 @@ record AdminTarget(
     return outputs;
   }
 
-  private static String required(Map<String, String> outputs, String key, String stack) {
+  static String required(Map<String, String> outputs, String key, String stack) {
     String value = outputs.get(key);
     if (value == null) {
       throw new IllegalStateException(

@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** {@code ./ccotel}: runs the local stack and administers connections (CONTRACT §2 and §3). */
 public final class CcotelCli {
@@ -71,6 +70,9 @@ public final class CcotelCli {
         ccotel connection settings [--ingest-token T] [--endpoint URL] [--email E --user-name N] [--merge-into FILE] [--data DIR]
         ccotel dlq list [--json] [--data DIR]
         ccotel dlq replay [--data DIR]
+        (dlq acts on a deployed stack with --stack NAME [--region R], or --queue-url Q
+         --dead-letter-queue-url D [--region R] [--endpoint-url URL]; replay there is SQS's
+         own redrive, StartMessageMoveTask)
       DIR defaults to ~/.ccotel/local.""";
 
   int run(String[] args) throws Exception {
@@ -179,24 +181,24 @@ public final class CcotelCli {
     }
   }
 
-  private int deadLetters(Arguments arguments) throws IOException {
+  /** Long enough for SQS to move a full dead-letter queue back at its pace (500 messages/s). */
+  private static final Duration MOVE_TASK_TIMEOUT = Duration.ofMinutes(10);
+
+  private int deadLetters(Arguments arguments) throws IOException, InterruptedException {
     String action = arguments.positional(1);
     Path dataDir = dataDir(arguments);
     boolean json = arguments.flag("json");
-    arguments.rejectUnknown();
-    RuntimeFile runtime = RuntimeFile.running(dataDir);
-    try (SqsClient sqs = LocalAwsClients.sqs(runtime.sqsEndpoint())) {
-      DeadLetters deadLetters =
-          new DeadLetters(
-              sqs,
-              sqs.getQueueUrl(b -> b.queueName(LocalStack.DEAD_LETTER_QUEUE)).queueUrl(),
-              sqs.getQueueUrl(b -> b.queueName(LocalStack.INGEST_QUEUE)).queueUrl());
+    try (DeadLetterTarget target = DeadLetterTarget.resolve(arguments, dataDir)) {
+      arguments.rejectUnknown();
+      DeadLetters deadLetters = target.deadLetters();
       switch (action) {
         case "list" -> printDeadLetters(deadLetters.list(), json);
         case "replay" ->
             out.println(
                 "replayed "
-                    + deadLetters.replay()
+                    + (target.deployed()
+                        ? deadLetters.replayByMoveTask(MOVE_TASK_TIMEOUT)
+                        : deadLetters.replay())
                     + " messages to the ingest queue; already counted parts count nothing again");
         default -> throw new Arguments.UsageException("unknown dlq command '" + action + "'");
       }

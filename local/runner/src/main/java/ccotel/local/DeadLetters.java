@@ -5,14 +5,18 @@ import ccotel.otlp.MalformedOtlpException;
 import ccotel.otlp.OtlpDecoder;
 import ccotel.otlp.OtlpEncoding;
 import ccotel.sqs.SqsExportMessages;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.ListMessageMoveTasksResultEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The exports the aggregator gave up on, after {@code maxReceiveCount} failed attempts: listed with
@@ -83,6 +87,51 @@ final class DeadLetters {
       replayed++;
     }
     return replayed;
+  }
+
+  /**
+   * Moves every dead letter back to the ingest queue with SQS's own redrive ({@code
+   * StartMessageMoveTask}), which keeps bodies and attributes and needs no receive, and waits until
+   * the task ends. Returns how many it moved.
+   */
+  long replayByMoveTask(Duration timeout) throws InterruptedException {
+    String source = arn(deadLetterUrl);
+    String destination = arn(queueUrl);
+    sqs.startMessageMoveTask(b -> b.sourceArn(source).destinationArn(destination));
+    Instant deadline = Instant.now().plus(timeout);
+    while (true) {
+      // The newest task of the source comes first: the one just started.
+      List<ListMessageMoveTasksResultEntry> tasks =
+          sqs.listMessageMoveTasks(b -> b.sourceArn(source).maxResults(1)).results();
+      ListMessageMoveTasksResultEntry task = tasks.isEmpty() ? null : tasks.get(0);
+      if (task != null && !"RUNNING".equals(task.status())) {
+        if (!"COMPLETED".equals(task.status())) {
+          throw new IllegalStateException(
+              "the move task ended "
+                  + task.status()
+                  + (task.failureReason() == null ? "" : ": " + task.failureReason())
+                  + " after moving "
+                  + task.approximateNumberOfMessagesMoved()
+                  + " messages");
+        }
+        return task.approximateNumberOfMessagesMoved();
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new IllegalStateException(
+            "the move task still runs after "
+                + timeout.toSeconds()
+                + " s, having moved "
+                + (task == null ? 0 : task.approximateNumberOfMessagesMoved())
+                + " messages; it goes on without us");
+      }
+      Thread.sleep(1_000);
+    }
+  }
+
+  private String arn(String url) {
+    return sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+        .attributes()
+        .get(QueueAttributeName.QUEUE_ARN);
   }
 
   private List<Message> receiveAll(int visibilitySeconds) {
