@@ -30,6 +30,14 @@ public interface UsageStore {
    */
   Duration CLAIM_LEASE = Duration.ofSeconds(60);
 
+  /**
+   * The most distinct counters one write may add to one user-day. DynamoDB refuses an update
+   * expression over 4 KB, which about 320 counters reach; a request adds at most 256 to one
+   * user-day (ingest rejects more), so one request's share always fits, and merged writes are cut
+   * to fit.
+   */
+  int MAX_COUNTERS_PER_UPDATE = 256;
+
   /** The most items one {@link #commit} may write (DynamoDB transactions take 100). */
   int maxWritesPerDelivery();
 
