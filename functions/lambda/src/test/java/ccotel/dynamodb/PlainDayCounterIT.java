@@ -26,15 +26,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
@@ -210,25 +203,7 @@ class PlainDayCounterIT {
   }
 
   private DynamoDbClient faultyClient() {
-    ExecutionInterceptor injector =
-        new ExecutionInterceptor() {
-          @Override
-          public void beforeExecution(
-              Context.BeforeExecution context, ExecutionAttributes attributes) {
-            java.util.function.Consumer<SdkRequest> current = fault.get();
-            if (current != null) {
-              current.accept(context.request());
-            }
-          }
-        };
-    return DynamoDbClient.builder()
-        .endpointOverride(AWS.dynamoDb().endpoint())
-        .region(Region.US_EAST_1)
-        .credentialsProvider(
-            StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-        .httpClient(UrlConnectionHttpClient.create())
-        .overrideConfiguration(c -> c.addExecutionInterceptor(injector))
-        .build();
+    return FaultyDynamoDb.client(AWS, fault);
   }
 
   private static DayDelivery delivery(String id, long sessions) {

@@ -1,0 +1,198 @@
+package ccotel.dynamodb;
+
+import static ccotel.testing.OtlpRequests.nanos;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import ccotel.aggregate.AggregationService;
+import ccotel.embedded.EmbeddedAws;
+import ccotel.ingest.QueuedExport;
+import ccotel.lambda.AwsTestStack;
+import ccotel.query.StoredUsage;
+import ccotel.testing.OtlpRequests;
+import ccotel.testing.QueuedExports;
+import ccotel.usage.Counter;
+import ccotel.usage.CounterFamily;
+import ccotel.usage.UserIdentity;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+
+/**
+ * Where the ways of counting meet, on DynamoDB Local: a delivery counted before and after its users
+ * were linked, and a linked request whose merged user-day names more counters than one update
+ * expression may hold.
+ */
+class CountingCornersIT {
+
+  @RegisterExtension static final EmbeddedAws AWS = EmbeddedAws.inMemory();
+
+  private static final String EMAIL = "dev@example.com";
+  private static final String ACCOUNT = "9f1c-account";
+  private static final LocalDate DAY = LocalDate.of(2026, 11, 30);
+  private static final long AT = nanos("2026-11-30T09:00:00Z");
+  private static final Counter SESSIONS = Counter.of(CounterFamily.SESSIONS);
+
+  private static AwsTestStack stack;
+  private static final ExecutorService POOL = Executors.newCachedThreadPool();
+
+  private final String connection = "conn_" + UUID.randomUUID();
+
+  @BeforeAll
+  static void createTables() {
+    stack = new AwsTestStack(AWS);
+  }
+
+  @AfterAll
+  static void stopPool() {
+    POOL.shutdownNow();
+  }
+
+  /**
+   * The request has one point of the account id alone and one of the e-mail alone: two user-days as
+   * sent, one once the account id is linked to the e-mail. Aggregator B took it before the link was
+   * known; A, a redelivery, after. A reads what is counted, B commits, then A writes.
+   */
+  @Test
+  void aDeliveryTakenBeforeAndAfterItsUsersWereLinked_countsOnce() throws Exception {
+    QueuedExport export = accountAndEmail(1, "claude_code.session.count");
+    CountDownLatch bAboutToWrite = new CountDownLatch(1);
+    CountDownLatch aHasRead = new CountDownLatch(1);
+    AtomicReference<Consumer<SdkRequest>> bFault = new AtomicReference<>();
+    bFault.set(
+        request -> {
+          if (request instanceof TransactWriteItemsRequest
+              || request instanceof UpdateItemRequest) {
+            bFault.set(null);
+            bAboutToWrite.countDown();
+            await(aHasRead);
+          }
+        });
+    AggregationService b = new AggregationService(store(FaultyDynamoDb.client(AWS, bFault)));
+    Future<List<AggregationService.Outcome>> bDone =
+        POOL.submit(() -> b.aggregateAll(List.of(export)));
+    await(bAboutToWrite);
+
+    store(AWS.dynamoDb().client())
+        .saveLinks(
+            connection, Map.of(UserIdentity.accountUuid(ACCOUNT), UserIdentity.email(EMAIL)));
+    AtomicReference<Consumer<SdkRequest>> aFault = new AtomicReference<>();
+    aFault.set(
+        request -> {
+          if (request instanceof TransactWriteItemsRequest
+              || request instanceof UpdateItemRequest) {
+            aFault.set(null);
+            aHasRead.countDown();
+            try {
+              bDone.get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          }
+        });
+    List<AggregationService.Outcome> a =
+        new AggregationService(store(FaultyDynamoDb.client(AWS, aFault)))
+            .aggregateAll(List.of(export));
+
+    assertFalse(a.get(0).failed(), String.valueOf(a.get(0)));
+    assertFalse(bDone.get().get(0).failed(), String.valueOf(bDone.get().get(0)));
+    assertEquals(2, total(SESSIONS), "two sessions, counted once");
+  }
+
+  /**
+   * 120 models for the account id and 120 for the e-mail: each user-day as sent fits an update, but
+   * linked into one they name 300 cost counters and 300 model-point counters, past DynamoDB's 4 KB
+   * update expression.
+   */
+  @Test
+  void aLinkedRequestNamingMoreCountersThanOneUpdateHolds_isCountedWhole() throws Exception {
+    store(AWS.dynamoDb().client())
+        .saveLinks(
+            connection, Map.of(UserIdentity.accountUuid(ACCOUNT), UserIdentity.email(EMAIL)));
+    QueuedExport export = accountAndEmail(120, "claude_code.cost.usage");
+
+    List<AggregationService.Outcome> outcomes =
+        new AggregationService(store(AWS.dynamoDb().client())).aggregateAll(List.of(export));
+
+    assertFalse(outcomes.get(0).failed(), String.valueOf(outcomes.get(0)));
+    List<StoredUsage> rows = rows();
+    assertEquals(1, rows.size());
+    assertEquals(UserIdentity.email(EMAIL), rows.get(0).key().user());
+    for (int m = 0; m < 120; m++) {
+      assertEquals(
+          1_000_000L * (m + 1),
+          rows.get(0).get(Counter.of(CounterFamily.METRIC_COST_NANO_USD, "a-model-" + m)));
+      assertEquals(
+          1_000_000L * (m + 1),
+          rows.get(0).get(Counter.of(CounterFamily.METRIC_COST_NANO_USD, "e-model-" + m)));
+    }
+  }
+
+  /** One resource with only the account id, one with only the e-mail, each with some points. */
+  private QueuedExport accountAndEmail(int points, String metric) {
+    OtlpRequests.MetricsBuilder account =
+        OtlpRequests.metrics(null).resource("user.account_uuid", ACCOUNT);
+    OtlpRequests.MetricsBuilder email = OtlpRequests.metrics(EMAIL);
+    for (int m = 0; m < points; m++) {
+      double value = metric.endsWith("cost.usage") ? 0.001 * (m + 1) : 1;
+      account.delta(metric, AT + m, value, "model", "a-model-" + m);
+      email.delta(metric, AT + m, value, "model", "e-model-" + m);
+    }
+    ExportMetricsServiceRequest request =
+        account.build().toBuilder()
+            .addAllResourceMetrics(email.build().getResourceMetricsList())
+            .build();
+    return QueuedExports.metrics(connection, request.toByteArray());
+  }
+
+  private long total(Counter counter) throws Exception {
+    long total = 0;
+    for (StoredUsage row : rows()) {
+      total += row.get(counter);
+    }
+    return total;
+  }
+
+  private List<StoredUsage> rows() throws Exception {
+    return store(AWS.dynamoDb().client()).read(connection, DAY, DAY, 100, Optional.empty()).rows();
+  }
+
+  private static DynamoDbUsageStore store(DynamoDbClient client) {
+    return new DynamoDbUsageStore(
+        client,
+        stack.config.usageTable(),
+        stack.config.stateTable(),
+        Clock.systemUTC(),
+        stack.config.deliveryRetention());
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      if (!latch.await(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the other aggregator never got there");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
