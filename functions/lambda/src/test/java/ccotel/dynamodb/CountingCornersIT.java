@@ -147,6 +147,59 @@ class CountingCornersIT {
     }
   }
 
+  /**
+   * Sixteen aggregators, each export alone in its batch (so each is its own write), all on one
+   * user-day. An export that fails goes back to the queue, as SQS redelivers it; after five
+   * receives it would be in the dead-letter queue.
+   */
+  @Test
+  void manyAggregatorsOnOneHotUserDay_countEachExportOnce_andDeadLetterNone() throws Exception {
+    int exports = 320;
+    java.util.concurrent.ConcurrentLinkedQueue<QueuedExport> queue =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
+    for (int i = 1; i <= exports; i++) {
+      queue.add(
+          QueuedExports.metrics(
+              connection,
+              OtlpRequests.metrics(EMAIL)
+                  .delta("claude_code.session.count", AT + i, 1)
+                  .delta("claude_code.token.usage", AT + i, i, "type", "input", "model", "m")
+                  .build()
+                  .toByteArray()));
+    }
+    Map<String, Integer> receives = new java.util.concurrent.ConcurrentHashMap<>();
+    List<String> deadLettered = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Future<?>> running = new java.util.ArrayList<>();
+    for (int a = 0; a < 16; a++) {
+      AggregationService aggregator = new AggregationService(store(AWS.dynamoDb().client()));
+      running.add(
+          POOL.submit(
+              () -> {
+                for (QueuedExport export = queue.poll(); export != null; export = queue.poll()) {
+                  AggregationService.Outcome outcome =
+                      aggregator.aggregateAll(List.of(export)).get(0);
+                  if (outcome.failed()) {
+                    if (receives.merge(export.deliveryId(), 1, Integer::sum) == 5) {
+                      deadLettered.add(export.deliveryId() + ": " + outcome.failure());
+                    } else {
+                      queue.add(export);
+                    }
+                  }
+                }
+                return null;
+              }));
+    }
+    for (Future<?> aggregator : running) {
+      aggregator.get(5, TimeUnit.MINUTES);
+    }
+
+    assertEquals(List.of(), deadLettered);
+    assertEquals(exports, total(SESSIONS));
+    assertEquals(
+        (long) exports * (exports + 1) / 2,
+        total(Counter.of(CounterFamily.METRIC_INPUT_TOKENS, "m")));
+  }
+
   /** One resource with only the account id, one with only the e-mail, each with some points. */
   private QueuedExport accountAndEmail(int points, String metric) {
     OtlpRequests.MetricsBuilder account =
