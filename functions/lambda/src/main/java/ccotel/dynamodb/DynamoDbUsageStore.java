@@ -61,7 +61,8 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * naming its commit and when it was claimed), commit records ({@code t#connection#commit}:
  * committed or abandoned), cumulative series state ({@code s#connection#series}), all expiring
  * through the TTL attribute {@code expiresAt} (commit records a day after the claims that name
- * them), and identity links ({@code l#connection#kind#id} → e-mail), which do not expire.
+ * them, series state after {@link #SERIES_RETENTION}), and identity links ({@code
+ * l#connection#kind#id} → e-mail), which do not expire.
  *
  * <p>One commit is one {@code TransactWriteItems}: its commit record or its markers (only if
  * absent), every user-day update and every series compare-and-set, so it counts entirely, once, or
@@ -95,6 +96,14 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
 
   /** Commit records outlive the claims that name them, so a claim never outlives its answer. */
   private static final Duration COMMIT_RECORD_MARGIN = Duration.ofDays(1);
+
+  /**
+   * How long a cumulative series' state outlives its last write. A series' next point is counted
+   * against it; without it the point's whole running total would count again. A Claude Code process
+   * (which owns its series, by session.id and start time) that sleeps longer than this, a laptop
+   * closed for over a year, is the one case left.
+   */
+  static final Duration SERIES_RETENTION = Duration.ofDays(400);
 
   /** Rounds of claim, look, take over, before calling an id contended. */
   private static final int CLAIM_ROUNDS = 4;
@@ -337,7 +346,14 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
         .forEach((key, counters) -> writes.add(usageUpdate(connectionId, key, counters)));
     commit
         .seriesChanges()
-        .forEach((id, change) -> writes.add(seriesPut(connectionId, id, change, expiresAt)));
+        .forEach(
+            (id, change) ->
+                writes.add(
+                    seriesPut(
+                        connectionId,
+                        id,
+                        change,
+                        clock.instant().plus(SERIES_RETENTION).getEpochSecond())));
     try {
       dynamoDb.transactWriteItems(
           TransactWriteItemsRequest.builder().transactItems(writes).build());

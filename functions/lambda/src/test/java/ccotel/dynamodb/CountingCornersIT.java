@@ -3,6 +3,7 @@ package ccotel.dynamodb;
 import static ccotel.testing.OtlpRequests.nanos;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ccotel.aggregate.AggregationService;
 import ccotel.embedded.EmbeddedAws;
@@ -198,6 +199,45 @@ class CountingCornersIT {
     assertEquals(
         (long) exports * (exports + 1) / 2,
         total(Counter.of(CounterFamily.METRIC_INPUT_TOKENS, "m")));
+  }
+
+  /**
+   * A cumulative series' state is what its next point is counted against: a process that sleeps for
+   * weeks (a closed laptop) must find it, or its whole running total counts again.
+   */
+  @Test
+  void aCumulativeSeriesState_outlivesAProcessAsleepForMonths() throws Exception {
+    QueuedExport export =
+        QueuedExports.metrics(
+            connection,
+            OtlpRequests.metrics(EMAIL)
+                .cumulative("claude_code.session.count", AT - 1_000, AT, 3, "session.id", "s1")
+                .build()
+                .toByteArray());
+
+    long before = java.time.Instant.now().getEpochSecond();
+    assertFalse(
+        new AggregationService(store(AWS.dynamoDb().client()))
+            .aggregateAll(List.of(export))
+            .get(0)
+            .failed());
+    long after = java.time.Instant.now().getEpochSecond();
+
+    List<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> series =
+        AWS.dynamoDb()
+            .client()
+            .scan(
+                b ->
+                    b.tableName(stack.config.stateTable())
+                        .filterExpression("begins_with(pk, :p)")
+                        .expressionAttributeValues(
+                            Map.of(":p", DynamoDbUsageStore.s("s#" + connection + "#"))))
+            .items();
+    assertEquals(1, series.size());
+    long expiresAt = Long.parseLong(series.get(0).get("expiresAt").n());
+    assertTrue(
+        expiresAt >= before + 400 * 86_400L && expiresAt <= after + 400 * 86_400L,
+        "kept 400 days after its last write: " + expiresAt);
   }
 
   /** One resource with only the account id, one with only the e-mail, each with some points. */
