@@ -149,38 +149,24 @@ class AggregationServiceTest {
   }
 
   @Test
-  void anExportTheStoreRejects_failsAlone_andTheRestOfItsBatchCounts() throws Exception {
-    assertRejectedExportFailsAlone(false);
-    assertRejectedExportFailsAlone(true);
+  void anExportTheStoreRefusesForGood_failsAlone_andTheRestOfItsConnectionsBatchCounts()
+      throws Exception {
+    assertRefusedExportFailsAlone(false);
+    assertRefusedExportFailsAlone(true);
   }
 
-  /** Delta exports of one user-day take plain writes; cumulative ones take commits. */
-  private static void assertRejectedExportFailsAlone(boolean cumulative) throws Exception {
-    InMemoryUsageStore real = new InMemoryUsageStore();
-    UsageStore rejecting =
-        new ForwardingUsageStore(real) {
-          @Override
-          public boolean commit(UsageCommit commit)
-              throws WriteConflictException, UsageStoreUnavailableException {
-            if (commit.increments().byKey().keySet().stream().anyMatch(this::bad)) {
-              throw new IllegalStateException("ValidationException: item too large (test)");
-            }
-            return super.commit(commit);
-          }
-
-          @Override
-          public Map<String, Counted> countOnce(String connectionId, List<DayDelivery> deliveries)
-              throws UsageStoreUnavailableException {
-            if (deliveries.stream().map(DayDelivery::key).anyMatch(this::bad)) {
-              throw new IllegalStateException("ValidationException: item too large (test)");
-            }
-            return super.countOnce(connectionId, deliveries);
-          }
-
-          private boolean bad(ccotel.usage.UsageKey key) {
-            return key.user().value().startsWith("bad");
-          }
-        };
+  /**
+   * Delta exports of one user-day take plain writes; cumulative ones take commits. The store fails
+   * the bad user-day's item as DynamoDB would; the healthy exports are of the same connection, in
+   * the same batch, around it.
+   */
+  private static void assertRefusedExportFailsAlone(boolean cumulative) throws Exception {
+    InMemoryUsageStore store = new InMemoryUsageStore();
+    store.failWritesTo(
+        new ccotel.usage.UsageKey(
+            java.time.LocalDate.parse("2026-11-24"),
+            ccotel.usage.UserIdentity.email("bad@example.com")),
+        true);
     List<QueuedExport> batch = new java.util.ArrayList<>();
     for (int i = 1; i <= 5; i++) {
       String user = i == 3 ? "bad@example.com" : "dev@example.com";
@@ -190,19 +176,52 @@ class AggregationServiceTest {
               "c1",
               cumulative
                   ? OtlpRequests.metrics(user)
-                      .cumulative("claude_code.commit.count", time - 1, time, i)
+                      .cumulative(
+                          "claude_code.commit.count", time - 1, time, i, "session.id", "s" + i)
                       .build()
                       .toByteArray()
                   : commits(user, time, i)));
     }
+    AggregationService service = new AggregationService(store);
 
-    List<AggregationService.Outcome> outcomes =
-        new AggregationService(rejecting).aggregateAll(batch);
+    for (int receive = 1; receive <= 5; receive++) {
+      List<AggregationService.Outcome> outcomes = service.aggregateAll(batch);
+      assertEquals(
+          List.of(false, false, true, false, false),
+          outcomes.stream().map(AggregationService.Outcome::failed).toList());
+      assertTrue(outcomes.get(2).failure() instanceof UsageRefusedException);
+      assertEquals(1 + 2 + 4 + 5, commitsOf(store, "c1"), "receive " + receive);
+    }
+  }
+
+  @Test
+  void aUserDayTheStoreCannotReachNow_failsItsWrite_forSqsToRetry_andCountsOnceItCan()
+      throws Exception {
+    InMemoryUsageStore store = new InMemoryUsageStore();
+    ccotel.usage.UsageKey bad =
+        new ccotel.usage.UsageKey(
+            java.time.LocalDate.parse("2026-11-24"),
+            ccotel.usage.UserIdentity.email("bad@example.com"));
+    store.failWritesTo(bad, false);
+    long time = nanos("2026-11-24T10:00:00Z");
+    List<QueuedExport> batch =
+        List.of(
+            QueuedExports.metrics("c1", commits("dev@example.com", time, 1)),
+            QueuedExports.metrics("c1", commits("bad@example.com", time, 2)),
+            QueuedExports.metrics("c1", commits("dev@example.com", time + 1, 4)));
+    AggregationService service = new AggregationService(store);
+
+    List<AggregationService.Outcome> outcomes = service.aggregateAll(batch);
+    assertTrue(outcomes.get(1).failure() instanceof UsageStoreUnavailableException);
+    assertEquals(1, commitsOf(store, "c1"), "the user-day written before the failure");
+    // The item is back: the redelivered batch counts what was not counted, once.
+    store.stopFailingWritesTo(bad);
+    List<AggregationService.Outcome> again = service.aggregateAll(batch);
 
     assertEquals(
-        List.of(false, false, true, false, false),
-        outcomes.stream().map(AggregationService.Outcome::failed).toList());
-    assertEquals(1 + 2 + 4 + 5, commitsOf(real, "c1"));
+        List.of(false, false, false),
+        again.stream().map(AggregationService.Outcome::failed).toList());
+    assertEquals(7, commitsOf(store, "c1"));
   }
 
   @Test

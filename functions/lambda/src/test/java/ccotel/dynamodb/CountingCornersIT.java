@@ -240,6 +240,63 @@ class CountingCornersIT {
         "kept 400 days after its last write: " + expiresAt);
   }
 
+  /**
+   * One user-day's item is at DynamoDB's 400 KB, so DynamoDB refuses every write that adds to it.
+   * The export of that user and the healthy ones around it are of one connection and one batch,
+   * both ways of counting (delta exports of one user-day, and exports over two days); each of five
+   * receives fails only the export at fault, and the healthy ones count once.
+   */
+  @Test
+  void anExportDynamoDbRefusesForGood_failsAlone_andTheRestOfItsConnectionsBatchCounts()
+      throws Exception {
+    UsageItemLimitsIT.fillToTheLimit(
+        AWS,
+        stack.config.usageTable(),
+        connection,
+        new ccotel.usage.UsageKey(DAY, UserIdentity.email("full@example.com")));
+    List<QueuedExport> batch = new java.util.ArrayList<>();
+    for (int i = 1; i <= 5; i++) {
+      String user = i == 3 ? "full@example.com" : EMAIL;
+      batch.add(sessions(user, AT + i, i, false));
+    }
+    for (int i = 1; i <= 5; i++) {
+      String user = i == 3 ? "full@example.com" : EMAIL;
+      batch.add(sessions(user, AT + 100 + i, 10 * i, true));
+    }
+    AggregationService aggregator = new AggregationService(store(AWS.dynamoDb().client()));
+
+    for (int receive = 1; receive <= 5; receive++) {
+      List<AggregationService.Outcome> outcomes = aggregator.aggregateAll(batch);
+      List<Boolean> failed = outcomes.stream().map(AggregationService.Outcome::failed).toList();
+      assertEquals(
+          List.of(false, false, true, false, false, false, false, true, false, false), failed);
+      assertTrue(
+          outcomes.get(2).failure() instanceof ccotel.aggregate.UsageRefusedException,
+          String.valueOf(outcomes.get(2)));
+      long healthy = 0;
+      for (StoredUsage row :
+          store(AWS.dynamoDb().client())
+              .read(connection, DAY.minusDays(1), DAY, 100, Optional.empty())
+              .rows()) {
+        healthy += row.key().user().value().equals(EMAIL) ? row.get(SESSIONS) : 0;
+      }
+      assertEquals((1 + 2 + 4 + 5) + (10 + 20 + 40 + 50), healthy, "receive " + receive);
+    }
+  }
+
+  /** Sessions of one user: at one time, or (overTwoDays) half that day and half the day before. */
+  private QueuedExport sessions(String user, long time, long sessions, boolean overTwoDays) {
+    OtlpRequests.MetricsBuilder request = OtlpRequests.metrics(user);
+    if (overTwoDays) {
+      request
+          .delta("claude_code.session.count", time, sessions / 2)
+          .delta("claude_code.session.count", time - 86_400_000_000_000L, sessions / 2);
+    } else {
+      request.delta("claude_code.session.count", time, sessions);
+    }
+    return QueuedExports.metrics(connection, request.build().toByteArray());
+  }
+
   /** One resource with only the account id, one with only the e-mail, each with some points. */
   private QueuedExport accountAndEmail(int points, String metric) {
     OtlpRequests.MetricsBuilder account =
