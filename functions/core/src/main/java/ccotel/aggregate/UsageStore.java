@@ -19,7 +19,7 @@ import java.util.Map;
  * <p>What touches a single user-day and no series (nearly every Claude Code export) is instead
  * {@linkplain #countOnce counted once with plain writes}, which cost half a transaction's. A
  * delivery id always takes the same one of the two ways, since the way depends only on what the
- * delivery counts.
+ * delivery counts as sent (before identity linking renames its users).
  */
 public interface UsageStore {
 
