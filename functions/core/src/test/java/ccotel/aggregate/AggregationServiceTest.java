@@ -195,6 +195,48 @@ class AggregationServiceTest {
   }
 
   @Test
+  void mergedExports_nameAtMost256CountersPerUpdate_soNoneIsRefusedForIt() throws Exception {
+    // Three exports over two days (so they merge into transactions), each 60 models on one day:
+    // 120 counters each (cost and points), 360 together, more than one update may name.
+    InMemoryUsageStore store = new InMemoryUsageStore();
+    List<QueuedExport> batch = new java.util.ArrayList<>();
+    long time = nanos("2026-11-24T10:00:00Z");
+    for (int e = 0; e < 3; e++) {
+      OtlpRequests.MetricsBuilder request =
+          OtlpRequests.metrics("dev@example.com")
+              .delta("claude_code.session.count", time - 86_400_000_000_000L + e, 1);
+      for (int m = 0; m < 60; m++) {
+        request.delta("claude_code.cost.usage", time + e, 0.001, "model", "m" + e + "-" + m);
+      }
+      batch.add(QueuedExports.metrics("c1", request.build().toByteArray()));
+    }
+
+    List<AggregationService.Outcome> outcomes = new AggregationService(store).aggregateAll(batch);
+
+    assertEquals(
+        List.of(false, false, false),
+        outcomes.stream().map(AggregationService.Outcome::failed).toList());
+    assertEquals(2, store.transactions(), "two exports merged, the third in its own write");
+    StoredUsage today =
+        store
+            .read(
+                "c1",
+                LocalDate.parse("2026-11-24"),
+                LocalDate.parse("2026-11-24"),
+                10,
+                Optional.empty())
+            .rows()
+            .get(0);
+    for (int e = 0; e < 3; e++) {
+      for (int m = 0; m < 60; m++) {
+        assertEquals(
+            1_000_000L,
+            today.get(Counter.of(CounterFamily.METRIC_COST_NANO_USD, "m" + e + "-" + m)));
+      }
+    }
+  }
+
+  @Test
   void aUserDayTheStoreCannotReachNow_failsItsWrite_forSqsToRetry_andCountsOnceItCan()
       throws Exception {
     InMemoryUsageStore store = new InMemoryUsageStore();

@@ -66,6 +66,14 @@ public final class InMemoryUsageStore implements UsageStore, UsageReader {
     failingItems.put(key, forGood);
   }
 
+  /** As DynamoDB refuses an update expression over 4 KB, at the port's bound. */
+  private static void refuseLongExpression(Map<Counter, Long> increments) {
+    if (increments.size() > MAX_COUNTERS_PER_UPDATE) {
+      throw new UsageRefusedException(
+          "an update names " + increments.size() + " counters: expression over 4 KB (test)");
+    }
+  }
+
   public synchronized void stopFailingWritesTo(UsageKey key) {
     failingItems.remove(key);
   }
@@ -176,6 +184,7 @@ public final class InMemoryUsageStore implements UsageStore, UsageReader {
     for (Map.Entry<UsageKey, SortedMap<Counter, Long>> day :
         commit.increments().byKey().entrySet()) {
       failIfFailing(day.getKey());
+      refuseLongExpression(day.getValue());
       refuseBeyondLimits(commit.connectionId(), day.getKey(), day.getValue());
     }
     for (Map.Entry<SeriesId, SeriesChange> change : commit.seriesChanges().entrySet()) {
