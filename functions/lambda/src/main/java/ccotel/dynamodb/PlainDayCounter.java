@@ -62,6 +62,8 @@ final class PlainDayCounter {
    */
   static final int MOST_PER_WRITE = 8;
 
+  private static final Duration MOST_WAITING = Duration.ofSeconds(8);
+
   private final DynamoDbClient dynamoDb;
   private final String usageTable;
   private final String stateTable;
@@ -123,16 +125,26 @@ final class PlainDayCounter {
       }
       rounds.get(round).computeIfAbsent(day, k -> new ArrayList<>()).add(delivery);
     }
+    // The rounds of one call wait at most this long in all (a Lambda run has 30 s); what is
+    // still contended then is retried by SQS.
+    long giveUpAt = System.nanoTime() + MOST_WAITING.toNanos();
     for (Map<UsageKey, List<DayDelivery>> round : rounds) {
-      countRound(connectionId, round, counted);
+      countRound(connectionId, round, counted, giveUpAt);
     }
     return counted;
   }
 
   private void countRound(
-      String connectionId, Map<UsageKey, List<DayDelivery>> pending, Map<String, Counted> counted)
+      String connectionId,
+      Map<UsageKey, List<DayDelivery>> pending,
+      Map<String, Counted> counted,
+      long giveUpAt)
       throws UsageStoreUnavailableException {
-    for (int attempt = 0; attempt < Backoff.ROUNDS && !pending.isEmpty(); attempt++) {
+    for (int attempt = 0;
+        attempt < Backoff.ROUNDS
+            && !pending.isEmpty()
+            && (attempt == 0 || System.nanoTime() - giveUpAt < 0);
+        attempt++) {
       if (!Backoff.beforeRound(attempt)) {
         throw new UsageStoreUnavailableException("interrupted while backing off", null);
       }
