@@ -126,6 +126,20 @@ class CcotelTemplateTest {
   }
 
   @Test
+  void deliveryRecords_outliveEveryMessageThatMayStillBeDelivered() {
+    // A message may sit in the dead-letter queue for its whole retention, then be replayed into
+    // the ingest queue and wait there for its retention: its delivery id must still be known.
+    long deadLetter =
+        resource("IngestDeadLetterQueue").at("/Properties/MessageRetentionPeriod").asLong();
+    long ingest = resource("IngestQueue").at("/Properties/MessageRetentionPeriod").asLong();
+    assertEquals(14 * 86_400, deadLetter);
+    assertEquals(4 * 86_400, ingest);
+    assertTrue(
+        Config.DEFAULT_DELIVERY_RETENTION_DAYS * 86_400L >= deadLetter + ingest,
+        Config.DEFAULT_DELIVERY_RETENTION_DAYS + " days");
+  }
+
+  @Test
   void tables_areOnDemand_recoverable_protected_andKeyedAsTheAdaptersExpect() {
     Map<String, List<String>> keys =
         Map.of(

@@ -5,8 +5,10 @@ import ccotel.otlp.MalformedOtlpException;
 import ccotel.otlp.OtlpDecoder;
 import ccotel.otlp.OtlpEncoding;
 import ccotel.usage.ClaudeCodeUsageMapper;
+import ccotel.usage.Counter;
 import ccotel.usage.CumulativePoint;
 import ccotel.usage.SeriesId;
+import ccotel.usage.UsageKey;
 import ccotel.usage.UsageObservations;
 import ccotel.usage.UsageTally;
 import ccotel.usage.UserIdentity;
@@ -34,9 +36,6 @@ import java.util.UUID;
  * instead (see {@link UsageStore}), because a transactional item costs DynamoDB twice a plain one.
  */
 public final class AggregationService {
-
-  /** Conflicts need two aggregators on one series at once; a few retries settle them. */
-  private static final int MAX_ATTEMPTS = 8;
 
   /** Up to this many exports per chunk, markers in the transaction cost no more than claims. */
   private static final int MOST_MARKED = 2;
@@ -93,23 +92,25 @@ public final class AggregationService {
     final int export;
     final String deliveryId;
     final DeliveryPlanner.Part part;
+    final boolean plain;
     boolean applied;
     boolean countedBefore;
     Exception failure;
 
-    Unit(int export, String deliveryId, DeliveryPlanner.Part part) {
+    /**
+     * @param plain whether the part, as sent (before identity linking), adds to one user-day and no
+     *     series: then plain writes count it. Decided from the bytes alone, so every delivery of an
+     *     id takes the same way whatever links were learnt in between.
+     */
+    Unit(int export, String deliveryId, DeliveryPlanner.Part part, boolean plain) {
       this.export = export;
       this.deliveryId = deliveryId;
       this.part = part;
+      this.plain = plain;
     }
 
     boolean settled() {
       return applied || countedBefore || failure != null;
-    }
-
-    /** Whether it adds to one user-day and has no series: then plain writes count it. */
-    boolean onOneDay() {
-      return part.cumulativePoints().isEmpty() && part.deltas().byKey().size() == 1;
     }
 
     DayDelivery dayDelivery() {
@@ -167,13 +168,16 @@ public final class AggregationService {
     for (int i = 0; i < count; i++) {
       QueuedExport export = exports.get(i);
       UsageObservations observed;
+      Map<UserIdentity, UserIdentity> linked;
       try {
-        observed = linkIdentities(export.connectionId(), observe(export));
+        observed = observe(export);
+        linked = linkIdentities(export.connectionId(), observed);
       } catch (MalformedOtlpException | UsageStoreUnavailableException | RuntimeException e) {
         failures[i] = e;
         continue;
       }
       rejected[i] = observed.rejected();
+      // Split and way are chosen from the request as sent; links only rename its users after.
       List<DeliveryPlanner.Part> parts =
           observed.isEmpty()
               ? List.of()
@@ -188,7 +192,8 @@ public final class AggregationService {
             parts.size() == 1
                 ? export.deliveryId()
                 : export.deliveryId() + "#" + p + "/" + parts.size();
-        Unit unit = new Unit(i, deliveryId, parts.get(p));
+        DeliveryPlanner.Part part = parts.get(p);
+        Unit unit = new Unit(i, deliveryId, part.withUsers(linked), part.onOneDay());
         units.add(unit);
         byConnection.computeIfAbsent(export.connectionId(), c -> new ArrayList<>()).add(unit);
       }
@@ -198,7 +203,7 @@ public final class AggregationService {
           List<Unit> onOneDay = new ArrayList<>();
           List<Unit> viaCommits = new ArrayList<>();
           for (Unit unit : ofConnection) {
-            (unit.onOneDay() ? onOneDay : viaCommits).add(unit);
+            (unit.plain ? onOneDay : viaCommits).add(unit);
           }
           if (!onOneDay.isEmpty()) {
             viaCommits.addAll(countOnce(connectionId, onOneDay));
@@ -229,27 +234,49 @@ public final class AggregationService {
     return outcomes;
   }
 
-  /** Consecutive runs of units whose merged write fits one transaction with its commit record. */
+  /**
+   * Consecutive runs of units whose merged write fits one transaction with its commit record, and
+   * names at most {@link UsageStore#MAX_COUNTERS_PER_UPDATE} counters in any user-day's update.
+   */
   private List<List<Unit>> transactionSized(List<Unit> units) {
     List<List<Unit>> chunks = new ArrayList<>();
     List<Unit> chunk = new ArrayList<>();
     Set<Object> items = new java.util.HashSet<>();
+    Map<UsageKey, Set<Counter>> named = new HashMap<>();
     for (Unit unit : units) {
       Set<Object> added = items(unit);
       added.removeAll(items);
-      if (!chunk.isEmpty() && 1 + items.size() + added.size() > store.maxWritesPerDelivery()) {
+      Map<UsageKey, Set<Counter>> counters = unit.part.counters();
+      if (!chunk.isEmpty()
+          && (1 + items.size() + added.size() > store.maxWritesPerDelivery()
+              || namesTooMany(named, counters))) {
         chunks.add(chunk);
         chunk = new ArrayList<>();
         items.clear();
+        named.clear();
         added = items(unit);
       }
       chunk.add(unit);
       items.addAll(added);
+      counters.forEach(
+          (key, names) -> named.computeIfAbsent(key, k -> new java.util.HashSet<>()).addAll(names));
     }
     if (!chunk.isEmpty()) {
       chunks.add(chunk);
     }
     return chunks;
+  }
+
+  private static boolean namesTooMany(
+      Map<UsageKey, Set<Counter>> named, Map<UsageKey, Set<Counter>> more) {
+    for (Map.Entry<UsageKey, Set<Counter>> day : more.entrySet()) {
+      Set<Counter> union = new java.util.HashSet<>(named.getOrDefault(day.getKey(), Set.of()));
+      union.addAll(day.getValue());
+      if (union.size() > UsageStore.MAX_COUNTERS_PER_UPDATE) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The user-days and series a unit may write. */
@@ -338,9 +365,11 @@ public final class AggregationService {
    * Identity linking: account ids and user ids seen next to an e-mail are remembered, and data sent
    * later with only such an id is counted for the e-mail. Rows written before the link stay under
    * the id (see README, Guarantees).
+   *
+   * @return the e-mail each of the request's users without one is counted for, where known
    */
-  private UsageObservations linkIdentities(String connectionId, UsageObservations observations)
-      throws UsageStoreUnavailableException {
+  private Map<UserIdentity, UserIdentity> linkIdentities(
+      String connectionId, UsageObservations observations) throws UsageStoreUnavailableException {
     Map<UserIdentity, UserIdentity> fresh = new HashMap<>();
     observations
         .links()
@@ -356,7 +385,7 @@ public final class AggregationService {
     }
     Set<UserIdentity> withoutEmail = observations.usersWithoutEmail();
     if (withoutEmail.isEmpty()) {
-      return observations;
+      return Map.of();
     }
     Map<UserIdentity, UserIdentity> resolved = new HashMap<>();
     List<UserIdentity> unknown = new ArrayList<>();
@@ -371,7 +400,7 @@ public final class AggregationService {
     if (!unknown.isEmpty()) {
       resolved.putAll(store.loadLinks(connectionId, unknown));
     }
-    return resolved.isEmpty() ? observations : observations.withUsers(resolved);
+    return resolved;
   }
 
   private static String linkKey(String connectionId, UserIdentity id) {
@@ -413,8 +442,9 @@ public final class AggregationService {
     for (CumulativePoint point : points) {
       series.add(point.series());
     }
-    WriteConflictException lastConflict = null;
-    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    WriteConflictException lastConflict =
+        new WriteConflictException("interrupted while backing off");
+    for (int attempt = 0; attempt < Backoff.ROUNDS && Backoff.beforeRound(attempt); attempt++) {
       Map<SeriesId, SeriesState> stored =
           series.isEmpty() ? Map.of() : store.loadSeries(connectionId, series);
       CumulativeToDelta.Result cumulative = CumulativeToDelta.apply(points, stored);

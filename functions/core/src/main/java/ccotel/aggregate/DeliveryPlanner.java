@@ -6,7 +6,9 @@ import ccotel.usage.SeriesId;
 import ccotel.usage.UsageKey;
 import ccotel.usage.UsageObservations;
 import ccotel.usage.UsageTally;
+import ccotel.usage.UserIdentity;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,15 +19,47 @@ import java.util.TreeMap;
 /**
  * Splits one request's observations into parts that each fit one store transaction. Almost every
  * Claude Code request is one part; a request with more user-days and series than a transaction
- * takes (a collector batching many users) becomes several. The split depends only on the request,
- * so a redelivery splits the same way and each part stays exactly-once on its own.
+ * takes (a collector batching many users) becomes several. The split is made before identity
+ * linking, so it depends only on the request's bytes: a redelivery splits the same way, whatever
+ * links were learnt in between, and each part stays exactly-once on its own.
+ *
+ * <p>Linking may merge a part's user-days of one date (account ids into the e-mail they were seen
+ * with), so a part also keeps what such a merge could name within {@link
+ * UsageStore#MAX_COUNTERS_PER_UPDATE}.
  */
 final class DeliveryPlanner {
 
   private DeliveryPlanner() {}
 
   /** One part: some user-days' increments and some whole series. */
-  record Part(UsageTally deltas, List<CumulativePoint> cumulativePoints) {}
+  record Part(UsageTally deltas, List<CumulativePoint> cumulativePoints) {
+
+    /** Whether it adds to one user-day and has no series: then plain writes count it. */
+    boolean onOneDay() {
+      return cumulativePoints.isEmpty() && deltas.byKey().size() == 1;
+    }
+
+    /** The counters it may add to, by user-day. */
+    Map<UsageKey, Set<Counter>> counters() {
+      Map<UsageKey, Set<Counter>> names = new HashMap<>();
+      deltas.byKey().forEach((key, counters) -> names.put(key, new HashSet<>(counters.keySet())));
+      for (CumulativePoint point : cumulativePoints) {
+        names.computeIfAbsent(point.key(), k -> new HashSet<>()).add(point.counter());
+      }
+      return names;
+    }
+
+    /** The same part with some users replaced (identity links). */
+    Part withUsers(Map<UserIdentity, UserIdentity> replacements) {
+      if (replacements.isEmpty()) {
+        return this;
+      }
+      UsageObservations linked =
+          new UsageObservations(deltas, cumulativePoints, 0, null, Map.of())
+              .withUsers(replacements);
+      return new Part(linked.deltas(), linked.cumulativePoints());
+    }
+  }
 
   static List<Part> split(UsageObservations observations, int maxWrites) {
     if (maxWrites < 3) {
@@ -36,7 +70,7 @@ final class DeliveryPlanner {
     PartBuilder current = new PartBuilder();
     for (Map.Entry<UsageKey, SortedMap<Counter, Long>> entry :
         observations.deltas().byKey().entrySet()) {
-      if (!current.fits(Set.of(entry.getKey()), 0, maxWrites)) {
+      if (!current.fits(Map.of(entry.getKey(), entry.getValue().keySet()), 0, maxWrites)) {
         parts.add(current.build());
         current = new PartBuilder();
       }
@@ -47,8 +81,9 @@ final class DeliveryPlanner {
       bySeries.computeIfAbsent(point.series(), s -> new ArrayList<>()).add(point);
     }
     for (List<CumulativePoint> series : bySeries.values()) {
-      Set<UsageKey> keys = new HashSet<>();
-      series.forEach(point -> keys.add(point.key()));
+      Map<UsageKey, Set<Counter>> keys = new HashMap<>();
+      series.forEach(
+          point -> keys.computeIfAbsent(point.key(), k -> new HashSet<>()).add(point.counter()));
       if (!current.fits(keys, 1, maxWrites)) {
         parts.add(current.build());
         current = new PartBuilder();
@@ -64,29 +99,56 @@ final class DeliveryPlanner {
   private static final class PartBuilder {
     private final UsageTally deltas = new UsageTally();
     private final List<CumulativePoint> points = new ArrayList<>();
-    private final Set<UsageKey> keys = new HashSet<>();
+    private final Map<UsageKey, Set<Counter>> keys = new HashMap<>();
     private int series;
 
-    boolean fits(Set<UsageKey> moreKeys, int moreSeries, int maxWrites) {
+    boolean fits(Map<UsageKey, ? extends Set<Counter>> more, int moreSeries, int maxWrites) {
       if (isEmpty()) {
         return true; // one unit always fits an empty part
       }
-      int newKeys = 0;
-      for (UsageKey key : moreKeys) {
-        if (!keys.contains(key)) {
-          newKeys++;
-        }
+      Map<UsageKey, Set<Counter>> union = new HashMap<>();
+      keys.forEach((key, names) -> union.put(key, new HashSet<>(names)));
+      more.forEach((key, names) -> union.computeIfAbsent(key, k -> new HashSet<>()).addAll(names));
+      return 1 + union.size() + series + moreSeries <= maxWrites
+          && mostMerged(union) <= UsageStore.MAX_COUNTERS_PER_UPDATE;
+    }
+
+    /**
+     * The most counters one user-day could name once linked: an e-mail's day of a date with every
+     * account id's or user id's day of that date merged into it.
+     */
+    private static int mostMerged(Map<UsageKey, Set<Counter>> names) {
+      Map<java.time.LocalDate, Integer> unlinked = new HashMap<>();
+      Map<java.time.LocalDate, Integer> email = new HashMap<>();
+      names.forEach(
+          (key, counters) -> {
+            if (key.user().kind() == UserIdentity.Kind.EMAIL) {
+              email.merge(key.day(), counters.size(), Math::max);
+            } else {
+              unlinked.merge(key.day(), counters.size(), Integer::sum);
+            }
+          });
+      int most = 0;
+      for (java.time.LocalDate day : union(unlinked.keySet(), email.keySet())) {
+        most = Math.max(most, unlinked.getOrDefault(day, 0) + email.getOrDefault(day, 0));
       }
-      return 1 + keys.size() + newKeys + series + moreSeries <= maxWrites;
+      return most;
+    }
+
+    private static <T> Set<T> union(Set<T> a, Set<T> b) {
+      Set<T> all = new HashSet<>(a);
+      all.addAll(b);
+      return all;
     }
 
     void addDeltas(UsageKey key, Map<Counter, Long> counters) {
-      keys.add(key);
+      keys.computeIfAbsent(key, k -> new HashSet<>()).addAll(counters.keySet());
       deltas.addAll(key, counters);
     }
 
-    void addSeries(Set<UsageKey> seriesKeys, List<CumulativePoint> seriesPoints) {
-      keys.addAll(seriesKeys);
+    void addSeries(Map<UsageKey, Set<Counter>> seriesKeys, List<CumulativePoint> seriesPoints) {
+      seriesKeys.forEach(
+          (key, names) -> keys.computeIfAbsent(key, k -> new HashSet<>()).addAll(names));
       points.addAll(seriesPoints);
       series++;
     }

@@ -19,7 +19,7 @@ import java.util.Map;
  * <p>What touches a single user-day and no series (nearly every Claude Code export) is instead
  * {@linkplain #countOnce counted once with plain writes}, which cost half a transaction's. A
  * delivery id always takes the same one of the two ways, since the way depends only on what the
- * delivery counts.
+ * delivery counts as sent (before identity linking renames its users).
  */
 public interface UsageStore {
 
@@ -29,6 +29,14 @@ public interface UsageStore {
    * message (four more receives, 30 s apart locally, 180 s apart on AWS).
    */
   Duration CLAIM_LEASE = Duration.ofSeconds(60);
+
+  /**
+   * The most distinct counters one write may add to one user-day. DynamoDB refuses an update
+   * expression over 4 KB, which about 320 counters reach; a request adds at most 256 to one
+   * user-day (ingest rejects more), so one request's share always fits, and merged writes are cut
+   * to fit.
+   */
+  int MAX_COUNTERS_PER_UPDATE = 256;
 
   /** The most items one {@link #commit} may write (DynamoDB transactions take 100). */
   int maxWritesPerDelivery();

@@ -149,38 +149,24 @@ class AggregationServiceTest {
   }
 
   @Test
-  void anExportTheStoreRejects_failsAlone_andTheRestOfItsBatchCounts() throws Exception {
-    assertRejectedExportFailsAlone(false);
-    assertRejectedExportFailsAlone(true);
+  void anExportTheStoreRefusesForGood_failsAlone_andTheRestOfItsConnectionsBatchCounts()
+      throws Exception {
+    assertRefusedExportFailsAlone(false);
+    assertRefusedExportFailsAlone(true);
   }
 
-  /** Delta exports of one user-day take plain writes; cumulative ones take commits. */
-  private static void assertRejectedExportFailsAlone(boolean cumulative) throws Exception {
-    InMemoryUsageStore real = new InMemoryUsageStore();
-    UsageStore rejecting =
-        new ForwardingUsageStore(real) {
-          @Override
-          public boolean commit(UsageCommit commit)
-              throws WriteConflictException, UsageStoreUnavailableException {
-            if (commit.increments().byKey().keySet().stream().anyMatch(this::bad)) {
-              throw new IllegalStateException("ValidationException: item too large (test)");
-            }
-            return super.commit(commit);
-          }
-
-          @Override
-          public Map<String, Counted> countOnce(String connectionId, List<DayDelivery> deliveries)
-              throws UsageStoreUnavailableException {
-            if (deliveries.stream().map(DayDelivery::key).anyMatch(this::bad)) {
-              throw new IllegalStateException("ValidationException: item too large (test)");
-            }
-            return super.countOnce(connectionId, deliveries);
-          }
-
-          private boolean bad(ccotel.usage.UsageKey key) {
-            return key.user().value().startsWith("bad");
-          }
-        };
+  /**
+   * Delta exports of one user-day take plain writes; cumulative ones take commits. The store fails
+   * the bad user-day's item as DynamoDB would; the healthy exports are of the same connection, in
+   * the same batch, around it.
+   */
+  private static void assertRefusedExportFailsAlone(boolean cumulative) throws Exception {
+    InMemoryUsageStore store = new InMemoryUsageStore();
+    store.failWritesTo(
+        new ccotel.usage.UsageKey(
+            java.time.LocalDate.parse("2026-11-24"),
+            ccotel.usage.UserIdentity.email("bad@example.com")),
+        true);
     List<QueuedExport> batch = new java.util.ArrayList<>();
     for (int i = 1; i <= 5; i++) {
       String user = i == 3 ? "bad@example.com" : "dev@example.com";
@@ -190,19 +176,94 @@ class AggregationServiceTest {
               "c1",
               cumulative
                   ? OtlpRequests.metrics(user)
-                      .cumulative("claude_code.commit.count", time - 1, time, i)
+                      .cumulative(
+                          "claude_code.commit.count", time - 1, time, i, "session.id", "s" + i)
                       .build()
                       .toByteArray()
                   : commits(user, time, i)));
     }
+    AggregationService service = new AggregationService(store);
 
-    List<AggregationService.Outcome> outcomes =
-        new AggregationService(rejecting).aggregateAll(batch);
+    for (int receive = 1; receive <= 5; receive++) {
+      List<AggregationService.Outcome> outcomes = service.aggregateAll(batch);
+      assertEquals(
+          List.of(false, false, true, false, false),
+          outcomes.stream().map(AggregationService.Outcome::failed).toList());
+      assertTrue(outcomes.get(2).failure() instanceof UsageRefusedException);
+      assertEquals(1 + 2 + 4 + 5, commitsOf(store, "c1"), "receive " + receive);
+    }
+  }
+
+  @Test
+  void mergedExports_nameAtMost256CountersPerUpdate_soNoneIsRefusedForIt() throws Exception {
+    // Three exports over two days (so they merge into transactions), each 60 models on one day:
+    // 120 counters each (cost and points), 360 together, more than one update may name.
+    InMemoryUsageStore store = new InMemoryUsageStore();
+    List<QueuedExport> batch = new java.util.ArrayList<>();
+    long time = nanos("2026-11-24T10:00:00Z");
+    for (int e = 0; e < 3; e++) {
+      OtlpRequests.MetricsBuilder request =
+          OtlpRequests.metrics("dev@example.com")
+              .delta("claude_code.session.count", time - 86_400_000_000_000L + e, 1);
+      for (int m = 0; m < 60; m++) {
+        request.delta("claude_code.cost.usage", time + e, 0.001, "model", "m" + e + "-" + m);
+      }
+      batch.add(QueuedExports.metrics("c1", request.build().toByteArray()));
+    }
+
+    List<AggregationService.Outcome> outcomes = new AggregationService(store).aggregateAll(batch);
 
     assertEquals(
-        List.of(false, false, true, false, false),
+        List.of(false, false, false),
         outcomes.stream().map(AggregationService.Outcome::failed).toList());
-    assertEquals(1 + 2 + 4 + 5, commitsOf(real, "c1"));
+    assertEquals(2, store.transactions(), "two exports merged, the third in its own write");
+    StoredUsage today =
+        store
+            .read(
+                "c1",
+                LocalDate.parse("2026-11-24"),
+                LocalDate.parse("2026-11-24"),
+                10,
+                Optional.empty())
+            .rows()
+            .get(0);
+    for (int e = 0; e < 3; e++) {
+      for (int m = 0; m < 60; m++) {
+        assertEquals(
+            1_000_000L,
+            today.get(Counter.of(CounterFamily.METRIC_COST_NANO_USD, "m" + e + "-" + m)));
+      }
+    }
+  }
+
+  @Test
+  void aUserDayTheStoreCannotReachNow_failsItsWrite_forSqsToRetry_andCountsOnceItCan()
+      throws Exception {
+    InMemoryUsageStore store = new InMemoryUsageStore();
+    ccotel.usage.UsageKey bad =
+        new ccotel.usage.UsageKey(
+            java.time.LocalDate.parse("2026-11-24"),
+            ccotel.usage.UserIdentity.email("bad@example.com"));
+    store.failWritesTo(bad, false);
+    long time = nanos("2026-11-24T10:00:00Z");
+    List<QueuedExport> batch =
+        List.of(
+            QueuedExports.metrics("c1", commits("dev@example.com", time, 1)),
+            QueuedExports.metrics("c1", commits("bad@example.com", time, 2)),
+            QueuedExports.metrics("c1", commits("dev@example.com", time + 1, 4)));
+    AggregationService service = new AggregationService(store);
+
+    List<AggregationService.Outcome> outcomes = service.aggregateAll(batch);
+    assertTrue(outcomes.get(1).failure() instanceof UsageStoreUnavailableException);
+    assertEquals(1, commitsOf(store, "c1"), "the user-day written before the failure");
+    // The item is back: the redelivered batch counts what was not counted, once.
+    store.stopFailingWritesTo(bad);
+    List<AggregationService.Outcome> again = service.aggregateAll(batch);
+
+    assertEquals(
+        List.of(false, false, false),
+        again.stream().map(AggregationService.Outcome::failed).toList());
+    assertEquals(7, commitsOf(store, "c1"));
   }
 
   @Test

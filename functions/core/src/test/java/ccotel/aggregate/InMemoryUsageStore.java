@@ -53,8 +53,41 @@ public final class InMemoryUsageStore implements UsageStore, UsageReader {
   }
 
   private final Map<String, UserIdentity> links = new HashMap<>();
+  private final Map<UsageKey, Boolean> failingItems = new HashMap<>(); // true: for good
   private int transactions;
   private int plainDayWrites;
+
+  /**
+   * Makes every write that adds to this user-day fail as DynamoDB fails it: refused for good (an
+   * item it rejects, say one past 400 KB) or, if not {@code forGood}, unavailable (throttled, a
+   * fault). Other user-days, of the same connection too, are written as before.
+   */
+  public synchronized void failWritesTo(UsageKey key, boolean forGood) {
+    failingItems.put(key, forGood);
+  }
+
+  /** As DynamoDB refuses an update expression over 4 KB, at the port's bound. */
+  private static void refuseLongExpression(Map<Counter, Long> increments) {
+    if (increments.size() > MAX_COUNTERS_PER_UPDATE) {
+      throw new UsageRefusedException(
+          "an update names " + increments.size() + " counters: expression over 4 KB (test)");
+    }
+  }
+
+  public synchronized void stopFailingWritesTo(UsageKey key) {
+    failingItems.remove(key);
+  }
+
+  private void failIfFailing(UsageKey key) throws UsageStoreUnavailableException {
+    Boolean forGood = failingItems.get(key);
+    if (forGood == null) {
+      return;
+    }
+    if (forGood) {
+      throw new UsageRefusedException("DynamoDB refused the user-day of " + key.day() + " (test)");
+    }
+    throw new UsageStoreUnavailableException("DynamoDB throttled a user-day (test)", null);
+  }
 
   /** How many commits were written (each one transaction in DynamoDB). */
   public synchronized int transactions() {
@@ -133,7 +166,8 @@ public final class InMemoryUsageStore implements UsageStore, UsageReader {
   }
 
   @Override
-  public synchronized boolean commit(UsageCommit commit) throws WriteConflictException {
+  public synchronized boolean commit(UsageCommit commit)
+      throws WriteConflictException, UsageStoreUnavailableException {
     if (commit.writes() > maxWrites) {
       throw new IllegalArgumentException("commit writes " + commit.writes() + " > " + maxWrites);
     }
@@ -149,6 +183,8 @@ public final class InMemoryUsageStore implements UsageStore, UsageReader {
     }
     for (Map.Entry<UsageKey, SortedMap<Counter, Long>> day :
         commit.increments().byKey().entrySet()) {
+      failIfFailing(day.getKey());
+      refuseLongExpression(day.getValue());
       refuseBeyondLimits(commit.connectionId(), day.getKey(), day.getValue());
     }
     for (Map.Entry<SeriesId, SeriesChange> change : commit.seriesChanges().entrySet()) {
@@ -200,7 +236,7 @@ public final class InMemoryUsageStore implements UsageStore, UsageReader {
 
   @Override
   public synchronized Map<String, Counted> countOnce(
-      String connectionId, List<DayDelivery> dayDeliveries) {
+      String connectionId, List<DayDelivery> dayDeliveries) throws UsageStoreUnavailableException {
     Map<String, Counted> counted = new HashMap<>();
     java.util.Set<UsageKey> written = new java.util.HashSet<>();
     for (DayDelivery delivery : dayDeliveries) {
@@ -211,6 +247,8 @@ public final class InMemoryUsageStore implements UsageStore, UsageReader {
             delivery.deliveryId(), existing.commitId() == null ? Counted.BEFORE : Counted.CLAIMED);
         continue;
       }
+      // As PlainDayCounter: earlier user-days stay written and marked when a later one fails.
+      failIfFailing(delivery.key());
       refuseBeyondLimits(connectionId, delivery.key(), delivery.counters());
       deliveries.put(key, new Record(null, clock.instant()));
       SortedMap<Counter, Long> row =

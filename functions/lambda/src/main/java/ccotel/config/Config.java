@@ -34,7 +34,13 @@ public record Config(
 
   static final int DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
   static final int DEFAULT_AUTH_CACHE_SECONDS = 30;
-  static final int DEFAULT_DELIVERY_RETENTION_DAYS = 7;
+
+  /**
+   * Delivery records must outlive every message that may still be delivered: the dead-letter queue
+   * keeps one 14 days and a replay puts it back in the ingest queue for up to 4 more; a week's
+   * margin on top.
+   */
+  public static final int DEFAULT_DELIVERY_RETENTION_DAYS = 25;
 
   public static Config fromEnv(Map<String, String> env) {
     List<String> problems = new ArrayList<>();

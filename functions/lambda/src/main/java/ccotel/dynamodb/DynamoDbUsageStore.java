@@ -47,6 +47,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionConflictException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
@@ -61,7 +62,8 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * naming its commit and when it was claimed), commit records ({@code t#connection#commit}:
  * committed or abandoned), cumulative series state ({@code s#connection#series}), all expiring
  * through the TTL attribute {@code expiresAt} (commit records a day after the claims that name
- * them), and identity links ({@code l#connection#kind#id} → e-mail), which do not expire.
+ * them, series state after {@link #SERIES_RETENTION}), and identity links ({@code
+ * l#connection#kind#id} → e-mail), which do not expire.
  *
  * <p>One commit is one {@code TransactWriteItems}: its commit record or its markers (only if
  * absent), every user-day update and every series compare-and-set, so it counts entirely, once, or
@@ -95,6 +97,14 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
 
   /** Commit records outlive the claims that name them, so a claim never outlives its answer. */
   private static final Duration COMMIT_RECORD_MARGIN = Duration.ofDays(1);
+
+  /**
+   * How long a cumulative series' state outlives its last write. A series' next point is counted
+   * against it; without it the point's whole running total would count again. A Claude Code process
+   * (which owns its series, by session.id and start time) that sleeps longer than this, a laptop
+   * closed for over a year, is the one case left.
+   */
+  static final Duration SERIES_RETENTION = Duration.ofDays(400);
 
   /** Rounds of claim, look, take over, before calling an id contended. */
   private static final int CLAIM_ROUNDS = 4;
@@ -161,7 +171,7 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
           request = response.unprocessedKeys();
         }
       } catch (SdkException e) {
-        throw unavailable("reading series state", e);
+        throw failure("reading series state", e);
       }
     }
     return found;
@@ -177,7 +187,7 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
         claims.put(deliveryId, claimOne(connectionId, commitId, deliveryId));
       }
     } catch (SdkException e) {
-      throw unavailable("claiming deliveries", e);
+      throw failure("claiming deliveries", e);
     }
     return claims;
   }
@@ -273,7 +283,7 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
     try {
       put(commitRecord(connectionId, commitId, ABANDONED), "attribute_not_exists(#k)", Map.of());
     } catch (SdkException e) {
-      throw unavailable("abandoning a commit", e);
+      throw failure("abandoning a commit", e);
     }
   }
 
@@ -318,7 +328,7 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
         try {
           return put(record, "attribute_not_exists(#k)", Map.of()) == null;
         } catch (SdkException e) {
-          throw unavailable("writing a commit record", e);
+          throw failure("writing a commit record", e);
         }
       }
       writes.add(absentPut(record));
@@ -337,21 +347,22 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
         .forEach((key, counters) -> writes.add(usageUpdate(connectionId, key, counters)));
     commit
         .seriesChanges()
-        .forEach((id, change) -> writes.add(seriesPut(connectionId, id, change, expiresAt)));
+        .forEach(
+            (id, change) ->
+                writes.add(
+                    seriesPut(
+                        connectionId,
+                        id,
+                        change,
+                        clock.instant().plus(SERIES_RETENTION).getEpochSecond())));
     try {
       dynamoDb.transactWriteItems(
           TransactWriteItemsRequest.builder().transactItems(writes).build());
       return true;
     } catch (TransactionCanceledException e) {
       return cancelled(e, commit.commitId() != null ? 1 : commit.markers().size());
-    } catch (DynamoDbException e) {
-      if (isInvalid(e)) {
-        throw new UsageRefusedException(
-            "DynamoDB refused the write: " + e.awsErrorDetails().errorMessage(), e);
-      }
-      throw unavailable("writing usage", e);
     } catch (SdkException e) {
-      throw unavailable("writing usage", e);
+      throw failure("writing usage", e);
     }
   }
 
@@ -369,7 +380,7 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
           plainDayCounter.readHeads(
               connectionId, new java.util.HashSet<>(commit.increments().byKey().keySet()));
     } catch (SdkException e) {
-      throw unavailable("reading usage", e);
+      throw failure("reading usage", e);
     }
     commit
         .increments()
@@ -512,7 +523,7 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
     try {
       return plainDayCounter.count(connectionId, deliveries);
     } catch (SdkException e) {
-      throw unavailable("counting usage", e);
+      throw failure("counting usage", e);
     }
   }
 
@@ -564,7 +575,7 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
       } while (start != null && items.size() <= limit);
     } catch (SdkException e) {
       if (isServiceFailure(e)) {
-        throw unavailable("reading usage", e);
+        throw failure("reading usage", e);
       }
       // A request DynamoDB refuses as such is a bug of ours: no retry can make it succeed.
       throw new IllegalStateException("DynamoDB refused reading usage: " + e.getMessage(), e);
@@ -644,7 +655,7 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
         }
       }
     } catch (SdkException e) {
-      throw unavailable("reading identity links", e);
+      throw failure("reading identity links", e);
     }
     return found;
   }
@@ -665,7 +676,7 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
                             s(link.getValue().value()))));
       }
     } catch (SdkException e) {
-      throw unavailable("writing identity links", e);
+      throw failure("writing identity links", e);
     }
   }
 
@@ -683,21 +694,32 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
     return "s#" + connectionId + "#" + id.value();
   }
 
-  // Every SDK failure is worth a retry: the SDK has already retried throttling with backoff, and
-  // a message that keeps failing ends in the dead-letter queue, never lost.
-  private static UsageStoreUnavailableException unavailable(String what, SdkException e) {
+  /**
+   * A failed call as the aggregator must take it. A request DynamoDB refuses as such (a
+   * ValidationException: an item past 400 KB, an expression too long) is refused the same way on
+   * every retry: thrown here as a refusal, so that only the export at fault fails and the rest of
+   * its batch counts. Throttling (after the SDK's own retries with backoff), DynamoDB's faults and
+   * the network are worth a retry: returned, for the caller to throw, and SQS retries the message.
+   */
+  private static UsageStoreUnavailableException failure(String what, SdkException e) {
+    if (!isServiceFailure(e)) {
+      throw new UsageRefusedException("DynamoDB refused " + what + ": " + e.getMessage(), e);
+    }
     return new UsageStoreUnavailableException(what + ": " + e.getMessage(), e);
   }
 
   /**
-   * Whether a read failed for a reason a later retry can cure: throttling, a DynamoDB fault or the
+   * Whether a call failed for a reason a later retry can cure: throttling, a DynamoDB fault or the
    * network. DynamoDB's other 4xx answers (a ValidationException, say) fail again on every retry.
    */
   static boolean isServiceFailure(SdkException e) {
     if (!(e instanceof AwsServiceException service)) {
       return true; // no answer from DynamoDB: a timeout or a connection failure
     }
-    return service.isThrottlingException() || service.statusCode() >= 500;
+    // A write that met another's transaction on its item: the next try finds it done.
+    return service.isThrottlingException()
+        || service.statusCode() >= 500
+        || e instanceof TransactionConflictException;
   }
 
   static AttributeValue s(String value) {

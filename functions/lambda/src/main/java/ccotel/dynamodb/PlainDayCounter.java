@@ -7,9 +7,11 @@ import static ccotel.dynamodb.DynamoDbUsageStore.STATE_KEY;
 import static ccotel.dynamodb.DynamoDbUsageStore.n;
 import static ccotel.dynamodb.DynamoDbUsageStore.s;
 
+import ccotel.aggregate.Backoff;
 import ccotel.aggregate.DayDelivery;
 import ccotel.aggregate.DayLimits;
 import ccotel.aggregate.UsageRefusedException;
+import ccotel.aggregate.UsageStore;
 import ccotel.aggregate.UsageStore.Counted;
 import ccotel.aggregate.UsageStoreUnavailableException;
 import ccotel.usage.Counter;
@@ -60,8 +62,7 @@ final class PlainDayCounter {
    */
   static final int MOST_PER_WRITE = 8;
 
-  /** Rounds of read and conditional write, per user-day, before calling it contended. */
-  private static final int ATTEMPTS = 6;
+  private static final Duration MOST_WAITING = Duration.ofSeconds(8);
 
   private final DynamoDbClient dynamoDb;
   private final String usageTable;
@@ -93,32 +94,60 @@ final class PlainDayCounter {
   Map<String, Counted> count(String connectionId, List<DayDelivery> deliveries)
       throws UsageStoreUnavailableException {
     Map<String, Counted> counted = new HashMap<>();
-    // Rounds of at most MOST_PER_WRITE deliveries per user-day; a user-day's rounds go one after
-    // another, so its writes never race each other. Usually one round.
+    // Rounds of at most MOST_PER_WRITE deliveries and MAX_COUNTERS_PER_UPDATE counters per
+    // user-day; a user-day's rounds go one after another, so its writes never race each other.
+    // Usually one round.
     List<Map<UsageKey, List<DayDelivery>>> rounds = new ArrayList<>();
-    Map<UsageKey, Integer> perDay = new HashMap<>();
+    Map<UsageKey, Integer> roundOfDay = new HashMap<>();
+    Map<UsageKey, Set<Counter>> namedInRound = new HashMap<>();
     Set<String> seen = new HashSet<>();
     for (DayDelivery delivery : deliveries) {
       if (!seen.add(delivery.deliveryId())) {
         continue; // the same delivery twice in one call: the copy adds nothing
       }
-      int round = perDay.merge(delivery.key(), 1, Integer::sum) - 1;
-      round /= MOST_PER_WRITE;
+      UsageKey day = delivery.key();
+      int round = roundOfDay.getOrDefault(day, 0);
+      Set<Counter> named = namedInRound.computeIfAbsent(day, k -> new HashSet<>());
+      Set<Counter> more = new HashSet<>(delivery.counters().keySet());
+      more.removeAll(named);
+      if (round < rounds.size()
+          && rounds.get(round).containsKey(day)
+          && (rounds.get(round).get(day).size() == MOST_PER_WRITE
+              || named.size() + more.size() > UsageStore.MAX_COUNTERS_PER_UPDATE)) {
+        round++;
+        named.clear();
+        more = delivery.counters().keySet();
+      }
+      roundOfDay.put(day, round);
+      named.addAll(more);
       while (rounds.size() <= round) {
         rounds.add(new LinkedHashMap<>());
       }
-      rounds.get(round).computeIfAbsent(delivery.key(), k -> new ArrayList<>()).add(delivery);
+      rounds.get(round).computeIfAbsent(day, k -> new ArrayList<>()).add(delivery);
     }
+    // The rounds of one call wait at most this long in all (a Lambda run has 30 s); what is
+    // still contended then is retried by SQS.
+    long giveUpAt = System.nanoTime() + MOST_WAITING.toNanos();
     for (Map<UsageKey, List<DayDelivery>> round : rounds) {
-      countRound(connectionId, round, counted);
+      countRound(connectionId, round, counted, giveUpAt);
     }
     return counted;
   }
 
   private void countRound(
-      String connectionId, Map<UsageKey, List<DayDelivery>> pending, Map<String, Counted> counted)
+      String connectionId,
+      Map<UsageKey, List<DayDelivery>> pending,
+      Map<String, Counted> counted,
+      long giveUpAt)
       throws UsageStoreUnavailableException {
-    for (int attempt = 0; attempt < ATTEMPTS && !pending.isEmpty(); attempt++) {
+    for (int attempt = 0;
+        attempt < Backoff.ROUNDS
+            && !pending.isEmpty()
+            && (attempt == 0 || System.nanoTime() - giveUpAt < 0);
+        attempt++) {
+      if (!Backoff.beforeRound(attempt)) {
+        throw new UsageStoreUnavailableException("interrupted while backing off", null);
+      }
       Map<UsageKey, Head> heads = readHeads(connectionId, pending.keySet());
       Set<String> ids = new HashSet<>();
       pending.values().forEach(days -> days.forEach(d -> ids.add(d.deliveryId())));
@@ -137,7 +166,6 @@ final class PlainDayCounter {
       writeMarkers(connectionId, unmarked);
 
       Map<UsageKey, List<DayDelivery>> conflicted = new LinkedHashMap<>();
-      List<String> written = new ArrayList<>();
       for (Map.Entry<UsageKey, List<DayDelivery>> day : pending.entrySet()) {
         Head head = heads.getOrDefault(day.getKey(), Head.NONE);
         List<DayDelivery> fresh = new ArrayList<>();
@@ -155,16 +183,15 @@ final class PlainDayCounter {
           continue;
         }
         if (add(connectionId, day.getKey(), head, fresh)) {
-          for (DayDelivery delivery : fresh) {
-            counted.put(delivery.deliveryId(), Counted.NOW);
-            written.add(delivery.deliveryId());
-          }
+          // Marked at once, before the next day's write can fail. Were this lost, the next writer
+          // of the day adds them.
+          List<String> written = fresh.stream().map(DayDelivery::deliveryId).toList();
+          writeMarkers(connectionId, written);
+          written.forEach(id -> counted.put(id, Counted.NOW));
         } else {
           conflicted.put(day.getKey(), day.getValue());
         }
       }
-      // Markers for what was just counted. Were this lost, the next writer of the day adds them.
-      writeMarkers(connectionId, written);
       pending = conflicted;
     }
     pending

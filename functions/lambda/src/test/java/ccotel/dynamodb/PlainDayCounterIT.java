@@ -26,15 +26,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
@@ -132,6 +125,74 @@ class PlainDayCounterIT {
     assertEquals(4321, sessions(fast));
   }
 
+  @Test
+  void aFailingSecondDay_leavesTheFirstDaysDeliveriesMarked() throws Exception {
+    DynamoDbUsageStore faulty = store(faultyClient());
+    UsageKey bobToday = new UsageKey(ALICE_TODAY.day(), UserIdentity.email("bob@example.com"));
+    java.util.concurrent.atomic.AtomicInteger updates =
+        new java.util.concurrent.atomic.AtomicInteger();
+    fault.set(
+        request -> {
+          if (request instanceof UpdateItemRequest && updates.incrementAndGet() == 2) {
+            throw SdkClientException.create("DynamoDB unreachable for the second day (injected)");
+          }
+        });
+
+    assertThrows(
+        UsageStoreUnavailableException.class,
+        () ->
+            faulty.countOnce(
+                connection,
+                List.of(
+                    delivery("d1", 3),
+                    new DayDelivery("d2", bobToday, new TreeMap<>(Map.of(SESSIONS, 5L))))));
+
+    assertEquals(2, updates.get());
+    assertTrue(
+        marker("d1").isPresent(), "the first day's delivery is marked right after its write");
+    assertTrue(marker("d2").isEmpty());
+  }
+
+  @Test
+  void deliveriesNamingMoreCountersThanOneUpdateMayHold_areWrittenInSeveralUpdates()
+      throws Exception {
+    DynamoDbUsageStore store = store(AWS.dynamoDb().client());
+    // Eight deliveries of one user-day, 50 models each: 400 distinct counters, more than an update
+    // expression of 4 KB can name.
+    List<DayDelivery> deliveries = new java.util.ArrayList<>();
+    for (int d = 0; d < 8; d++) {
+      TreeMap<Counter, Long> counters = new TreeMap<>();
+      for (int m = 0; m < 50; m++) {
+        counters.put(modelCost(50 * d + m), 1000L + d);
+      }
+      deliveries.add(new DayDelivery("d" + d, ALICE_TODAY, counters));
+    }
+
+    Map<String, Counted> counted = store.countOnce(connection, deliveries);
+
+    for (int d = 0; d < 8; d++) {
+      assertEquals(Counted.NOW, counted.get("d" + d), "d" + d);
+      assertTrue(marker("d" + d).isPresent(), "d" + d);
+    }
+    StoredUsage row =
+        store
+            .read(connection, ALICE_TODAY.day(), ALICE_TODAY.day(), 10, Optional.empty())
+            .rows()
+            .get(0);
+    for (int c = 0; c < 400; c++) {
+      assertEquals(1000L + c / 50, row.get(modelCost(c)), "counter " + c);
+    }
+    assertEquals(
+        8,
+        store.countOnce(connection, deliveries).values().stream()
+            .filter(Counted.BEFORE::equals)
+            .count());
+  }
+
+  private static Counter modelCost(int model) {
+    return Counter.of(CounterFamily.METRIC_COST_NANO_USD, "model-" + model);
+  }
+
   private DynamoDbUsageStore store(DynamoDbClient client) {
     return new DynamoDbUsageStore(
         client,
@@ -142,25 +203,7 @@ class PlainDayCounterIT {
   }
 
   private DynamoDbClient faultyClient() {
-    ExecutionInterceptor injector =
-        new ExecutionInterceptor() {
-          @Override
-          public void beforeExecution(
-              Context.BeforeExecution context, ExecutionAttributes attributes) {
-            java.util.function.Consumer<SdkRequest> current = fault.get();
-            if (current != null) {
-              current.accept(context.request());
-            }
-          }
-        };
-    return DynamoDbClient.builder()
-        .endpointOverride(AWS.dynamoDb().endpoint())
-        .region(Region.US_EAST_1)
-        .credentialsProvider(
-            StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-        .httpClient(UrlConnectionHttpClient.create())
-        .overrideConfiguration(c -> c.addExecutionInterceptor(injector))
-        .build();
+    return FaultyDynamoDb.client(AWS, fault);
   }
 
   private static DayDelivery delivery(String id, long sessions) {

@@ -8,6 +8,7 @@ import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionConflictException;
 
 /** Which failed reads are worth a retry (503) and which would fail again on every retry. */
 class ServiceFailureTest {
@@ -28,6 +29,13 @@ class ServiceFailureTest {
     assertTrue(
         DynamoDbUsageStore.isServiceFailure(
             SdkClientException.create("Unable to execute HTTP request: Connection refused")));
+    assertTrue(
+        DynamoDbUsageStore.isServiceFailure(
+            TransactionConflictException.builder()
+                .statusCode(400)
+                .awsErrorDetails(
+                    AwsErrorDetails.builder().errorCode("TransactionConflictException").build())
+                .build()));
   }
 
   @Test

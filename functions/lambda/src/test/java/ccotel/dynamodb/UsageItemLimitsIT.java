@@ -53,15 +53,29 @@ class UsageItemLimitsIT {
             stack.config.deliveryRetention());
   }
 
+  /**
+   * Stores the user-day item just under 400 KB (names and values count): any new counter takes it
+   * over.
+   */
+  static void fillToTheLimit(EmbeddedAws aws, String usageTable, String connection, UsageKey key) {
+    Map<String, AttributeValue> item = new HashMap<>(DynamoDbUsageStore.usageKey(connection, key));
+    // What the reader needs of a row, so that the item reads as one with no counters.
+    item.put("day", DynamoDbUsageStore.s(key.day().toString()));
+    item.put("actorKind", DynamoDbUsageStore.s(key.user().kind().name()));
+    item.put("actorId", DynamoDbUsageStore.s(key.user().value()));
+    int keyBytes = "connectionId".length() + connection.length() + "sk".length();
+    keyBytes += DynamoDbUsageStore.sortKey(key).length() + "filler".length();
+    for (String name : List.of("day", "actorKind", "actorId")) {
+      keyBytes += name.length() + item.get(name).s().length();
+    }
+    item.put("filler", AttributeValue.builder().s("x".repeat(400 * 1024 - keyBytes - 8)).build());
+    aws.dynamoDb().client().putItem(b -> b.tableName(usageTable).item(item));
+  }
+
   @Test
   void anItemAtDynamoDbsSizeLimit_refusesNewCountersForGood_eitherWay() throws Exception {
     String connection = "conn_full";
-    Map<String, AttributeValue> item = new HashMap<>(DynamoDbUsageStore.usageKey(connection, KEY));
-    // Just under 400 KB (names and values count): any new counter takes it over.
-    int keyBytes = "connectionId".length() + connection.length() + "sk".length();
-    keyBytes += DynamoDbUsageStore.sortKey(KEY).length() + "filler".length();
-    item.put("filler", AttributeValue.builder().s("x".repeat(400 * 1024 - keyBytes - 40)).build());
-    AWS.dynamoDb().client().putItem(b -> b.tableName(stack.config.usageTable()).item(item));
+    fillToTheLimit(AWS, stack.config.usageTable(), connection, KEY);
     TreeMap<Counter, Long> cost = new TreeMap<>(Map.of(MODEL_COST, 5L));
     UsageTally tally = new UsageTally();
     tally.add(KEY, MODEL_COST, 5);
