@@ -12,7 +12,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -71,6 +70,13 @@ public final class UsageQueryService {
       }
     }
 
+    Optional<AnswerFormat> format = AnswerFormat.negotiate(request.header("accept"));
+    if (format.isEmpty()) {
+      return error(
+          406,
+          "invalid_request_error",
+          "not acceptable: this API answers " + JSON + " or text/csv; ask for either in Accept");
+    }
     Range range;
     try {
       range = Range.of(request);
@@ -96,20 +102,13 @@ public final class UsageQueryService {
         page.rows().isEmpty() ? range.from : page.rows().get(page.rows().size() - 1).key().day();
     Optional<String> nextPage =
         page.nextCursor().map(cursor -> new Cursor(lastDay, cursor).encode());
-    if (wantsCsv(request)) {
+    if (format.get() == AnswerFormat.CSV) {
       ApiResponse csv =
           ApiResponse.of(200, CSV, UsageCsv.page(records))
               .withHeader("X-Has-More", Boolean.toString(nextPage.isPresent()));
       return nextPage.isPresent() ? csv.withHeader("X-Next-Page", nextPage.get()) : csv;
     }
     return ApiResponse.of(200, JSON, UsageJson.page(records, nextPage));
-  }
-
-  private static boolean wantsCsv(ApiRequest request) {
-    return request
-        .header("accept")
-        .map(a -> a.toLowerCase(Locale.ROOT).contains("text/csv"))
-        .orElse(false);
   }
 
   /**
@@ -158,6 +157,14 @@ public final class UsageQueryService {
     return ApiResponse.of(status, JSON, UsageJson.error(type, message));
   }
 
+  /**
+   * The answer to a request that failed in a way nobody foresaw: a defect, not an outage, so 500
+   * (retrying the same request would fail the same way), in the API's error format.
+   */
+  public static ApiResponse unexpectedFailure() {
+    return error(500, "api_error", "internal error; the service has logged it");
+  }
+
   private static ApiResponse unavailable(String message) {
     return error(503, "api_error", message).withHeader("Retry-After", "5");
   }
@@ -165,7 +172,17 @@ public final class UsageQueryService {
   /** The validated query parameters. */
   private record Range(LocalDate from, LocalDate to, int limit, Optional<String> cursor) {
 
+    /** Parameters API Gateway may hand over joined with commas, as a repeated name arrives. */
+    private static final List<String> SINGLE_VALUED =
+        List.of("starting_at", "ending_at", "limit", "page");
+
     static Range of(ApiRequest request) {
+      for (String name : SINGLE_VALUED) {
+        // None of their values has a comma, so one means the name was given more than once.
+        if (request.queryParameter(name).filter(v -> v.contains(",")).isPresent()) {
+          throw new IllegalArgumentException(name + " must be given once");
+        }
+      }
       LocalDate from =
           date(
               "starting_at",

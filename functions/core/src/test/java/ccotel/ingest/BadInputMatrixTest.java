@@ -10,10 +10,12 @@ import ccotel.api.ApiResponse;
 import ccotel.auth.ConnectionAdmin;
 import ccotel.query.StoredUsage;
 import ccotel.testing.InMemoryPipeline;
+import ccotel.testing.Json;
 import ccotel.testing.OtlpRequests;
 import ccotel.testing.RpcStatus;
 import ccotel.usage.Counter;
 import ccotel.usage.CounterFamily;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
@@ -62,7 +64,7 @@ class BadInputMatrixTest {
       int status,
       String answerType,
       Map<Counter, Long> counted,
-      boolean partial) {
+      long rejected) {
 
     @Override
     public String toString() {
@@ -225,14 +227,14 @@ class BadInputMatrixTest {
             200,
             PROTOBUF,
             Map.of(SESSIONS, 2L),
-            true),
+            1),
         new Case(
             "300 distinct tool names for one user and day",
             protobuf(LOGS, toolResults(300)),
             200,
             PROTOBUF,
             firstToolCounters(PointGate_MAX),
-            true),
+            300 - PointGate_MAX),
         new Case(
             "unknown metrics are ignored, not rejected",
             protobuf(
@@ -246,10 +248,16 @@ class BadInputMatrixTest {
             200,
             PROTOBUF,
             Map.of(SESSIONS, 2L),
-            false),
+            0),
+        new Case("empty protobuf body", protobuf(METRICS, new byte[0]), 200, PROTOBUF, Map.of(), 0),
+        new Case("empty JSON object", json(LOGS, "{}"), 200, JSON, Map.of(), 0),
         new Case(
-            "empty protobuf body", protobuf(METRICS, new byte[0]), 200, PROTOBUF, Map.of(), false),
-        new Case("empty JSON object", json(LOGS, "{}"), 200, JSON, Map.of(), false),
+            "JSON with a negative value",
+            json(METRICS, sessionJson("\"" + T + "\"", "{\"asDouble\":-3}")),
+            200,
+            JSON,
+            Map.of(),
+            1),
         new Case(
             "unknown JSON fields are ignored",
             json(
@@ -258,7 +266,7 @@ class BadInputMatrixTest {
             200,
             JSON,
             Map.of(SESSIONS, 4L),
-            false),
+            0),
         new Case(
             "gzipped logs with one record lacking a user",
             gzipped(
@@ -270,7 +278,7 @@ class BadInputMatrixTest {
             200,
             PROTOBUF,
             Map.of(PROMPTS, 1L),
-            true));
+            1));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -291,7 +299,7 @@ class BadInputMatrixTest {
       assertFalse(status.message().contains("\n"), "no header value echoed raw");
       assertEquals(0, pipeline.queue.size(), "nothing rejected is queued");
     } else {
-      assertEquals(c.partial(), rejectedCount(request.path(), c.answerType(), answer) > 0);
+      assertEquals(c.rejected(), rejectedCount(request.path(), c.answerType(), answer));
     }
     // Whatever was queued is aggregated, twice over (a redelivery), and must count exactly.
     var queued = pipeline.queue.drain();
@@ -329,8 +337,12 @@ class BadInputMatrixTest {
 
   private static long rejectedCount(String path, String type, ApiResponse answer) throws Exception {
     if (type.equals(JSON)) {
-      String text = answer.bodyText();
-      return text.contains("\"rejected") ? 1 : 0;
+      JsonNode partialSuccess = Json.read(answer.body()).path("partialSuccess");
+      // proto3 JSON writes int64 as a string; absent means none rejected.
+      return Long.parseLong(
+          partialSuccess
+              .path(path.equals(LOGS) ? "rejectedLogRecords" : "rejectedDataPoints")
+              .asText("0"));
     }
     return path.equals(LOGS)
         ? ExportLogsServiceResponse.parseFrom(answer.body())
@@ -348,12 +360,12 @@ class BadInputMatrixTest {
       Function<ConnectionAdmin.NewConnection, ApiRequest> request,
       int status,
       String answerType) {
-    return new Case(name, request, status, answerType, Map.of(), false);
+    return new Case(name, request, status, answerType, Map.of(), 0);
   }
 
   /** Two good session points (3 sessions) and one point spoiled by {@code spoil}. */
   private static Case partial(String name, byte[] body) {
-    return new Case(name, protobuf(METRICS, body), 200, PROTOBUF, Map.of(SESSIONS, 3L), true);
+    return new Case(name, protobuf(METRICS, body), 200, PROTOBUF, Map.of(SESSIONS, 3L), 1);
   }
 
   private static byte[] metricsWithOneBad(

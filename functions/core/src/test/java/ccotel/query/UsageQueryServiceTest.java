@@ -281,6 +281,67 @@ class UsageQueryServiceTest {
         lines[1]);
   }
 
+  @ParameterizedTest(name = "Accept: {0} -> {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "text/csv;q=0.9, application/json;q=0.1 | 200 | text/csv; charset=utf-8",
+        "application/json;q=0, text/csv;q=0.1   | 200 | text/csv; charset=utf-8",
+        "text/csv;q=0, application/json         | 200 | application/json",
+        "application/json, text/csv;q=0.5       | 200 | application/json",
+        "text/csv;q=0.5, application/json;q=0.5 | 200 | application/json",
+        "TEXT/CSV; charset=utf-8                | 200 | text/csv; charset=utf-8",
+        "text/*                                 | 200 | text/csv; charset=utf-8",
+        "text/*;q=0.8, */*;q=0.1                | 200 | text/csv; charset=utf-8",
+        "*/*                                    | 200 | application/json",
+        "text/csv;q=0, */*                      | 200 | application/json",
+        "text/html, application/*;q=0.2         | 200 | application/json",
+        "application/json;q=0                   | 406 | application/json",
+        "text/html                              | 406 | application/json",
+        "text/csv;q=zero                        | 406 | application/json",
+      })
+  void accept_isNegotiatedByQValue(String accept, int status, String contentType) {
+    ApiResponse answer =
+        pipeline.query.query(
+            new ApiRequest(
+                "GET",
+                UsageQueryService.PATH,
+                Map.of(
+                    "Authorization", "Bearer " + connection.readToken().value(), "Accept", accept),
+                Map.of("starting_at", "2026-11-25"),
+                null));
+
+    assertEquals(status, answer.status(), answer.bodyText());
+    assertEquals(contentType, answer.headers().get("Content-Type"));
+    if (status == 406) {
+      assertEquals(
+          "not acceptable: this API answers application/json or text/csv; ask for either in"
+              + " Accept",
+          Json.read(answer.body()).get("error").get("message").asText());
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "starting_at | 2026-11-24,2026-11-25",
+        "ending_at   | 2026-11-25,2026-11-26",
+        "limit       | 1,2",
+        "page        | a,b",
+      })
+  void aParameterGivenTwice_asApiGatewayJoinsIt_is400(String name, String joined) {
+    Map<String, String> parameters = new HashMap<>(Map.of("starting_at", "2026-11-24"));
+    parameters.put(name, joined);
+
+    ApiResponse answer = pipeline.query(connection.readToken().value(), parameters);
+
+    assertEquals(400, answer.status(), answer.bodyText());
+    assertEquals(
+        name + " must be given once",
+        Json.read(answer.body()).get("error").get("message").asText());
+  }
+
   @Test
   void csvFields_cannotBecomeFormulas() {
     assertEquals("\"'=HYPERLINK(\"\"x\"\")\"", UsageCsv.field("=HYPERLINK(\"x\")"));

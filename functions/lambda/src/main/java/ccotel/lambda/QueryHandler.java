@@ -2,6 +2,7 @@ package ccotel.lambda;
 
 import ccotel.api.ApiRequest;
 import ccotel.api.ApiResponse;
+import ccotel.api.Health;
 import ccotel.auth.SecretToken;
 import ccotel.auth.TokenScope;
 import ccotel.query.UsageQueryService;
@@ -19,14 +20,6 @@ import java.util.Map;
  */
 public final class QueryHandler
     implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
-
-  public static final String HEALTH_PATH = "/healthz";
-
-  private static final ApiResponse HEALTHY =
-      new ApiResponse(
-          200,
-          java.util.Map.of("Content-Type", "application/json"),
-          "{\"status\":\"ok\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
   /** Rounds of sample queries when priming: enough for the JIT to compile the hot path. */
   private static final int PRIMING_ROUNDS = 300;
@@ -59,7 +52,7 @@ public final class QueryHandler
   private void prime(Components components) {
     // The real path up to the token check: a token nobody holds, looked up in DynamoDB, is 401.
     handleRequest(usageRequest(SecretToken.generate(TokenScope.READ)), null);
-    handleRequest(Priming.event("GET", HEALTH_PATH, Map.of(), null), null);
+    handleRequest(Priming.event("GET", Health.PATH, Map.of(), null), null);
     // Past it, in memory: the range, the paging and the JSON of the sample export's usage.
     QueryHandler inMemory = new QueryHandler(components.primingQueryService(Priming.sampleUsage()));
     APIGatewayV2HTTPEvent sample = usageRequest(SecretToken.generate(TokenScope.READ));
@@ -83,7 +76,14 @@ public final class QueryHandler
   @Override
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
     ApiRequest request = ApiGatewayRequests.toApiRequest(event);
-    ApiResponse response = HEALTH_PATH.equals(request.path()) ? HEALTHY : query.query(request);
+    ApiResponse response;
+    try {
+      // Started means configured and its clients built: ready.
+      response = Health.PATH.equals(request.path()) ? Health.of(true) : query.query(request);
+    } catch (RuntimeException e) {
+      InvocationLog.failure(context, "query " + request.path() + " failed", e);
+      response = UsageQueryService.unexpectedFailure();
+    }
     InvocationLog.line(context, request.path() + " -> " + response.status());
     return ApiGatewayResponses.from(response);
   }

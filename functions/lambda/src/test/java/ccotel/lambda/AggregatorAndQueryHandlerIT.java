@@ -2,16 +2,25 @@ package ccotel.lambda;
 
 import static ccotel.testing.Json.assertJsonEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ccotel.auth.TokenAuthorizer;
+import ccotel.auth.TokenHash;
 import ccotel.embedded.EmbeddedAws;
+import ccotel.query.UsageQueryService;
 import ccotel.testing.Json;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,12 +37,13 @@ class AggregatorAndQueryHandlerIT {
 
   @RegisterExtension static final EmbeddedAws AWS = EmbeddedAws.inMemory();
 
+  private AwsTestStack stack;
   private AggregatorHandler aggregator;
   private QueryHandler query;
 
   @BeforeEach
   void setUp() {
-    AwsTestStack stack = new AwsTestStack(AWS);
+    stack = new AwsTestStack(AWS);
     SampleConnection.register(stack);
     aggregator = new AggregatorHandler(stack.components.aggregationService());
     query = new QueryHandler(stack.components.queryService());
@@ -86,6 +96,61 @@ class AggregatorAndQueryHandlerIT {
     event.setHeaders(headers);
 
     assertEquals(403, query.handleRequest(event, null).getStatusCode());
+  }
+
+  @Test
+  void healthz_isTheServicesHealthJson() {
+    APIGatewayV2HTTPEvent event =
+        EventLoader.loadApiGatewayHttpEvent("events/query/usage-day.json");
+    event.setRawPath("/healthz");
+    event.getRequestContext().getHttp().setPath("/healthz");
+    event.setQueryStringParameters(null);
+
+    APIGatewayV2HTTPResponse answer = query.handleRequest(event, null);
+
+    assertEquals(200, answer.getStatusCode());
+    assertEquals("application/json", answer.getHeaders().get("Content-Type"));
+    assertEquals(
+        "{\"status\":\"ok\"}",
+        new String(ApiGatewayResponses.body(answer), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aQueryThatFailsUnexpectedly_is500InTheApisErrorFormat_loggedWithoutTheToken() {
+    QueryHandler failing =
+        new QueryHandler(
+            new UsageQueryService(
+                new TokenAuthorizer(stack.components.connectionRegistry()),
+                (connectionId, from, to, limit, cursor) -> {
+                  throw new IllegalStateException("reader broke (test)");
+                }));
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream original = System.err;
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    APIGatewayV2HTTPResponse answer;
+    try {
+      answer =
+          failing.handleRequest(
+              EventLoader.loadApiGatewayHttpEvent("events/query/usage-day.json"), null);
+    } finally {
+      System.setErr(original);
+    }
+
+    assertEquals(500, answer.getStatusCode(), answer.getBody());
+    assertEquals("application/json", answer.getHeaders().get("Content-Type"));
+    assertEquals(null, answer.getHeaders().get("Retry-After"));
+    JsonNode error = Json.read(ApiGatewayResponses.body(answer));
+    assertEquals(1, error.size());
+    assertEquals("api_error", error.get("error").get("type").asText());
+    assertEquals(
+        "internal error; the service has logged it", error.get("error").get("message").asText());
+    String logs = captured.toString(StandardCharsets.UTF_8);
+    assertTrue(logs.contains("reader broke (test)"), logs);
+    assertTrue(logs.contains("-> 500"), logs);
+    for (String secret :
+        List.of(SampleConnection.READ_TOKEN, TokenHash.of(SampleConnection.READ_TOKEN).hex())) {
+      assertFalse(logs.contains(secret), "a token or hash in the logs: " + logs);
+    }
   }
 
   private static SQSEvent sampleBatch() {

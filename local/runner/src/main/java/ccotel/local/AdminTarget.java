@@ -3,6 +3,7 @@ package ccotel.local;
 import ccotel.ingest.IngestService;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -74,7 +75,7 @@ record AdminTarget(
     DynamoDbClientBuilder builder =
         DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create());
     region.map(Region::of).ifPresent(builder::region);
-    endpointUrl.map(URI::create).ifPresent(builder::endpointOverride);
+    endpointUrl.map(AdminTarget::endpointUrl).ifPresent(builder::endpointOverride);
     String base = apiUrl.endsWith("/") ? apiUrl.substring(0, apiUrl.length() - 1) : apiUrl;
     return new AdminTarget(
         builder.build(), tokensTable, connectionsTable, base + IngestService.BASE_PATH);
@@ -95,6 +96,19 @@ record AdminTarget(
       outputs.put(output.outputKey(), output.outputValue());
     }
     return outputs;
+  }
+
+  private static URI endpointUrl(String value) {
+    try {
+      URI uri = new URI(value);
+      if (uri.getScheme() != null && uri.getHost() != null) {
+        return uri;
+      }
+    } catch (URISyntaxException e) {
+      // said below
+    }
+    throw new Arguments.UsageException(
+        "--" + ENDPOINT_URL + " must be a URL such as http://127.0.0.1:8000, not '" + value + "'");
   }
 
   static String required(Map<String, String> outputs, String key, String stack) {

@@ -9,7 +9,12 @@ import ccotel.settings.ClaudeCodeSettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermission;
@@ -51,9 +56,45 @@ public final class CcotelCli {
       err.println(USAGE);
       return 2;
     } catch (Exception e) {
-      err.println("ccotel: " + e.getMessage());
+      err.println("ccotel: " + describe(e));
+      if (isUnforeseen(e)) {
+        e.printStackTrace(err); // a defect of ours: what a bug report needs
+      }
       return 1;
     }
+  }
+
+  /** One line that says what failed, never just "null" or a bare file name. */
+  static String describe(Throwable failure) {
+    if (failure instanceof FileSystemException e) {
+      String problem;
+      if (e.getReason() != null) {
+        problem = e.getReason();
+      } else if (e instanceof NoSuchFileException) {
+        problem = "no such file or directory";
+      } else if (e instanceof AccessDeniedException) {
+        problem = "permission denied";
+      } else if (e instanceof FileAlreadyExistsException) {
+        problem = "a file is in the way";
+      } else if (e instanceof NotDirectoryException) {
+        problem = "not a directory";
+      } else {
+        problem = "cannot use it (" + e.getClass().getSimpleName() + ")";
+      }
+      return (e.getFile() == null ? "" : e.getFile() + ": ") + problem;
+    }
+    if (isUnforeseen(failure)) {
+      return "unexpected "
+          + failure.getClass().getName()
+          + (failure.getCause() == null ? "" : ", caused by " + describe(failure.getCause()))
+          + "; please report it with the command you ran";
+    }
+    return failure.getMessage().lines().findFirst().orElse("").strip();
+  }
+
+  private static boolean isUnforeseen(Throwable failure) {
+    return !(failure instanceof FileSystemException)
+        && (failure.getMessage() == null || failure.getMessage().isBlank());
   }
 
   static final String USAGE =
@@ -208,27 +249,23 @@ public final class CcotelCli {
 
   private void printDeadLetters(List<DeadLetters.DeadLetter> letters, boolean json) {
     if (json) {
-      StringBuilder text = new StringBuilder("[");
-      for (int i = 0; i < letters.size(); i++) {
-        DeadLetters.DeadLetter d = letters.get(i);
-        text.append(i == 0 ? "\n" : ",\n")
-            .append("  {\"messageId\": ")
-            .append(JsonText.quote(d.messageId()))
-            .append(", \"connectionId\": ")
-            .append(JsonText.quote(d.connectionId()))
-            .append(", \"signal\": ")
-            .append(JsonText.quote(d.signal()))
-            .append(", \"deliveryId\": ")
-            .append(JsonText.quote(d.deliveryId()))
-            .append(", \"receivedAt\": ")
-            .append(JsonText.quote(d.receivedAt()))
-            .append(", \"receiveCount\": ")
-            .append(JsonText.quote(d.receiveCount()))
-            .append(", \"diagnosis\": ")
-            .append(JsonText.quote(d.diagnosis()))
-            .append('}');
-      }
-      out.println(text.append(letters.isEmpty() ? "]" : "\n]"));
+      out.print(
+          JsonText.of(
+              generator -> {
+                generator.writeStartArray();
+                for (DeadLetters.DeadLetter d : letters) {
+                  generator.writeStartObject();
+                  generator.writeStringField("messageId", d.messageId());
+                  generator.writeStringField("connectionId", d.connectionId());
+                  generator.writeStringField("signal", d.signal());
+                  generator.writeStringField("deliveryId", d.deliveryId());
+                  generator.writeStringField("receivedAt", d.receivedAt());
+                  generator.writeStringField("receiveCount", d.receiveCount());
+                  generator.writeStringField("diagnosis", d.diagnosis());
+                  generator.writeEndObject();
+                }
+                generator.writeEndArray();
+              }));
       return;
     }
     out.println(letters.size() + " messages in the dead-letter queue");
@@ -288,23 +325,21 @@ public final class CcotelCli {
     arguments.rejectUnknown();
     List<ConnectionAdmin.ConnectionSummary> connections = admin.list();
     if (json) {
-      StringBuilder text = new StringBuilder("[");
-      for (int i = 0; i < connections.size(); i++) {
-        ConnectionAdmin.ConnectionSummary c = connections.get(i);
-        text.append(i == 0 ? "\n" : ",\n")
-            .append("  {\"connectionId\": ")
-            .append(JsonText.quote(c.connection().id()))
-            .append(", \"name\": ")
-            .append(JsonText.quote(c.connection().name()))
-            .append(", \"createdAt\": ")
-            .append(JsonText.quote(c.connection().createdAt().toString()))
-            .append(", \"activeIngestTokens\": ")
-            .append(c.activeIngestTokens())
-            .append(", \"activeReadTokens\": ")
-            .append(c.activeReadTokens())
-            .append('}');
-      }
-      out.println(text.append(connections.isEmpty() ? "]" : "\n]"));
+      out.print(
+          JsonText.of(
+              generator -> {
+                generator.writeStartArray();
+                for (ConnectionAdmin.ConnectionSummary c : connections) {
+                  generator.writeStartObject();
+                  generator.writeStringField("connectionId", c.connection().id());
+                  generator.writeStringField("name", c.connection().name());
+                  generator.writeStringField("createdAt", c.connection().createdAt().toString());
+                  generator.writeNumberField("activeIngestTokens", c.activeIngestTokens());
+                  generator.writeNumberField("activeReadTokens", c.activeReadTokens());
+                  generator.writeEndObject();
+                }
+                generator.writeEndArray();
+              }));
       return 0;
     }
     out.printf("%-22s %-24s %-8s %-6s %s%n", "CONNECTION", "CREATED", "INGEST", "READ", "NAME");
@@ -331,14 +366,15 @@ public final class CcotelCli {
     arguments.rejectUnknown();
     SecretToken fresh = admin.rotate(connectionId, scope, overlap);
     if (json) {
-      out.println(
-          "{\"connectionId\": "
-              + JsonText.quote(connectionId)
-              + ", \"scope\": "
-              + JsonText.quote(scope.label())
-              + ", \"token\": "
-              + JsonText.quote(fresh.value())
-              + "}");
+      out.print(
+          JsonText.of(
+              generator -> {
+                generator.writeStartObject();
+                generator.writeStringField("connectionId", connectionId);
+                generator.writeStringField("scope", scope.label());
+                generator.writeStringField("token", fresh.value());
+                generator.writeEndObject();
+              }));
       return 0;
     }
     out.println("new " + scope.label() + " token  " + fresh.value());
@@ -422,6 +458,10 @@ public final class CcotelCli {
 
   /** The settings file's text ("" if there is none yet), checked to be mergeable. */
   private static String readSettings(Path settingsFile) throws IOException {
+    if (Files.isDirectory(settingsFile)) {
+      throw new Arguments.UsageException(
+          "--merge-into " + settingsFile + " is a directory, not a settings file");
+    }
     String existing =
         Files.exists(settingsFile) ? Files.readString(settingsFile, StandardCharsets.UTF_8) : "";
     ClaudeCodeSettings.merge(existing, Map.of()); // throws, naming what is wrong with it

@@ -1,5 +1,7 @@
 package ccotel.local;
 
+import ccotel.api.ApiResponse;
+import ccotel.api.Health;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -131,9 +133,10 @@ final class HttpFrontDoor implements AutoCloseable {
 
     private void route(Request request, Response response, Callback callback) {
       String path = request.getHttpURI().getPath();
-      if (path.equals("/healthz")) {
-        boolean ok = healthy.getAsBoolean();
-        text(request, response, callback, ok ? 200 : 503, ok ? "ok\n" : "starting\n");
+      if (path.equals(Health.PATH)) {
+        ApiResponse health = Health.of(healthy.getAsBoolean());
+        health.headers().forEach((name, value) -> response.getHeaders().put(name, value));
+        write(request, response, callback, health.status(), health.body());
         return;
       }
       try {
@@ -325,7 +328,8 @@ final class HttpFrontDoor implements AutoCloseable {
   }
 
   /**
-   * The decoded parameters, the first value of a repeated name.
+   * The decoded parameters as API Gateway (HTTP API, payload 2.0) hands them over: the values of a
+   * repeated name joined with commas, in the order they came.
    *
    * @throws IllegalArgumentException if a name or value is not valid percent-encoding
    */
@@ -340,7 +344,7 @@ final class HttpFrontDoor implements AutoCloseable {
           URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
       String value =
           equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
-      parameters.putIfAbsent(name, value);
+      parameters.merge(name, value, (first, next) -> first + "," + next);
     }
     return parameters;
   }

@@ -3,12 +3,10 @@ package ccotel.local;
 import ccotel.auth.ConnectionAdmin;
 import ccotel.settings.ClaudeCodeSettings;
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,26 +39,22 @@ record LocalConnectionFile(
   }
 
   String toJson() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (JsonGenerator json = JSON.createGenerator(bytes)) {
-      json.useDefaultPrettyPrinter();
-      json.writeStartObject();
-      json.writeStringField("connectionId", connectionId);
-      json.writeStringField("ingestToken", ingestToken);
-      json.writeStringField("readToken", readToken);
-      json.writeStringField("endpoint", endpoint);
-      json.writeObjectFieldStart("settings");
-      json.writeObjectFieldStart("env");
-      for (Map.Entry<String, String> entry : settingsEnv().entrySet()) {
-        json.writeStringField(entry.getKey(), entry.getValue());
-      }
-      json.writeEndObject();
-      json.writeEndObject();
-      json.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toString(StandardCharsets.UTF_8) + "\n";
+    return JsonText.of(
+        json -> {
+          json.writeStartObject();
+          json.writeStringField("connectionId", connectionId);
+          json.writeStringField("ingestToken", ingestToken);
+          json.writeStringField("readToken", readToken);
+          json.writeStringField("endpoint", endpoint);
+          json.writeObjectFieldStart("settings");
+          json.writeObjectFieldStart("env");
+          for (Map.Entry<String, String> entry : settingsEnv().entrySet()) {
+            json.writeStringField(entry.getKey(), entry.getValue());
+          }
+          json.writeEndObject();
+          json.writeEndObject();
+          json.writeEndObject();
+        });
   }
 
   /** Writes the file whole and readable by its owner only from its first byte: it holds tokens. */
@@ -88,6 +82,8 @@ record LocalConnectionFile(
           default -> parser.skipChildren();
         }
       }
+    } catch (JsonProcessingException e) {
+      throw new IOException(file + " is not valid JSON: " + e.getOriginalMessage(), e);
     }
     if (connectionId == null || ingestToken == null || readToken == null || endpoint == null) {
       throw new IOException(file + " lacks connectionId, ingestToken, readToken or endpoint");

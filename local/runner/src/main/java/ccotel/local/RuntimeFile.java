@@ -3,6 +3,7 @@ package ccotel.local;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.net.URI;
@@ -59,6 +60,8 @@ record RuntimeFile(int port, URI dynamoDbEndpoint, URI sqsEndpoint, long pid) {
           default -> parser.skipChildren();
         }
       }
+    } catch (JsonProcessingException e) {
+      throw new IOException(file + " is not valid JSON: " + e.getOriginalMessage(), e);
     }
     if (dynamoDb == null || sqs == null) {
       throw new IOException(file + " lacks the endpoints");

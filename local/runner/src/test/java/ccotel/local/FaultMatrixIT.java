@@ -253,22 +253,47 @@ class FaultMatrixIT {
     ConnectionAdmin.NewConnection a = admin.create("team-a");
     ConnectionAdmin.NewConnection b = admin.create("team-b");
     sendScenario(a, 1);
+    String day =
+        Json.read(Fixtures.expected(SCENARIO)).get(0).get("date").asText().substring(0, 10);
+    // B's users sort on either side of A's dev@example.com.
+    for (String email : List.of("ana@example.com", "zoe@example.com")) {
+      byte[] prompt =
+          ccotel.testing.OtlpRequests.logs(email)
+              .event("user_prompt", ccotel.testing.OtlpRequests.nanos(day + "T10:00:00Z"))
+              .build()
+              .toByteArray();
+      APIGatewayV2HTTPResponse answer =
+          ingest.handleRequest(
+              HttpFrontDoor.event(
+                  "POST",
+                  "/api/otel/v1/logs",
+                  "",
+                  new HashMap<>(
+                      Map.of(
+                          "content-type",
+                          "application/x-protobuf",
+                          "authorization",
+                          "Bearer " + b.ingestToken().value())),
+                  prompt),
+              null);
+      assertEquals(200, answer.getStatusCode(), answer.getBody());
+    }
     pollUntil(this::queueIsEmpty);
 
     assertExpectedUsage(a);
-    assertEquals(0, usage(b).size());
-    // A cursor pointing into A's rows (its sort key, as the API encodes it) reads nothing of A's.
-    String day =
-        Json.read(Fixtures.expected(SCENARIO)).get(0).get("date").asText().substring(0, 10);
-    String intoA =
+    assertEquals(List.of("ana@example.com", "zoe@example.com"), emails(usage(b)));
+    // A cursor pointing at A's row (its sort key, wrapped as the API wraps it) only says where to
+    // start: B reads its own rows after it, never A's.
+    String atA =
         Base64.getUrlEncoder()
             .withoutPadding()
-            .encodeToString((day + "#").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            .encodeToString(
+                (day + " " + day + "#dev@example.com#e")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     ApiResponse withCursor =
-        queryAs(b.readToken().value(), Map.of("starting_at", day, "page", intoA));
-    assertTrue(
-        withCursor.status() == 400 || Json.read(withCursor.body()).get("data").isEmpty(),
-        withCursor.bodyText());
+        queryAs(b.readToken().value(), Map.of("starting_at", day, "page", atA));
+    assertEquals(200, withCursor.status(), withCursor.bodyText());
+    assertEquals(List.of("zoe@example.com"), emails(Json.read(withCursor.body()).get("data")));
     // Tokens only work for their own scope: B's read token cannot write, A's ingest cannot read.
     Fixtures.CapturedRequest request = Fixtures.requests(SCENARIO).get(0);
     APIGatewayV2HTTPEvent withReadToken = event(request, a);
@@ -436,6 +461,12 @@ class FaultMatrixIT {
     ApiResponse answer = queryAs(connection.readToken().value(), Map.of("starting_at", day));
     assertEquals(200, answer.status(), answer.bodyText());
     return Json.read(answer.body()).get("data");
+  }
+
+  private static List<String> emails(JsonNode records) {
+    List<String> emails = new java.util.ArrayList<>();
+    records.forEach(r -> emails.add(r.get("actor").get("email_address").asText()));
+    return emails;
   }
 
   private void assertExpectedUsage(ConnectionAdmin.NewConnection connection) throws Exception {

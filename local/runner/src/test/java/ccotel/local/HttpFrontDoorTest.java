@@ -10,9 +10,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** The front door answers even when a handler throws, as API Gateway answers a failed function. */
+/**
+ * The front door as API Gateway: it answers even when a handler throws, as API Gateway answers a
+ * failed function, and hands the handlers the event API Gateway would.
+ */
 class HttpFrontDoorTest {
 
   @Test
@@ -51,5 +57,75 @@ class HttpFrontDoorTest {
       assertEquals("internal error\n", query.body());
       assertEquals(500, ingest.statusCode());
     }
+  }
+
+  @Test
+  void aRepeatedQueryParameter_reachesTheHandlerJoinedWithCommas_asApiGatewayJoinsIt()
+      throws Exception {
+    AtomicReference<APIGatewayV2HTTPEvent> seen = new AtomicReference<>();
+    RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> recording =
+        (event, context) -> {
+          seen.set(event);
+          return APIGatewayV2HTTPResponse.builder().withStatusCode(204).build();
+        };
+    try (HttpFrontDoor frontDoor =
+        new HttpFrontDoor(
+            0,
+            new HttpFrontDoor.Backend(recording, header -> true),
+            new HttpFrontDoor.Backend(recording, header -> true),
+            () -> true)) {
+      frontDoor.start();
+
+      HttpResponse<String> answer =
+          get(
+              frontDoor,
+              "/api/usage/claude_code?starting_at=2026-11-24&limit=5&starting_at=2026-11-25"
+                  + "&page=a%2Cb");
+
+      assertEquals(204, answer.statusCode());
+      assertEquals(
+          Map.of("starting_at", "2026-11-24,2026-11-25", "limit", "5", "page", "a,b"),
+          seen.get().getQueryStringParameters());
+      assertEquals(
+          "starting_at=2026-11-24&limit=5&starting_at=2026-11-25&page=a%2Cb",
+          seen.get().getRawQueryString());
+    }
+  }
+
+  @Test
+  void healthz_answersTheServicesHealthJson_503UntilReady() throws Exception {
+    RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> unused =
+        (event, context) -> {
+          throw new AssertionError("/healthz is the front door's own");
+        };
+    AtomicBoolean ready = new AtomicBoolean(false);
+    try (HttpFrontDoor frontDoor =
+        new HttpFrontDoor(
+            0,
+            new HttpFrontDoor.Backend(unused, header -> true),
+            new HttpFrontDoor.Backend(unused, header -> true),
+            ready::get)) {
+      frontDoor.start();
+
+      HttpResponse<String> starting = get(frontDoor, "/healthz");
+      ready.set(true);
+      HttpResponse<String> ok = get(frontDoor, "/healthz");
+
+      assertEquals(503, starting.statusCode());
+      assertEquals("{\"status\":\"starting\"}", starting.body());
+      assertEquals("1", starting.headers().firstValue("Retry-After").orElseThrow());
+      assertEquals(200, ok.statusCode());
+      assertEquals("application/json", ok.headers().firstValue("Content-Type").orElseThrow());
+      assertEquals("{\"status\":\"ok\"}", ok.body());
+    }
+  }
+
+  private static HttpResponse<String> get(HttpFrontDoor frontDoor, String target) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + frontDoor.port() + target))
+                .timeout(Duration.ofSeconds(30))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 }

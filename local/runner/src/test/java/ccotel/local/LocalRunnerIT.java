@@ -235,17 +235,25 @@ class LocalRunnerIT {
     }
     RuntimeFile runtime = RuntimeFile.read(dataDir.resolve(RuntimeFile.FILE_NAME));
     int moved;
+    List<software.amazon.awssdk.services.sqs.model.Message> deadCopies;
     try (var sqs = LocalAwsClients.sqs(runtime.sqsEndpoint())) {
       String queue = sqs.getQueueUrl(b -> b.queueName(LocalStack.INGEST_QUEUE)).queueUrl();
       String deadLetters =
           sqs.getQueueUrl(b -> b.queueName(LocalStack.DEAD_LETTER_QUEUE)).queueUrl();
       // The same move the replay does, the other way round.
       moved = new DeadLetters(sqs, queue, deadLetters).replay();
+      deadCopies = peekAll(sqs, deadLetters, moved);
     }
     assertEquals(Fixtures.requests(scenario).size(), moved);
     runner.stop();
     runner = LocalRunnerProcess.start(dataDir, dataDir.resolve("runner-dlq-2.log"));
-    Thread.sleep(2000); // the aggregator runs, but nothing of this connection is on its queue
+    // Dead letters are not aggregated: once an export queued after them has been counted, none
+    // of them has been.
+    JsonNode barrier = createConnection("dead-letters-barrier");
+    for (Fixtures.CapturedRequest request : Fixtures.requests("protobuf-delta")) {
+      assertEquals(200, send(request, barrier.get("ingestToken").asText()).statusCode());
+    }
+    assertUsageEventually("protobuf-delta", barrier.get("readToken").asText());
     assertEquals(0, usage(scenario, connection.get("readToken").asText()).size());
 
     JsonNode listed = Json.read(cli("dlq", "list", "--json").getBytes(StandardCharsets.UTF_8));
@@ -257,10 +265,71 @@ class LocalRunnerIT {
     String replayed = cli("dlq", "replay");
     assertTrue(replayed.startsWith("replayed " + moved + " "), replayed);
     assertUsageEventually(scenario, connection.get("readToken").asText());
-    // A second replay finds nothing; replaying the same messages again would count nothing.
-    replayed = cli("dlq", "replay");
-    assertTrue(replayed.startsWith("replayed 0 "), replayed);
-    assertUsageEventually(scenario, connection.get("readToken").asText());
+
+    // The same messages dead again (a redelivery failed after they had counted) and replayed a
+    // second time: they are aggregated again and count nothing.
+    runtime = RuntimeFile.read(dataDir.resolve(RuntimeFile.FILE_NAME)); // the restarted stack's
+    try (var sqs = LocalAwsClients.sqs(runtime.sqsEndpoint())) {
+      String deadLetters =
+          sqs.getQueueUrl(b -> b.queueName(LocalStack.DEAD_LETTER_QUEUE)).queueUrl();
+      for (var copy : deadCopies) {
+        sqs.sendMessage(
+            b ->
+                b.queueUrl(deadLetters)
+                    .messageBody(copy.body())
+                    .messageAttributes(copy.messageAttributes()));
+      }
+      replayed = cli("dlq", "replay");
+      assertTrue(replayed.startsWith("replayed " + moved + " "), replayed);
+      String queue = sqs.getQueueUrl(b -> b.queueName(LocalStack.INGEST_QUEUE)).queueUrl();
+      awaitEmpty(sqs, queue);
+    }
+    assertJsonEquals(
+        Json.read(Fixtures.expected(scenario)),
+        usage(scenario, connection.get("readToken").asText()));
+  }
+
+  /** The {@code count} messages on {@code queue}, received without hiding them. */
+  private static List<software.amazon.awssdk.services.sqs.model.Message> peekAll(
+      software.amazon.awssdk.services.sqs.SqsClient sqs, String queue, int count) {
+    Map<String, software.amazon.awssdk.services.sqs.model.Message> seen = new LinkedHashMap<>();
+    Instant deadline = Instant.now().plus(AGGREGATION_TIMEOUT);
+    while (seen.size() < count && Instant.now().isBefore(deadline)) {
+      sqs.receiveMessage(
+              b ->
+                  b.queueUrl(queue)
+                      .maxNumberOfMessages(10)
+                      .visibilityTimeout(0)
+                      .messageAttributeNames("All"))
+          .messages()
+          .forEach(m -> seen.putIfAbsent(m.messageId(), m));
+    }
+    assertEquals(count, seen.size());
+    return new ArrayList<>(seen.values());
+  }
+
+  /** Waits until the aggregator has received and deleted everything on {@code queue}. */
+  private static void awaitEmpty(software.amazon.awssdk.services.sqs.SqsClient sqs, String queue)
+      throws InterruptedException {
+    Instant deadline = Instant.now().plus(AGGREGATION_TIMEOUT);
+    Map<software.amazon.awssdk.services.sqs.model.QueueAttributeName, String> counts;
+    do {
+      counts =
+          sqs.getQueueAttributes(
+                  b ->
+                      b.queueUrl(queue)
+                          .attributeNames(
+                              software.amazon.awssdk.services.sqs.model.QueueAttributeName
+                                  .APPROXIMATE_NUMBER_OF_MESSAGES,
+                              software.amazon.awssdk.services.sqs.model.QueueAttributeName
+                                  .APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+              .attributes();
+      if (counts.values().stream().allMatch("0"::equals)) {
+        return;
+      }
+      Thread.sleep(250);
+    } while (Instant.now().isBefore(deadline));
+    throw new AssertionError("the ingest queue did not drain: " + counts);
   }
 
   @Test
