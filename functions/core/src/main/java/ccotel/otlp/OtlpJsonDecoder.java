@@ -13,7 +13,6 @@ import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.ArrayValue;
-import io.opentelemetry.proto.common.v1.EntityRef;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.common.v1.KeyValueList;
@@ -51,8 +50,8 @@ import java.util.List;
  *
  * <p>What ccotel never counts is read as JSON (so a malformed body is still refused) but not built:
  * a histogram, exponential histogram or summary metric keeps only its kind, without data points
- * (the mapper rejects a {@code claude_code.*} metric of those kinds by that kind), and exemplars
- * are left out.
+ * (the mapper rejects a {@code claude_code.*} metric of those kinds by that kind); exemplars and a
+ * resource's entity references are left out.
  */
 public final class OtlpJsonDecoder {
 
@@ -476,28 +475,10 @@ public final class OtlpJsonDecoder {
               case "attributes" -> d.array(() -> resource.addAttributes(d.keyValue()));
               case "droppedAttributesCount", "dropped_attributes_count" ->
                   resource.setDroppedAttributesCount(d.int32());
-              case "entityRefs", "entity_refs" ->
-                  d.array(() -> resource.addEntityRefs(d.entityRef()));
               default -> d.skip();
             }
           });
       return resource;
-    }
-
-    EntityRef.Builder entityRef() throws IOException, MalformedOtlpException {
-      EntityRef.Builder ref = EntityRef.newBuilder();
-      object(
-          (d, name) -> {
-            switch (name) {
-              case "schemaUrl", "schema_url" -> ref.setSchemaUrl(d.string());
-              case "type" -> ref.setType(d.string());
-              case "idKeys", "id_keys" -> d.array(() -> ref.addIdKeys(d.string()));
-              case "descriptionKeys", "description_keys" ->
-                  d.array(() -> ref.addDescriptionKeys(d.string()));
-              default -> d.skip();
-            }
-          });
-      return ref;
     }
 
     InstrumentationScope.Builder scope() throws IOException, MalformedOtlpException {
