@@ -3,6 +3,7 @@ package ccotel.usage;
 import ccotel.otlp.LongValues;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,34 +32,12 @@ final class Attributes {
     "cost_usd"
   };
 
-  // Compared as the Strings protobuf-java decoded while parsing (proto3 strings are checked
-  // UTF-8, so String equality is byte equality): asking for the bytes would encode every key again.
-  // Most keys are none of these, so a key is first looked up by its length and first and last
-  // character (open addressing, a few array reads), and only a match is compared in full.
-  private static final int TABLE_SIZE = 64;
-  private static final int[] TABLE_CODES = new int[TABLE_SIZE];
-  private static final int[] TABLE_SLOTS = new int[TABLE_SIZE];
+  private static final Map<String, Integer> SLOTS = new HashMap<>();
 
   static {
-    java.util.Arrays.fill(TABLE_SLOTS, -1);
     for (int slot = 0; slot < KEYS.length; slot++) {
-      String key = KEYS[slot];
-      int code = code(key.length(), key.charAt(0), key.charAt(key.length() - 1));
-      int i = mix(code);
-      while (TABLE_SLOTS[i] >= 0) {
-        i = (i + 1) & (TABLE_SIZE - 1);
-      }
-      TABLE_CODES[i] = code;
-      TABLE_SLOTS[i] = slot;
+      SLOTS.put(KEYS[slot], slot);
     }
-  }
-
-  private static int code(int length, char first, char last) {
-    return length << 16 | (first & 0xFF) << 8 | (last & 0xFF);
-  }
-
-  private static int mix(int code) {
-    return (code * 0x9E3779B1) >>> 26; // the top 6 bits: TABLE_SIZE is 64
   }
 
   private final AnyValue[] own;
@@ -90,17 +69,7 @@ final class Attributes {
 
   /** The slot of {@code key}, or -1 when the mappers do not read it. */
   private static int slotOf(String key) {
-    int length = key.length();
-    if (length == 0) {
-      return -1;
-    }
-    int code = code(length, key.charAt(0), key.charAt(length - 1));
-    for (int i = mix(code); TABLE_SLOTS[i] >= 0; i = (i + 1) & (TABLE_SIZE - 1)) {
-      if (TABLE_CODES[i] == code && KEYS[TABLE_SLOTS[i]].equals(key)) {
-        return TABLE_SLOTS[i];
-      }
-    }
-    return -1;
+    return SLOTS.getOrDefault(key, -1);
   }
 
   /**
@@ -184,11 +153,6 @@ final class Attributes {
         : text;
   }
 
-  /** The raw value of {@code key} on the point or record itself, or null. */
-  AnyValue own(String key) {
-    return find(own, key);
-  }
-
   /** The raw value of {@code key}, the point's own before its resource's. */
   private AnyValue value(String key) {
     AnyValue value = find(own, key);
@@ -196,7 +160,7 @@ final class Attributes {
   }
 
   private static AnyValue find(AnyValue[] values, String key) {
-    int slot = slotOf(key); // the mappers pass the KEYS literals, found at the first equals
+    int slot = slotOf(key);
     if (slot < 0) {
       throw new IllegalArgumentException("not a key the mappers read: " + key);
     }
@@ -216,20 +180,6 @@ final class Attributes {
       case DOUBLE_VALUE -> Double.toString(value.getDoubleValue());
       case BOOL_VALUE -> Boolean.toString(value.getBoolValue());
       default -> "";
-    };
-  }
-
-  /** A numeric attribute: Claude Code sends most numbers as strings, some as doubles. */
-  Optional<Double> number(String key) {
-    AnyValue value = find(own, key);
-    if (value == null) {
-      return Optional.empty();
-    }
-    return switch (value.getValueCase()) {
-      case DOUBLE_VALUE -> Optional.of(value.getDoubleValue());
-      case INT_VALUE -> Optional.of((double) value.getIntValue());
-      case STRING_VALUE -> parse(value.getStringValue());
-      default -> Optional.empty();
     };
   }
 

@@ -156,13 +156,6 @@ final class EventsUsageMapper {
 
   private static long amount(Attributes attributes, String key, int scale)
       throws FixedPoint.InvalidValueException {
-    AnyValue value = attributes.own(key);
-    if (value != null
-        && value.getValueCase() == AnyValue.ValueCase.DOUBLE_VALUE
-        && Double.isFinite(value.getDoubleValue())) {
-      // What its decimal text below converts to, without printing it first.
-      return FixedPoint.of(value.getDoubleValue(), scale);
-    }
     Optional<String> text = attributes.numberText(key);
     if (text.isEmpty()) {
       if (attributes.ownText(key).isPresent()) {
