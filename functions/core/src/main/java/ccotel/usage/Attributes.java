@@ -99,22 +99,10 @@ final class Attributes {
   }
 
   /** The user a point or record belongs to, by the precedence of CONTRACT §4. */
-  Optional<UserIdentity> user(IdentityMemo memo) {
-    AnyValue emailValue = value("user.email");
-    if (emailValue != null) {
-      if (emailValue.getValueCase() == AnyValue.ValueCase.STRING_VALUE) {
-        UserIdentity known = memo.knownEmail(emailValue.getStringValue());
-        if (known != null) {
-          return Optional.of(known); // the previous point's: no decoding again
-        }
-      }
-      Optional<String> email = asText(emailValue);
-      if (email.isPresent() && !email.get().isBlank()) {
-        return Optional.of(
-            emailValue.getValueCase() == AnyValue.ValueCase.STRING_VALUE
-                ? memo.email(email.get())
-                : UserIdentity.email(email.get()));
-      }
+  Optional<UserIdentity> user() {
+    Optional<String> email = text("user.email").filter(v -> !v.isBlank());
+    if (email.isPresent()) {
+      return email.map(UserIdentity::email);
     }
     Optional<String> accountUuid = text("user.account_uuid").filter(v -> !v.isBlank());
     if (accountUuid.isPresent()) {
@@ -127,10 +115,7 @@ final class Attributes {
    * Records that this point's account id and user id belong to {@code email}, so that data later
    * sent without the e-mail is counted for it.
    */
-  void linkTo(UserIdentity email, Map<UserIdentity, UserIdentity> links, IdentityMemo memo) {
-    if (memo.alreadyLinked(value("user.account_uuid"), value("user.id"), email)) {
-      return;
-    }
+  void linkTo(UserIdentity email, Map<UserIdentity, UserIdentity> links) {
     String account = nonBlankText("user.account_uuid");
     if (account != null) {
       links.put(UserIdentity.accountUuid(account), email);

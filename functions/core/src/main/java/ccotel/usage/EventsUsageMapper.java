@@ -27,8 +27,6 @@ final class EventsUsageMapper {
   private final UsageTally deltas = new UsageTally();
   private final Rejections rejections = new Rejections();
   private final Map<UserIdentity, UserIdentity> links = new HashMap<>();
-  private final IdentityMemo identities = new IdentityMemo();
-  private final UsageKeyMemo keys = new UsageKeyMemo();
   private final PointGate gate;
 
   EventsUsageMapper(Instant receivedAt) {
@@ -55,7 +53,7 @@ final class EventsUsageMapper {
       return;
     }
     Attributes attributes = new Attributes(record.getAttributesList(), resource);
-    Optional<UserIdentity> user = attributes.user(identities);
+    Optional<UserIdentity> user = attributes.user();
     if (user.isEmpty()) {
       rejections.reject(
           EVENT_PREFIX, event, "no user.email, user.account_uuid or user.id attribute");
@@ -77,7 +75,7 @@ final class EventsUsageMapper {
       rejections.reject(EVENT_PREFIX, event, "attribute fields have the wrong wire types");
       return;
     }
-    UsageKey key = keys.at(time, user.get());
+    UsageKey key = UsageKey.at(time, user.get());
     Map<Counter, Long> counted = new LinkedHashMap<>();
     try {
       count(event, attributes, counted);
@@ -93,7 +91,7 @@ final class EventsUsageMapper {
     }
     deltas.addAll(key, counted);
     if (user.get().kind() == UserIdentity.Kind.EMAIL) {
-      attributes.linkTo(user.get(), links, identities);
+      attributes.linkTo(user.get(), links);
     }
   }
 

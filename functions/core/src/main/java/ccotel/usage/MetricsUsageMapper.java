@@ -32,8 +32,6 @@ final class MetricsUsageMapper {
   private final List<CumulativePoint> cumulative = new ArrayList<>();
   private final Rejections rejections = new Rejections();
   private final Map<UserIdentity, UserIdentity> links = new HashMap<>();
-  private final IdentityMemo identities = new IdentityMemo();
-  private final UsageKeyMemo keys = new UsageKeyMemo();
   private final PointGate gate;
 
   MetricsUsageMapper(Instant receivedAt) {
@@ -70,7 +68,7 @@ final class MetricsUsageMapper {
         continue;
       }
       String where = metric.getName();
-      Optional<UserIdentity> user = attributes.user(identities);
+      Optional<UserIdentity> user = attributes.user();
       if (user.isEmpty()) {
         rejections.reject(where, "no user.email, user.account_uuid or user.id attribute");
         continue;
@@ -102,9 +100,9 @@ final class MetricsUsageMapper {
         continue;
       }
       if (user.get().kind() == UserIdentity.Kind.EMAIL) {
-        attributes.linkTo(user.get(), links, identities);
+        attributes.linkTo(user.get(), links);
       }
-      UsageKey key = keys.at(point.getTimeUnixNano(), user.get());
+      UsageKey key = UsageKey.at(point.getTimeUnixNano(), user.get());
       Counter marker = sourceMarkerOf(counter.get());
       problem =
           gate.admit(
