@@ -258,8 +258,14 @@ public final class OtlpJsonDecoder {
       if (token == JsonToken.VALUE_NUMBER_INT) {
         value = parser.getBigIntegerValue();
       } else if (token == JsonToken.VALUE_STRING) {
+        String text = parser.getText().trim();
         try {
-          value = new BigInteger(parser.getText().trim());
+          return inRange(Long.parseLong(text), unsigned); // timestamps: strings that fit a long
+        } catch (NumberFormatException e) {
+          // too large for a long, or not a number: BigInteger tells which
+        }
+        try {
+          value = new BigInteger(text);
         } catch (NumberFormatException e) {
           throw fail("expected an integer, got \"" + parser.getText() + "\"");
         }
@@ -278,6 +284,13 @@ public final class OtlpJsonDecoder {
                 + value);
       }
       return value.longValue();
+    }
+
+    private long inRange(long value, boolean unsigned) throws MalformedOtlpException {
+      if (unsigned && value < 0) {
+        throw fail("out of range for an unsigned 64-bit integer: " + value);
+      }
+      return value;
     }
 
     /** int32 / uint32 / sint32 (uint32 above Integer.MAX_VALUE as its two's complement). */

@@ -3,10 +3,10 @@ package ccotel.usage;
 import ccotel.otlp.LongValues;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The attributes of a data point or log record, falling back to its resource's: Claude Code puts
@@ -14,62 +14,35 @@ import java.util.Optional;
  */
 final class Attributes {
 
-  /** Every key the mappers read. Each list is scanned once, for all of them at a time. */
-  private static final String[] KEYS = {
-    "user.email",
-    "user.account_uuid",
-    "user.id",
-    "type",
-    "model",
-    "tool_name",
-    "decision",
-    "success",
-    "event.name",
-    "input_tokens",
-    "output_tokens",
-    "cache_read_tokens",
-    "cache_creation_tokens",
-    "cost_usd"
-  };
+  /** Every key the mappers read: what a queued projection keeps. */
+  private static final Set<String> READ =
+      Set.of(
+          "user.email",
+          "user.account_uuid",
+          "user.id",
+          "type",
+          "model",
+          "tool_name",
+          "decision",
+          "success",
+          "event.name",
+          "input_tokens",
+          "output_tokens",
+          "cache_read_tokens",
+          "cache_creation_tokens",
+          "cost_usd");
 
-  private static final Map<String, Integer> SLOTS = new HashMap<>();
+  private final List<KeyValue> own;
+  private final List<KeyValue> resource;
 
-  static {
-    for (int slot = 0; slot < KEYS.length; slot++) {
-      SLOTS.put(KEYS[slot], slot);
-    }
-  }
-
-  private final AnyValue[] own;
-  private final AnyValue[] resource;
-
-  /** {@code resource}: {@link #index} of the resource's attributes, made once per resource. */
-  Attributes(List<KeyValue> own, AnyValue[] resource) {
-    this.own = index(own);
+  Attributes(List<KeyValue> own, List<KeyValue> resource) {
+    this.own = own;
     this.resource = resource;
-  }
-
-  /** The values of the known keys in {@code attributes} (the first of each), by slot. */
-  static AnyValue[] index(List<KeyValue> attributes) {
-    AnyValue[] values = new AnyValue[KEYS.length];
-    for (int i = 0, n = attributes.size(); i < n; i++) {
-      KeyValue attribute = attributes.get(i);
-      int slot = slotOf(attribute.getKey());
-      if (slot >= 0 && values[slot] == null) {
-        values[slot] = attribute.getValue();
-      }
-    }
-    return values;
   }
 
   /** Whether the mappers read {@code key}. */
   static boolean isRead(String key) {
-    return slotOf(key) >= 0;
-  }
-
-  /** The slot of {@code key}, or -1 when the mappers do not read it. */
-  private static int slotOf(String key) {
-    return SLOTS.getOrDefault(key, -1);
+    return READ.contains(key);
   }
 
   /**
@@ -81,15 +54,10 @@ final class Attributes {
     return value == null ? Optional.empty() : asText(value);
   }
 
-  /** What {@link #ownText} gives for {@code key}, read from the list itself (no index made). */
+  /** What {@link #ownText} gives for {@code key} in {@code attributes}. */
   static Optional<String> firstText(List<KeyValue> attributes, String key) {
-    for (int i = 0, n = attributes.size(); i < n; i++) {
-      KeyValue attribute = attributes.get(i);
-      if (attribute.getKey().equals(key)) {
-        return asText(attribute.getValue());
-      }
-    }
-    return Optional.empty();
+    AnyValue value = find(attributes, key);
+    return value == null ? Optional.empty() : asText(value);
   }
 
   /** The value of {@code key} on the point or record itself, ignoring the resource. */
@@ -116,26 +84,33 @@ final class Attributes {
    * sent without the e-mail is counted for it.
    */
   void linkTo(UserIdentity email, Map<UserIdentity, UserIdentity> links) {
-    String account = nonBlankText("user.account_uuid");
-    if (account != null) {
-      links.put(UserIdentity.accountUuid(account), email);
+    link(UserIdentity.Kind.ACCOUNT_UUID, "user.account_uuid", email, links);
+    link(UserIdentity.Kind.USER_ID, "user.id", email, links);
+  }
+
+  private void link(
+      UserIdentity.Kind kind,
+      String key,
+      UserIdentity email,
+      Map<UserIdentity, UserIdentity> links) {
+    AnyValue value = value(key);
+    String text = value == null ? "" : textOf(value);
+    if (text.isEmpty()) {
+      return;
     }
-    String id = nonBlankText("user.id");
-    if (id != null) {
-      links.put(UserIdentity.userId(id), email);
+    UserIdentity id = new UserIdentity(kind, text);
+    // Points repeat their ids: one already linked to this e-mail was checked when it was linked.
+    if (!email.equals(links.get(id)) && mayNameUser(text)) {
+      links.put(id, email);
     }
   }
 
-  /** The value as text if it may name a user (a link to it is stored), else null. */
-  private String nonBlankText(String key) {
-    AnyValue value = value(key);
-    String text = value == null ? "" : textOf(value);
-    return text.isBlank()
-            || text.length() > PointGate.MAX_IDENTITY_CHARS
-            || LongValues.isDigestForm(text)
-            || !UserIdentity.isPrintable(text)
-        ? null
-        : text;
+  /** Whether a link to this id may be stored. */
+  private static boolean mayNameUser(String text) {
+    return !text.isBlank()
+        && text.length() <= PointGate.MAX_IDENTITY_CHARS
+        && !LongValues.isDigestForm(text)
+        && UserIdentity.isPrintable(text);
   }
 
   /** The raw value of {@code key}, the point's own before its resource's. */
@@ -144,12 +119,18 @@ final class Attributes {
     return value != null ? value : find(resource, key);
   }
 
-  private static AnyValue find(AnyValue[] values, String key) {
-    int slot = slotOf(key);
-    if (slot < 0) {
-      throw new IllegalArgumentException("not a key the mappers read: " + key);
+  /**
+   * The value of the first attribute named {@code key}, or null. A scan: a point has about a dozen
+   * attributes, and most keys differ from the one asked for in length.
+   */
+  private static AnyValue find(List<KeyValue> attributes, String key) {
+    for (int i = 0, n = attributes.size(); i < n; i++) {
+      KeyValue attribute = attributes.get(i);
+      if (attribute.getKey().equals(key)) {
+        return attribute.getValue();
+      }
     }
-    return values[slot];
+    return null;
   }
 
   private static Optional<String> asText(AnyValue value) {

@@ -3,6 +3,7 @@ package ccotel.usage;
 import ccotel.otlp.WrongWireTypes;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
@@ -35,7 +36,7 @@ final class EventsUsageMapper {
 
   UsageObservations map(ExportLogsServiceRequest request) {
     for (ResourceLogs resourceLogs : request.getResourceLogsList()) {
-      AnyValue[] resource = Attributes.index(resourceLogs.getResource().getAttributesList());
+      List<KeyValue> resource = resourceLogs.getResource().getAttributesList();
       for (ScopeLogs scopeLogs : resourceLogs.getScopeLogsList()) {
         for (LogRecord record : scopeLogs.getLogRecordsList()) {
           map(record, resource);
@@ -46,8 +47,8 @@ final class EventsUsageMapper {
         deltas, List.of(), rejections.count(), rejections.firstReason(), links);
   }
 
-  private void map(LogRecord record, AnyValue[] resource) {
-    // Most records are events we do not count: their name is found without indexing them.
+  private void map(LogRecord record, List<KeyValue> resource) {
+    // Most records are events we do not count: their name is found first.
     String event = eventName(record);
     if (!isCounted(event)) {
       return;

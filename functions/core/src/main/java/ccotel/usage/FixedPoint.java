@@ -20,6 +20,11 @@ final class FixedPoint {
     if (!Double.isFinite(value)) {
       throw new InvalidValueException("value must be a finite number, got " + value);
     }
+    // A whole double below 2^53 (token counts) is its own shortest decimal form; printing it and
+    // reading it back would be most of a metrics request's mapping.
+    if (value >= 0 && value < 0x1p53 && value == Math.rint(value)) {
+      return of((long) value, scale);
+    }
     return of(BigDecimal.valueOf(value), scale); // valueOf: the shortest decimal form
   }
 

@@ -2,7 +2,6 @@ package ccotel.usage;
 
 import ccotel.otlp.WrongWireTypes;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
-import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
 import io.opentelemetry.proto.metrics.v1.Metric;
@@ -41,10 +40,9 @@ final class MetricsUsageMapper {
   UsageObservations map(ExportMetricsServiceRequest request) {
     for (ResourceMetrics resourceMetrics : request.getResourceMetricsList()) {
       List<KeyValue> resource = resourceMetrics.getResource().getAttributesList();
-      AnyValue[] resourceIndex = Attributes.index(resource);
       for (ScopeMetrics scopeMetrics : resourceMetrics.getScopeMetricsList()) {
         for (Metric metric : scopeMetrics.getMetricsList()) {
-          map(metric, resource, resourceIndex);
+          map(metric, resource);
         }
       }
     }
@@ -52,7 +50,7 @@ final class MetricsUsageMapper {
         deltas, cumulative, rejections.count(), rejections.firstReason(), links);
   }
 
-  private void map(Metric metric, List<KeyValue> resource, AnyValue[] resourceIndex) {
+  private void map(Metric metric, List<KeyValue> resource) {
     if (!isClaudeCodeMetric(metric.getName())) {
       return;
     }
@@ -62,7 +60,7 @@ final class MetricsUsageMapper {
     }
     Sum sum = metric.getSum();
     for (NumberDataPoint point : sum.getDataPointsList()) {
-      Attributes attributes = new Attributes(point.getAttributesList(), resourceIndex);
+      Attributes attributes = new Attributes(point.getAttributesList(), resource);
       Optional<Counter> counter = counterFor(metric.getName(), attributes);
       if (counter.isEmpty()) {
         continue;
