@@ -40,7 +40,7 @@ import java.util.List;
 
 /**
  * OTLP/JSON ("OTLP/HTTP JSON Protobuf Encoding") into the generated proto classes, in one streaming
- * pass with typed setters: no tree, no reflection. That is what makes it several times faster than
+ * pass with typed setters: no tree, no reflection. That is what makes it over twice as fast as
  * protobuf-java's {@code JsonFormat}, which also gets OTLP wrong in one place: it reads {@code
  * traceId}/{@code spanId} as base64, while OTLP/JSON sends them as hex.
  *
