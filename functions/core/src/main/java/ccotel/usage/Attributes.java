@@ -79,29 +79,31 @@ final class Attributes {
     return text("user.id").filter(v -> !v.isBlank()).map(UserIdentity::userId);
   }
 
+  /** The ids a point links to an e-mail, as sent. */
+  record LinkedIds(AnyValue account, AnyValue id, UserIdentity email) {}
+
   /**
    * Records that this point's account id and user id belong to {@code email}, so that data later
-   * sent without the e-mail is counted for it.
+   * sent without the e-mail is counted for it; nothing to do when they are the {@code previous}
+   * point's (Claude Code repeats them on every point). Returns this point's.
    */
-  void linkTo(UserIdentity email, Map<UserIdentity, UserIdentity> links) {
-    link(UserIdentity.Kind.ACCOUNT_UUID, "user.account_uuid", email, links);
-    link(UserIdentity.Kind.USER_ID, "user.id", email, links);
+  LinkedIds linkTo(UserIdentity email, Map<UserIdentity, UserIdentity> links, LinkedIds previous) {
+    LinkedIds ids = new LinkedIds(value("user.account_uuid"), value("user.id"), email);
+    if (!ids.equals(previous)) {
+      link(UserIdentity.Kind.ACCOUNT_UUID, ids.account(), email, links);
+      link(UserIdentity.Kind.USER_ID, ids.id(), email, links);
+    }
+    return ids;
   }
 
-  private void link(
+  private static void link(
       UserIdentity.Kind kind,
-      String key,
+      AnyValue value,
       UserIdentity email,
       Map<UserIdentity, UserIdentity> links) {
-    AnyValue value = value(key);
     String text = value == null ? "" : textOf(value);
-    if (text.isEmpty()) {
-      return;
-    }
-    UserIdentity id = new UserIdentity(kind, text);
-    // Points repeat their ids: one already linked to this e-mail was checked when it was linked.
-    if (!email.equals(links.get(id)) && mayNameUser(text)) {
-      links.put(id, email);
+    if (mayNameUser(text)) {
+      links.put(new UserIdentity(kind, text), email);
     }
   }
 

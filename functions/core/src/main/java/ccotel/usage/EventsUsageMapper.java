@@ -29,6 +29,7 @@ final class EventsUsageMapper {
   private final Rejections rejections = new Rejections();
   private final Map<UserIdentity, UserIdentity> links = new HashMap<>();
   private final PointGate gate;
+  private Attributes.LinkedIds lastLinked;
 
   EventsUsageMapper(Instant receivedAt) {
     this.gate = new PointGate(receivedAt);
@@ -92,7 +93,7 @@ final class EventsUsageMapper {
     }
     deltas.addAll(key, counted);
     if (user.get().kind() == UserIdentity.Kind.EMAIL) {
-      attributes.linkTo(user.get(), links);
+      lastLinked = attributes.linkTo(user.get(), links, lastLinked);
     }
   }
 

@@ -32,6 +32,7 @@ final class MetricsUsageMapper {
   private final Rejections rejections = new Rejections();
   private final Map<UserIdentity, UserIdentity> links = new HashMap<>();
   private final PointGate gate;
+  private Attributes.LinkedIds lastLinked;
 
   MetricsUsageMapper(Instant receivedAt) {
     this.gate = new PointGate(receivedAt);
@@ -98,7 +99,7 @@ final class MetricsUsageMapper {
         continue;
       }
       if (user.get().kind() == UserIdentity.Kind.EMAIL) {
-        attributes.linkTo(user.get(), links);
+        lastLinked = attributes.linkTo(user.get(), links, lastLinked);
       }
       UsageKey key = UsageKey.at(point.getTimeUnixNano(), user.get());
       Counter marker = sourceMarkerOf(counter.get());
