@@ -36,10 +36,10 @@ final class DecodeRatios {
 
   private static final List<Goal> GOALS =
       List.of(
-          new Goal("metrics", "protobuf", 0.70),
-          new Goal("metrics", "json", 3.0),
-          new Goal("logs", "protobuf", 0.70),
-          new Goal("logs", "json", 3.0));
+          new Goal("metrics", "protobuf", 0.60),
+          new Goal("metrics", "json", 2.5),
+          new Goal("logs", "protobuf", 0.60),
+          new Goal("logs", "json", 2.5));
 
   private record Pair(Op ours, Op baseline) {}
 

@@ -6,6 +6,7 @@ import io.opentelemetry.proto.common.v1.KeyValue;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The attributes of a data point or log record, falling back to its resource's: Claude Code puts
@@ -13,94 +14,35 @@ import java.util.Optional;
  */
 final class Attributes {
 
-  /** Every key the mappers read. Each list is scanned once, for all of them at a time. */
-  private static final String[] KEYS = {
-    "user.email",
-    "user.account_uuid",
-    "user.id",
-    "type",
-    "model",
-    "tool_name",
-    "decision",
-    "success",
-    "event.name",
-    "input_tokens",
-    "output_tokens",
-    "cache_read_tokens",
-    "cache_creation_tokens",
-    "cost_usd"
-  };
+  /** Every key the mappers read: what a queued projection keeps. */
+  private static final Set<String> READ =
+      Set.of(
+          "user.email",
+          "user.account_uuid",
+          "user.id",
+          "type",
+          "model",
+          "tool_name",
+          "decision",
+          "success",
+          "event.name",
+          "input_tokens",
+          "output_tokens",
+          "cache_read_tokens",
+          "cache_creation_tokens",
+          "cost_usd");
 
-  // Compared as the Strings protobuf-java decoded while parsing (proto3 strings are checked
-  // UTF-8, so String equality is byte equality): asking for the bytes would encode every key again.
-  // Most keys are none of these, so a key is first looked up by its length and first and last
-  // character (open addressing, a few array reads), and only a match is compared in full.
-  private static final int TABLE_SIZE = 64;
-  private static final int[] TABLE_CODES = new int[TABLE_SIZE];
-  private static final int[] TABLE_SLOTS = new int[TABLE_SIZE];
+  private final List<KeyValue> own;
+  private final List<KeyValue> resource;
 
-  static {
-    java.util.Arrays.fill(TABLE_SLOTS, -1);
-    for (int slot = 0; slot < KEYS.length; slot++) {
-      String key = KEYS[slot];
-      int code = code(key.length(), key.charAt(0), key.charAt(key.length() - 1));
-      int i = mix(code);
-      while (TABLE_SLOTS[i] >= 0) {
-        i = (i + 1) & (TABLE_SIZE - 1);
-      }
-      TABLE_CODES[i] = code;
-      TABLE_SLOTS[i] = slot;
-    }
-  }
-
-  private static int code(int length, char first, char last) {
-    return length << 16 | (first & 0xFF) << 8 | (last & 0xFF);
-  }
-
-  private static int mix(int code) {
-    return (code * 0x9E3779B1) >>> 26; // the top 6 bits: TABLE_SIZE is 64
-  }
-
-  private final AnyValue[] own;
-  private final AnyValue[] resource;
-
-  /** {@code resource}: {@link #index} of the resource's attributes, made once per resource. */
-  Attributes(List<KeyValue> own, AnyValue[] resource) {
-    this.own = index(own);
+  Attributes(List<KeyValue> own, List<KeyValue> resource) {
+    this.own = own;
     this.resource = resource;
-  }
-
-  /** The values of the known keys in {@code attributes} (the first of each), by slot. */
-  static AnyValue[] index(List<KeyValue> attributes) {
-    AnyValue[] values = new AnyValue[KEYS.length];
-    for (int i = 0, n = attributes.size(); i < n; i++) {
-      KeyValue attribute = attributes.get(i);
-      int slot = slotOf(attribute.getKey());
-      if (slot >= 0 && values[slot] == null) {
-        values[slot] = attribute.getValue();
-      }
-    }
-    return values;
   }
 
   /** Whether the mappers read {@code key}. */
   static boolean isRead(String key) {
-    return slotOf(key) >= 0;
-  }
-
-  /** The slot of {@code key}, or -1 when the mappers do not read it. */
-  private static int slotOf(String key) {
-    int length = key.length();
-    if (length == 0) {
-      return -1;
-    }
-    int code = code(length, key.charAt(0), key.charAt(length - 1));
-    for (int i = mix(code); TABLE_SLOTS[i] >= 0; i = (i + 1) & (TABLE_SIZE - 1)) {
-      if (TABLE_CODES[i] == code && KEYS[TABLE_SLOTS[i]].equals(key)) {
-        return TABLE_SLOTS[i];
-      }
-    }
-    return -1;
+    return READ.contains(key);
   }
 
   /**
@@ -112,15 +54,10 @@ final class Attributes {
     return value == null ? Optional.empty() : asText(value);
   }
 
-  /** What {@link #ownText} gives for {@code key}, read from the list itself (no index made). */
+  /** What {@link #ownText} gives for {@code key} in {@code attributes}. */
   static Optional<String> firstText(List<KeyValue> attributes, String key) {
-    for (int i = 0, n = attributes.size(); i < n; i++) {
-      KeyValue attribute = attributes.get(i);
-      if (attribute.getKey().equals(key)) {
-        return asText(attribute.getValue());
-      }
-    }
-    return Optional.empty();
+    AnyValue value = find(attributes, key);
+    return value == null ? Optional.empty() : asText(value);
   }
 
   /** The value of {@code key} on the point or record itself, ignoring the resource. */
@@ -130,22 +67,10 @@ final class Attributes {
   }
 
   /** The user a point or record belongs to, by the precedence of CONTRACT §4. */
-  Optional<UserIdentity> user(IdentityMemo memo) {
-    AnyValue emailValue = value("user.email");
-    if (emailValue != null) {
-      if (emailValue.getValueCase() == AnyValue.ValueCase.STRING_VALUE) {
-        UserIdentity known = memo.knownEmail(emailValue.getStringValue());
-        if (known != null) {
-          return Optional.of(known); // the previous point's: no decoding again
-        }
-      }
-      Optional<String> email = asText(emailValue);
-      if (email.isPresent() && !email.get().isBlank()) {
-        return Optional.of(
-            emailValue.getValueCase() == AnyValue.ValueCase.STRING_VALUE
-                ? memo.email(email.get())
-                : UserIdentity.email(email.get()));
-      }
+  Optional<UserIdentity> user() {
+    Optional<String> email = text("user.email").filter(v -> !v.isBlank());
+    if (email.isPresent()) {
+      return email.map(UserIdentity::email);
     }
     Optional<String> accountUuid = text("user.account_uuid").filter(v -> !v.isBlank());
     if (accountUuid.isPresent()) {
@@ -154,39 +79,40 @@ final class Attributes {
     return text("user.id").filter(v -> !v.isBlank()).map(UserIdentity::userId);
   }
 
+  /** The ids a point links to an e-mail, as sent. */
+  record LinkedIds(AnyValue account, AnyValue id, UserIdentity email) {}
+
   /**
    * Records that this point's account id and user id belong to {@code email}, so that data later
-   * sent without the e-mail is counted for it.
+   * sent without the e-mail is counted for it; nothing to do when they are the {@code previous}
+   * point's (Claude Code repeats them on every point). Returns this point's.
    */
-  void linkTo(UserIdentity email, Map<UserIdentity, UserIdentity> links, IdentityMemo memo) {
-    if (memo.alreadyLinked(value("user.account_uuid"), value("user.id"), email)) {
-      return;
+  LinkedIds linkTo(UserIdentity email, Map<UserIdentity, UserIdentity> links, LinkedIds previous) {
+    LinkedIds ids = new LinkedIds(value("user.account_uuid"), value("user.id"), email);
+    if (!ids.equals(previous)) {
+      link(UserIdentity.Kind.ACCOUNT_UUID, ids.account(), email, links);
+      link(UserIdentity.Kind.USER_ID, ids.id(), email, links);
     }
-    String account = nonBlankText("user.account_uuid");
-    if (account != null) {
-      links.put(UserIdentity.accountUuid(account), email);
-    }
-    String id = nonBlankText("user.id");
-    if (id != null) {
-      links.put(UserIdentity.userId(id), email);
-    }
+    return ids;
   }
 
-  /** The value as text if it may name a user (a link to it is stored), else null. */
-  private String nonBlankText(String key) {
-    AnyValue value = value(key);
+  private static void link(
+      UserIdentity.Kind kind,
+      AnyValue value,
+      UserIdentity email,
+      Map<UserIdentity, UserIdentity> links) {
     String text = value == null ? "" : textOf(value);
-    return text.isBlank()
-            || text.length() > PointGate.MAX_IDENTITY_CHARS
-            || LongValues.isDigestForm(text)
-            || !UserIdentity.isPrintable(text)
-        ? null
-        : text;
+    if (mayNameUser(text)) {
+      links.put(new UserIdentity(kind, text), email);
+    }
   }
 
-  /** The raw value of {@code key} on the point or record itself, or null. */
-  AnyValue own(String key) {
-    return find(own, key);
+  /** Whether a link to this id may be stored. */
+  private static boolean mayNameUser(String text) {
+    return !text.isBlank()
+        && text.length() <= PointGate.MAX_IDENTITY_CHARS
+        && !LongValues.isDigestForm(text)
+        && UserIdentity.isPrintable(text);
   }
 
   /** The raw value of {@code key}, the point's own before its resource's. */
@@ -195,12 +121,18 @@ final class Attributes {
     return value != null ? value : find(resource, key);
   }
 
-  private static AnyValue find(AnyValue[] values, String key) {
-    int slot = slotOf(key); // the mappers pass the KEYS literals, found at the first equals
-    if (slot < 0) {
-      throw new IllegalArgumentException("not a key the mappers read: " + key);
+  /**
+   * The value of the first attribute named {@code key}, or null. A scan: a point has about a dozen
+   * attributes, and most keys differ from the one asked for in length.
+   */
+  private static AnyValue find(List<KeyValue> attributes, String key) {
+    for (int i = 0, n = attributes.size(); i < n; i++) {
+      KeyValue attribute = attributes.get(i);
+      if (attribute.getKey().equals(key)) {
+        return attribute.getValue();
+      }
     }
-    return values[slot];
+    return null;
   }
 
   private static Optional<String> asText(AnyValue value) {
@@ -216,20 +148,6 @@ final class Attributes {
       case DOUBLE_VALUE -> Double.toString(value.getDoubleValue());
       case BOOL_VALUE -> Boolean.toString(value.getBoolValue());
       default -> "";
-    };
-  }
-
-  /** A numeric attribute: Claude Code sends most numbers as strings, some as doubles. */
-  Optional<Double> number(String key) {
-    AnyValue value = find(own, key);
-    if (value == null) {
-      return Optional.empty();
-    }
-    return switch (value.getValueCase()) {
-      case DOUBLE_VALUE -> Optional.of(value.getDoubleValue());
-      case INT_VALUE -> Optional.of((double) value.getIntValue());
-      case STRING_VALUE -> parse(value.getStringValue());
-      default -> Optional.empty();
     };
   }
 

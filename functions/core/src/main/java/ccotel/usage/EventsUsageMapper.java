@@ -3,6 +3,7 @@ package ccotel.usage;
 import ccotel.otlp.WrongWireTypes;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
@@ -27,9 +28,8 @@ final class EventsUsageMapper {
   private final UsageTally deltas = new UsageTally();
   private final Rejections rejections = new Rejections();
   private final Map<UserIdentity, UserIdentity> links = new HashMap<>();
-  private final IdentityMemo identities = new IdentityMemo();
-  private final UsageKeyMemo keys = new UsageKeyMemo();
   private final PointGate gate;
+  private Attributes.LinkedIds lastLinked;
 
   EventsUsageMapper(Instant receivedAt) {
     this.gate = new PointGate(receivedAt);
@@ -37,7 +37,7 @@ final class EventsUsageMapper {
 
   UsageObservations map(ExportLogsServiceRequest request) {
     for (ResourceLogs resourceLogs : request.getResourceLogsList()) {
-      AnyValue[] resource = Attributes.index(resourceLogs.getResource().getAttributesList());
+      List<KeyValue> resource = resourceLogs.getResource().getAttributesList();
       for (ScopeLogs scopeLogs : resourceLogs.getScopeLogsList()) {
         for (LogRecord record : scopeLogs.getLogRecordsList()) {
           map(record, resource);
@@ -48,14 +48,14 @@ final class EventsUsageMapper {
         deltas, List.of(), rejections.count(), rejections.firstReason(), links);
   }
 
-  private void map(LogRecord record, AnyValue[] resource) {
-    // Most records are events we do not count: their name is found without indexing them.
+  private void map(LogRecord record, List<KeyValue> resource) {
+    // Most records are events we do not count: their name is found first.
     String event = eventName(record);
     if (!isCounted(event)) {
       return;
     }
     Attributes attributes = new Attributes(record.getAttributesList(), resource);
-    Optional<UserIdentity> user = attributes.user(identities);
+    Optional<UserIdentity> user = attributes.user();
     if (user.isEmpty()) {
       rejections.reject(
           EVENT_PREFIX, event, "no user.email, user.account_uuid or user.id attribute");
@@ -77,7 +77,7 @@ final class EventsUsageMapper {
       rejections.reject(EVENT_PREFIX, event, "attribute fields have the wrong wire types");
       return;
     }
-    UsageKey key = keys.at(time, user.get());
+    UsageKey key = UsageKey.at(time, user.get());
     Map<Counter, Long> counted = new LinkedHashMap<>();
     try {
       count(event, attributes, counted);
@@ -93,7 +93,7 @@ final class EventsUsageMapper {
     }
     deltas.addAll(key, counted);
     if (user.get().kind() == UserIdentity.Kind.EMAIL) {
-      attributes.linkTo(user.get(), links, identities);
+      lastLinked = attributes.linkTo(user.get(), links, lastLinked);
     }
   }
 
@@ -156,13 +156,6 @@ final class EventsUsageMapper {
 
   private static long amount(Attributes attributes, String key, int scale)
       throws FixedPoint.InvalidValueException {
-    AnyValue value = attributes.own(key);
-    if (value != null
-        && value.getValueCase() == AnyValue.ValueCase.DOUBLE_VALUE
-        && Double.isFinite(value.getDoubleValue())) {
-      // What its decimal text below converts to, without printing it first.
-      return FixedPoint.of(value.getDoubleValue(), scale);
-    }
     Optional<String> text = attributes.numberText(key);
     if (text.isEmpty()) {
       if (attributes.ownText(key).isPresent()) {

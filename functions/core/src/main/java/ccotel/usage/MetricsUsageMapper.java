@@ -2,7 +2,6 @@ package ccotel.usage;
 
 import ccotel.otlp.WrongWireTypes;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
-import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
 import io.opentelemetry.proto.metrics.v1.Metric;
@@ -32,9 +31,8 @@ final class MetricsUsageMapper {
   private final List<CumulativePoint> cumulative = new ArrayList<>();
   private final Rejections rejections = new Rejections();
   private final Map<UserIdentity, UserIdentity> links = new HashMap<>();
-  private final IdentityMemo identities = new IdentityMemo();
-  private final UsageKeyMemo keys = new UsageKeyMemo();
   private final PointGate gate;
+  private Attributes.LinkedIds lastLinked;
 
   MetricsUsageMapper(Instant receivedAt) {
     this.gate = new PointGate(receivedAt);
@@ -43,10 +41,9 @@ final class MetricsUsageMapper {
   UsageObservations map(ExportMetricsServiceRequest request) {
     for (ResourceMetrics resourceMetrics : request.getResourceMetricsList()) {
       List<KeyValue> resource = resourceMetrics.getResource().getAttributesList();
-      AnyValue[] resourceIndex = Attributes.index(resource);
       for (ScopeMetrics scopeMetrics : resourceMetrics.getScopeMetricsList()) {
         for (Metric metric : scopeMetrics.getMetricsList()) {
-          map(metric, resource, resourceIndex);
+          map(metric, resource);
         }
       }
     }
@@ -54,7 +51,7 @@ final class MetricsUsageMapper {
         deltas, cumulative, rejections.count(), rejections.firstReason(), links);
   }
 
-  private void map(Metric metric, List<KeyValue> resource, AnyValue[] resourceIndex) {
+  private void map(Metric metric, List<KeyValue> resource) {
     if (!isClaudeCodeMetric(metric.getName())) {
       return;
     }
@@ -64,13 +61,13 @@ final class MetricsUsageMapper {
     }
     Sum sum = metric.getSum();
     for (NumberDataPoint point : sum.getDataPointsList()) {
-      Attributes attributes = new Attributes(point.getAttributesList(), resourceIndex);
+      Attributes attributes = new Attributes(point.getAttributesList(), resource);
       Optional<Counter> counter = counterFor(metric.getName(), attributes);
       if (counter.isEmpty()) {
         continue;
       }
       String where = metric.getName();
-      Optional<UserIdentity> user = attributes.user(identities);
+      Optional<UserIdentity> user = attributes.user();
       if (user.isEmpty()) {
         rejections.reject(where, "no user.email, user.account_uuid or user.id attribute");
         continue;
@@ -102,9 +99,9 @@ final class MetricsUsageMapper {
         continue;
       }
       if (user.get().kind() == UserIdentity.Kind.EMAIL) {
-        attributes.linkTo(user.get(), links, identities);
+        lastLinked = attributes.linkTo(user.get(), links, lastLinked);
       }
-      UsageKey key = keys.at(point.getTimeUnixNano(), user.get());
+      UsageKey key = UsageKey.at(point.getTimeUnixNano(), user.get());
       Counter marker = sourceMarkerOf(counter.get());
       problem =
           gate.admit(

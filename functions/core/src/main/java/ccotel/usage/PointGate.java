@@ -43,9 +43,6 @@ final class PointGate {
   private final long latestNanos;
   // Per user-day, what the request adds to each counter so far.
   private final Map<UsageKey, Map<Counter, Long>> counters = new HashMap<>();
-  // The previous point's user-day: consecutive points mostly share it (the mappers reuse the key).
-  private UsageKey lastKey;
-  private Map<Counter, Long> lastSeen;
 
   /** {@code receivedAt}: when ingest accepted the request; the aggregator uses the same instant. */
   PointGate(Instant receivedAt) {
@@ -96,10 +93,7 @@ final class PointGate {
             + MAX_REQUEST_AMOUNT;
       }
     }
-    Map<Counter, Long> seen =
-        key == lastKey ? lastSeen : counters.computeIfAbsent(key, k -> new HashMap<>());
-    lastKey = key;
-    lastSeen = seen;
+    Map<Counter, Long> seen = counters.computeIfAbsent(key, k -> new HashMap<>());
     int fresh = 0;
     for (Map.Entry<Counter, Long> amount : added.entrySet()) {
       Long sum = seen.get(amount.getKey());

@@ -9,12 +9,7 @@ public record UsageKey(LocalDate day, UserIdentity user) implements Comparable<U
 
   /** The key of something that happened at {@code epochNanos} (OTLP's {@code timeUnixNano}). */
   public static UsageKey at(long epochNanos, UserIdentity user) {
-    return new UsageKey(LocalDate.ofEpochDay(epochDay(epochNanos)), user);
-  }
-
-  /** The UTC day number (days since 1970-01-01) of {@code epochNanos}. */
-  static long epochDay(long epochNanos) {
-    return Math.floorDiv(epochNanos, NANOS_PER_DAY);
+    return new UsageKey(LocalDate.ofEpochDay(Math.floorDiv(epochNanos, NANOS_PER_DAY)), user);
   }
 
   @Override

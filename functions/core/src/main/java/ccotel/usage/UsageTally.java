@@ -15,19 +15,12 @@ public final class UsageTally {
   // Hashed while mapping adds (point after point); sorted once, when someone reads.
   private final Map<UsageKey, Map<Counter, Long>> increments = new HashMap<>();
   private SortedMap<UsageKey, SortedMap<Counter, Long>> sorted;
-  // The user-day added to last: mapping adds point after point to the same one.
-  private UsageKey lastKey;
-  private Map<Counter, Long> lastCounters;
 
   public void add(UsageKey key, Counter counter, long amount) {
     if (amount == 0) {
       return;
     }
-    if (key != lastKey) {
-      lastCounters = increments.computeIfAbsent(key, k -> new HashMap<>());
-      lastKey = key;
-    }
-    lastCounters.merge(counter, amount, Math::addExact);
+    increments.computeIfAbsent(key, k -> new HashMap<>()).merge(counter, amount, Math::addExact);
     sorted = null;
   }
 

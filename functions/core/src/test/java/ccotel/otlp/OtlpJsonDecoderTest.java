@@ -1,7 +1,6 @@
 package ccotel.otlp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +13,12 @@ import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.ExponentialHistogram;
+import io.opentelemetry.proto.metrics.v1.Histogram;
+import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.opentelemetry.proto.metrics.v1.Sum;
+import io.opentelemetry.proto.metrics.v1.Summary;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -194,12 +198,12 @@ class OtlpJsonDecoderTest {
   }
 
   /**
-   * The decoder shares a KeyValue equal to the previous list's at its place; every record must read
-   * as it does alone in a request, where nothing can be shared. (Two fields of AnyValue's oneof:
-   * the last one wins, as protobuf's binary parsing does; JsonFormat refuses them.)
+   * Records that repeat and vary the previous record's attributes each read as they do alone in a
+   * request. (Two fields of AnyValue's oneof: the last one wins, as protobuf's binary parsing does;
+   * JsonFormat refuses them.)
    */
   @Test
-  void repeatedAttributes_areShared_andEveryChangeIsRead() throws Exception {
+  void repeatedAttributes_everyChangeIsRead() throws Exception {
     List<String> records =
         List.of(
             record(
@@ -230,13 +234,71 @@ class OtlpJsonDecoderTest {
     for (int i = 0; i < records.size(); i++) {
       assertEquals(logRecords(decodeLogs(logs(records.get(i)))).get(0), decoded.get(i), "#" + i);
     }
-    assertSame(decoded.get(0).getAttributes(0), decoded.get(1).getAttributes(0));
-    assertSame(decoded.get(3).getAttributes(1), decoded.get(4).getAttributes(1));
     assertEquals(
         AnyValue.newBuilder().setIntValue(5).build(), decoded.get(1).getAttributes(2).getValue());
     assertEquals("a", decoded.get(2).getAttributes(0).getValue().getStringValue());
     assertEquals("é", decoded.get(3).getAttributes(3).getValue().getStringValue());
     assertTrue(decoded.get(4).getAttributes(2).getValue().getBoolValue());
+  }
+
+  /** Kinds ccotel never counts are read as JSON, not built: the metric keeps only its kind. */
+  @Test
+  void neverCountedKinds_keepTheirKindWithoutPoints_andExemplarsAreLeftOut() throws Exception {
+    String point =
+        "{\"timeUnixNano\":\"5\",\"count\":\"3\",\"bucketCounts\":[\"1\",\"2\"],"
+            + "\"exemplars\":[{\"asDouble\":1.5,\"spanId\":\"eee19b7ec3c1b174\"}]}";
+    var metrics =
+        decodeMetrics(
+                "{\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":["
+                    + "{\"name\":\"h\",\"histogram\":{\"dataPoints\":["
+                    + point
+                    + "]}},{\"name\":\"e\",\"exponentialHistogram\":{\"dataPoints\":["
+                    + point
+                    + "]}},{\"name\":\"q\",\"summary\":{\"dataPoints\":["
+                    + point
+                    + "]}},{\"name\":\"s\",\"sum\":{\"dataPoints\":["
+                    + "{\"asInt\":\"2\",\"exemplars\":[{\"asInt\":\"1\"}]}]}}]}]}]}")
+            .getResourceMetrics(0)
+            .getScopeMetrics(0)
+            .getMetricsList();
+
+    assertEquals(
+        List.of(
+            Metric.newBuilder().setName("h").setHistogram(Histogram.getDefaultInstance()).build(),
+            Metric.newBuilder()
+                .setName("e")
+                .setExponentialHistogram(ExponentialHistogram.getDefaultInstance())
+                .build(),
+            Metric.newBuilder().setName("q").setSummary(Summary.getDefaultInstance()).build(),
+            Metric.newBuilder()
+                .setName("s")
+                .setSum(Sum.newBuilder().addDataPoints(NumberDataPoint.newBuilder().setAsInt(2)))
+                .build()),
+        metrics);
+  }
+
+  /** Skipped is not unchecked: what would refuse the body elsewhere refuses it there too. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "histogram not an object | {\"histogram\":5} | metrics[0].histogram: expected an object",
+        "summary an array | {\"summary\":[]} | metrics[0].summary: expected an object",
+        "repeated field in a histogram point"
+            + " | {\"histogram\":{\"dataPoints\":[{\"count\":\"1\",\"count\":\"2\"}]}}"
+            + " | Duplicate field 'count'",
+        "invalid JSON in an exemplar"
+            + " | {\"sum\":{\"dataPoints\":[{\"exemplars\":[{\"asInt\":01}]}]}}"
+            + " | exemplars[0].asInt",
+      })
+  void neverCountedKinds_areStillChecked(String name, String metric, String message) {
+    MalformedOtlpException e =
+        assertThrows(
+            MalformedOtlpException.class,
+            () ->
+                decodeMetrics(
+                    "{\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":[" + metric + "]}]}]}"));
+    assertTrue(e.getMessage().contains(message), e.getMessage());
   }
 
   private static String logs(String records) {
@@ -388,8 +450,7 @@ class OtlpJsonDecoderTest {
         .getDataPoints(0);
   }
 
-  private static io.opentelemetry.proto.metrics.v1.Sum sum(String sumFields)
-      throws MalformedOtlpException {
+  private static Sum sum(String sumFields) throws MalformedOtlpException {
     return decodeMetrics(
             "{\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":[{\"sum\":{"
                 + sumFields

@@ -186,6 +186,44 @@ class ClaudeCodeUsageMapperTest {
     assertEquals(3, observations.deltas().get(DEV, Counter.of(CounterFamily.COMMITS)));
   }
 
+  /** The JSON decoder skips histogram points but keeps the kind: the rejection is the same. */
+  @Test
+  void aClaudeCodeHistogram_isRejectedByItsKind_inProtobufAndJson() throws Exception {
+    ExportMetricsServiceRequest histogram =
+        ExportMetricsServiceRequest.newBuilder()
+            .addResourceMetrics(
+                io.opentelemetry.proto.metrics.v1.ResourceMetrics.newBuilder()
+                    .addScopeMetrics(
+                        io.opentelemetry.proto.metrics.v1.ScopeMetrics.newBuilder()
+                            .addMetrics(
+                                io.opentelemetry.proto.metrics.v1.Metric.newBuilder()
+                                    .setName("claude_code.cost.usage")
+                                    .setHistogram(
+                                        io.opentelemetry.proto.metrics.v1.Histogram.newBuilder()
+                                            .addDataPoints(
+                                                io.opentelemetry.proto.metrics.v1.HistogramDataPoint
+                                                    .newBuilder()
+                                                    .setCount(2)
+                                                    .setSum(0.5))))))
+            .build();
+    byte[] json =
+        com.google.protobuf.util.JsonFormat.printer()
+            .print(histogram)
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    for (ExportMetricsServiceRequest request :
+        List.of(
+            OtlpDecoder.decodeMetrics(OtlpEncoding.PROTOBUF, histogram.toByteArray()),
+            OtlpDecoder.decodeMetrics(OtlpEncoding.JSON, json))) {
+      UsageObservations observations = ClaudeCodeUsageMapper.map(request, RECEIVED);
+
+      assertEquals(1, observations.rejected());
+      assertEquals(
+          "claude_code.cost.usage: expected a Sum, got HISTOGRAM", observations.rejectReason());
+      assertTrue(observations.deltas().isEmpty());
+    }
+  }
+
   @Test
   void aPointWithoutValue_isRejected_notReadAsZero_inProtobufAndJson() throws Exception {
     long t = nanos("2026-11-24T10:00:00Z");
