@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ccotel.api.ApiRequest;
 import ccotel.api.ApiResponse;
 import ccotel.auth.ConnectionAdmin;
-import ccotel.query.UsageQueryService;
 import ccotel.testing.InMemoryPipeline;
 import ccotel.testing.OtlpRequests;
 import ccotel.usage.UserIdentity;
@@ -125,17 +124,7 @@ class ControlCharacterIdentityTest {
 
   private String csv() {
     ApiResponse answer =
-        pipeline.query.query(
-            new ApiRequest(
-                "GET",
-                UsageQueryService.PATH,
-                Map.of(
-                    "Authorization",
-                    "Bearer " + connection.readToken().value(),
-                    "Accept",
-                    "text/csv"),
-                Map.of("starting_at", "2026-11-24"),
-                null));
+        pipeline.queryCsv(connection.readToken().value(), Map.of("starting_at", "2026-11-24"));
     assertEquals(200, answer.status(), answer.bodyText());
     return answer.bodyText();
   }

@@ -259,17 +259,7 @@ class UsageQueryServiceTest {
   @Test
   void csv_isOneRowPerUserDayAndModel() {
     ApiResponse answer =
-        pipeline.query.query(
-            new ApiRequest(
-                "GET",
-                UsageQueryService.PATH,
-                Map.of(
-                    "Authorization",
-                    "Bearer " + connection.readToken().value(),
-                    "Accept",
-                    "text/csv"),
-                Map.of("starting_at", "2026-11-25"),
-                null));
+        pipeline.queryCsv(connection.readToken().value(), Map.of("starting_at", "2026-11-25"));
 
     assertEquals(200, answer.status());
     assertEquals("text/csv; charset=utf-8", answer.headers().get("Content-Type"));

@@ -76,4 +76,15 @@ public final class InMemoryPipeline {
             parameters,
             new byte[0]));
   }
+
+  /** The same query asking for CSV. */
+  public ApiResponse queryCsv(String readToken, Map<String, String> parameters) {
+    return query.query(
+        new ApiRequest(
+            "GET",
+            UsageQueryService.PATH,
+            Map.of("Authorization", "Bearer " + readToken, "Accept", "text/csv"),
+            parameters,
+            new byte[0]));
+  }
 }
