@@ -1,6 +1,7 @@
 package ccotel.aggregate;
 
 import ccotel.usage.Counter;
+import ccotel.usage.UsageKey;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Map;
@@ -32,13 +33,22 @@ public final class DayLimits {
   private DayLimits() {}
 
   /**
-   * Why {@code increments} may not be added to a user-day that holds {@code stored}, or null when
-   * they may.
+   * Refuses {@code increments} that would take the user-day {@code key}, which holds {@code
+   * stored}, past a limit.
    *
    * @param stored every counter the item holds, by storage name, with its stored number as text
    *     (names this version does not know count towards the limit too)
+   * @throws UsageRefusedException if they would
    */
-  public static String problem(Map<String, String> stored, Map<Counter, Long> increments) {
+  public static void check(
+      UsageKey key, Map<String, String> stored, Map<Counter, Long> increments) {
+    String problem = problem(stored, increments);
+    if (problem != null) {
+      throw new UsageRefusedException("a user-day of " + key.day() + " refused: " + problem);
+    }
+  }
+
+  private static String problem(Map<String, String> stored, Map<Counter, Long> increments) {
     int fresh = 0;
     for (Map.Entry<Counter, Long> increment : increments.entrySet()) {
       String name = increment.getKey().name();

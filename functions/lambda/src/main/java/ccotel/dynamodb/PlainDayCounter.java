@@ -1,16 +1,14 @@
 package ccotel.dynamodb;
 
-import static ccotel.dynamodb.DynamoDbUsageStore.COMMIT;
-import static ccotel.dynamodb.DynamoDbUsageStore.EXPIRES_AT;
-import static ccotel.dynamodb.DynamoDbUsageStore.SORT_KEY;
-import static ccotel.dynamodb.DynamoDbUsageStore.STATE_KEY;
-import static ccotel.dynamodb.DynamoDbUsageStore.n;
-import static ccotel.dynamodb.DynamoDbUsageStore.s;
+import static ccotel.dynamodb.ItemLayout.EXPIRES_AT;
+import static ccotel.dynamodb.ItemLayout.SORT_KEY;
+import static ccotel.dynamodb.ItemLayout.STATE_KEY;
+import static ccotel.dynamodb.ItemLayout.n;
+import static ccotel.dynamodb.ItemLayout.s;
 
 import ccotel.aggregate.Backoff;
 import ccotel.aggregate.DayDelivery;
 import ccotel.aggregate.DayLimits;
-import ccotel.aggregate.UsageRefusedException;
 import ccotel.aggregate.UsageStore;
 import ccotel.aggregate.UsageStore.Counted;
 import ccotel.aggregate.UsageStoreUnavailableException;
@@ -29,11 +27,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
@@ -152,7 +146,7 @@ final class PlainDayCounter {
       Set<String> ids = new HashSet<>();
       pending.values().forEach(days -> days.forEach(d -> ids.add(d.deliveryId())));
       heads.values().forEach(head -> ids.addAll(head.lastDeliveries()));
-      Map<String, Boolean> records = readRecords(connectionId, ids); // id -> is it a claim
+      Set<String> marked = readMarkers(connectionId, ids);
 
       // The rule: every id a write is about to replace has a marker first.
       List<String> unmarked = new ArrayList<>();
@@ -161,7 +155,7 @@ final class PlainDayCounter {
           .forEach(
               head ->
                   head.lastDeliveries().stream()
-                      .filter(id -> !records.containsKey(id))
+                      .filter(id -> !marked.contains(id))
                       .forEach(unmarked::add));
       writeMarkers(connectionId, unmarked);
 
@@ -171,10 +165,8 @@ final class PlainDayCounter {
         List<DayDelivery> fresh = new ArrayList<>();
         for (DayDelivery delivery : day.getValue()) {
           String id = delivery.deliveryId();
-          if (head.lastDeliveries().contains(id)) {
+          if (head.lastDeliveries().contains(id) || marked.contains(id)) {
             counted.put(id, Counted.BEFORE);
-          } else if (records.containsKey(id)) {
-            counted.put(id, records.get(id) ? Counted.CLAIMED : Counted.BEFORE);
           } else {
             fresh.add(delivery);
           }
@@ -205,11 +197,8 @@ final class PlainDayCounter {
     fresh.forEach(
         d -> d.counters().forEach((counter, amount) -> sum.merge(counter, amount, Math::addExact)));
     // Exact among plain writers: the write applies only if the item is still the version read.
-    String problem = DayLimits.problem(head.counters(), sum);
-    if (problem != null) {
-      throw new UsageRefusedException("a user-day of " + key.day() + " refused: " + problem);
-    }
-    DynamoDbUsageStore.CounterUpdate update = DynamoDbUsageStore.CounterUpdate.of(key, sum);
+    DayLimits.check(key, head.counters(), sum);
+    ItemLayout.CounterUpdate update = ItemLayout.CounterUpdate.of(key, sum);
     Map<String, String> names = new HashMap<>(update.names());
     Map<String, AttributeValue> values = new HashMap<>(update.values());
     names.put("#ver", VERSION);
@@ -229,7 +218,7 @@ final class PlainDayCounter {
       dynamoDb.updateItem(
           b ->
               b.tableName(usageTable)
-                  .key(DynamoDbUsageStore.usageKey(connectionId, key))
+                  .key(ItemLayout.usageKey(connectionId, key))
                   .updateExpression(
                       update.setClause() + ", #ver = :next, #last = :last" + update.addClause())
                   .conditionExpression(condition)
@@ -238,16 +227,6 @@ final class PlainDayCounter {
       return true;
     } catch (ConditionalCheckFailedException e) {
       return false; // another writer of this day was first: read again
-    } catch (DynamoDbException e) {
-      if (DynamoDbUsageStore.isInvalid(e)) {
-        throw new UsageRefusedException(
-            "DynamoDB refused the user-day of "
-                + key.day()
-                + ": "
-                + e.awsErrorDetails().errorMessage(),
-            e);
-      }
-      throw e;
     }
   }
 
@@ -260,11 +239,11 @@ final class PlainDayCounter {
     Map<String, UsageKey> bySortKey = new HashMap<>();
     List<Map<String, AttributeValue>> keys = new ArrayList<>();
     for (UsageKey day : days) {
-      bySortKey.put(DynamoDbUsageStore.sortKey(day), day);
-      keys.add(DynamoDbUsageStore.usageKey(connectionId, day));
+      bySortKey.put(ItemLayout.sortKey(day), day);
+      keys.add(ItemLayout.usageKey(connectionId, day));
     }
     Map<UsageKey, Head> heads = new HashMap<>();
-    for (Map<String, AttributeValue> item : batchGet(usageTable, keys)) {
+    for (Map<String, AttributeValue> item : DynamoDbCalls.batchGet(dynamoDb, usageTable, keys)) {
       AttributeValue version = item.get(VERSION);
       AttributeValue last = item.get(LAST_DELIVERIES);
       heads.put(
@@ -272,45 +251,22 @@ final class PlainDayCounter {
           new Head(
               version == null ? 0 : Long.parseLong(version.n()),
               last == null ? Set.of() : Set.copyOf(last.ss()),
-              DynamoDbUsageStore.storedCounters(item)));
+              ItemLayout.storedCounters(item)));
     }
     return heads;
   }
 
-  /** The delivery records of these ids that exist: true for a claim, false for a marker. */
-  private Map<String, Boolean> readRecords(String connectionId, Set<String> ids)
+  /** Which of these delivery ids have their marker. */
+  private Set<String> readMarkers(String connectionId, Set<String> ids)
       throws UsageStoreUnavailableException {
-    String prefix = DynamoDbUsageStore.deliveryKeyPrefix(connectionId);
+    String prefix = ItemLayout.deliveryKeyPrefix(connectionId);
     List<Map<String, AttributeValue>> keys = new ArrayList<>();
     ids.forEach(id -> keys.add(Map.of(STATE_KEY, s(prefix + id))));
-    Map<String, Boolean> records = new HashMap<>();
-    for (Map<String, AttributeValue> item : batchGet(stateTable, keys)) {
-      records.put(item.get(STATE_KEY).s().substring(prefix.length()), item.containsKey(COMMIT));
+    Set<String> marked = new HashSet<>();
+    for (Map<String, AttributeValue> item : DynamoDbCalls.batchGet(dynamoDb, stateTable, keys)) {
+      marked.add(item.get(STATE_KEY).s().substring(prefix.length()));
     }
-    return records;
-  }
-
-  /** Consistent reads of these keys, 100 a call, until DynamoDB has processed them all. */
-  private List<Map<String, AttributeValue>> batchGet(
-      String table, List<Map<String, AttributeValue>> keys) throws UsageStoreUnavailableException {
-    List<Map<String, AttributeValue>> found = new ArrayList<>();
-    for (int from = 0; from < keys.size(); from += 100) {
-      Map<String, KeysAndAttributes> request =
-          Map.of(
-              table,
-              KeysAndAttributes.builder()
-                  .keys(keys.subList(from, Math.min(keys.size(), from + 100)))
-                  .consistentRead(true)
-                  .build());
-      for (int round = 0; !request.isEmpty(); round++) {
-        backOff(round);
-        Map<String, KeysAndAttributes> next = request;
-        BatchGetItemResponse response = dynamoDb.batchGetItem(b -> b.requestItems(next));
-        found.addAll(response.responses().getOrDefault(table, List.of()));
-        request = response.unprocessedKeys();
-      }
-    }
-    return found;
+    return marked;
   }
 
   /** Plain puts of markers (idempotent), 25 a call, until DynamoDB has processed them all. */
@@ -326,38 +282,12 @@ final class PlainDayCounter {
                       .item(
                           Map.of(
                               STATE_KEY,
-                              s(DynamoDbUsageStore.deliveryKey(connectionId, id)),
+                              s(ItemLayout.deliveryKey(connectionId, id)),
                               EXPIRES_AT,
                               expiresAt))
                       .build())
               .build());
     }
-    for (int from = 0; from < puts.size(); from += 25) {
-      Map<String, List<WriteRequest>> request =
-          Map.of(stateTable, puts.subList(from, Math.min(puts.size(), from + 25)));
-      for (int round = 0; !request.isEmpty(); round++) {
-        backOff(round);
-        Map<String, List<WriteRequest>> next = request;
-        BatchWriteItemResponse response = dynamoDb.batchWriteItem(b -> b.requestItems(next));
-        request = response.unprocessedItems();
-      }
-    }
-  }
-
-  /** Unprocessed keys or items are what DynamoDB throttled: wait a little longer each round. */
-  private static void backOff(int round) throws UsageStoreUnavailableException {
-    if (round == 0) {
-      return;
-    }
-    if (round > 8) {
-      throw new UsageStoreUnavailableException(
-          "DynamoDB left keys unprocessed " + round + " times in a row", null);
-    }
-    try {
-      Thread.sleep(Math.min(1000L, 25L << round));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UsageStoreUnavailableException("interrupted while backing off", e);
-    }
+    DynamoDbCalls.batchWrite(dynamoDb, stateTable, puts);
   }
 }
