@@ -23,15 +23,10 @@ import java.util.TreeSet;
 
 /**
  * Counts queued requests exactly once, whatever batches SQS makes and however often it delivers
- * them, concurrently with other aggregators.
- *
- * <p>Each request is split, from its bytes alone, into units that each fit one write (nearly always
- * one unit: the request itself), each with its own delivery id. A unit that adds to one user-day
- * and has no cumulative series, which is nearly every Claude Code export, is counted with plain
- * writes ({@link UsageStore#countOnce}), the units of one connection in one call so that those of
- * one user-day share one update. Any other unit is counted by a transaction of its own ({@link
- * UsageStore#commit}): its marker, its increments, and its series' new states, computed from their
- * stored states and written only if those are unchanged. docs/decisions.md says why.
+ * them, concurrently with other aggregators. Each request is split, from its bytes alone, into
+ * units with their own delivery ids (nearly always one: the request). A unit that adds to one
+ * user-day and no cumulative series is counted with plain writes, a connection's units in one call;
+ * any other by a transaction of its own. docs/decisions.md says why.
  */
 public final class AggregationService {
 

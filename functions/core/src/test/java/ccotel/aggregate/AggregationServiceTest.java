@@ -318,7 +318,11 @@ class AggregationServiceTest {
         outcomes.stream().map(AggregationService.Outcome::failed).toList());
     assertTrue(outcomes.get(1).failure() instanceof UsageRefusedException);
     assertTrue(
-        outcomes.get(1).failure().getMessage().startsWith("commits would exceed"),
+        outcomes
+            .get(1)
+            .failure()
+            .getMessage()
+            .startsWith("a user-day of 2026-11-24 refused: commits would exceed"),
         outcomes.get(1).failure().getMessage());
     assertEquals(DayLimits.MAX_COUNTER_VALUE + 2, commitsOf(store, "c1"));
   }
@@ -347,8 +351,8 @@ class AggregationServiceTest {
 
     assertTrue(outcome.failure() instanceof UsageRefusedException, String.valueOf(outcome));
     assertEquals(
-        "the user-day would hold more than 512 distinct counters (it holds 511, the export adds 2"
-            + " more models, tools or types)",
+        "a user-day of 2026-11-24 refused: the user-day would hold more than 512 distinct counters"
+            + " (it holds 511, the export adds 2 more models, tools or types)",
         outcome.failure().getMessage());
   }
 

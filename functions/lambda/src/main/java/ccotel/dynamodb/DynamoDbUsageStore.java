@@ -35,10 +35,6 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
   private final IdentityLinkTable links;
   private final UsageItemReader reader;
 
-  /**
-   * @param markerRetention how long a delivery id's marker is kept: longer than the same request
-   *     can still be delivered
-   */
   public DynamoDbUsageStore(
       DynamoDbClient dynamoDb,
       String usageTable,
@@ -62,13 +58,21 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
   @Override
   public Map<String, Counted> countOnce(String connectionId, List<DayDelivery> deliveries)
       throws UsageStoreUnavailableException {
-    return call("counting usage", () -> plain.count(connectionId, deliveries));
+    try {
+      return plain.count(connectionId, deliveries);
+    } catch (SdkException e) {
+      throw DynamoDbCalls.failure("counting usage", e);
+    }
   }
 
   @Override
   public Map<SeriesId, SeriesState> loadSeries(String connectionId, Collection<SeriesId> ids)
       throws UsageStoreUnavailableException {
-    return call("reading series state", () -> series.load(connectionId, ids));
+    try {
+      return series.load(connectionId, ids);
+    } catch (SdkException e) {
+      throw DynamoDbCalls.failure("reading series state", e);
+    }
   }
 
   @Override
@@ -84,30 +88,20 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
   @Override
   public Map<UserIdentity, UserIdentity> loadLinks(
       String connectionId, Collection<UserIdentity> users) throws UsageStoreUnavailableException {
-    return call("reading identity links", () -> links.load(connectionId, users));
+    try {
+      return links.load(connectionId, users);
+    } catch (SdkException e) {
+      throw DynamoDbCalls.failure("reading identity links", e);
+    }
   }
 
   @Override
   public void saveLinks(String connectionId, Map<UserIdentity, UserIdentity> saved)
       throws UsageStoreUnavailableException {
-    call(
-        "writing identity links",
-        () -> {
-          links.save(connectionId, saved);
-          return null;
-        });
-  }
-
-  /** A call of a role, whose DynamoDB failures reach the aggregator as unavailable or refused. */
-  private interface Call<T> {
-    T run() throws UsageStoreUnavailableException;
-  }
-
-  private static <T> T call(String what, Call<T> call) throws UsageStoreUnavailableException {
     try {
-      return call.run();
+      links.save(connectionId, saved);
     } catch (SdkException e) {
-      throw DynamoDbCalls.failure(what, e);
+      throw DynamoDbCalls.failure("writing identity links", e);
     }
   }
 

@@ -10,17 +10,10 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Where ccotel's usage lives in DynamoDB, key by key.
- *
- * <p>Usage table: one item per connection, UTC day and user; partition key {@code connectionId},
- * sort key {@code day#user#kind} so one Query reads a day range in (day, user) order. Each counter
- * is a number attribute {@code c:<counter name>}, incremented with {@code ADD}, so concurrent
- * writers never read-modify-write.
- *
- * <p>State table, partition key {@code pk}: a marker per counted delivery id ({@code
- * d#connection#delivery}), cumulative series state ({@code s#connection#series}), both expiring
- * through the TTL attribute {@code expiresAt}, and identity links ({@code l#connection#kind#id} →
- * e-mail), which do not.
+ * Where ccotel's usage lives in DynamoDB (docs/decisions.md, "Usage table layout"): a usage item
+ * per connection, UTC day and user, sorted by day then user, a number attribute {@code c:<name>}
+ * per counter; in the state table, markers {@code d#}, series state {@code s#} (both expiring
+ * through {@code expiresAt}) and identity links {@code l#}.
  */
 final class ItemLayout {
 
@@ -51,8 +44,10 @@ final class ItemLayout {
   }
 
   /** The marker of a counted delivery id, whichever way counted it. */
-  static String deliveryKey(String connectionId, String deliveryId) {
-    return deliveryKeyPrefix(connectionId) + deliveryId;
+  static Map<String, AttributeValue> marker(
+      String connectionId, String deliveryId, long expiresAt) {
+    return Map.of(
+        STATE_KEY, s(deliveryKeyPrefix(connectionId) + deliveryId), EXPIRES_AT, n(expiresAt));
   }
 
   static String deliveryKeyPrefix(String connectionId) {

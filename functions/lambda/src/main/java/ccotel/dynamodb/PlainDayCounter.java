@@ -1,6 +1,5 @@
 package ccotel.dynamodb;
 
-import static ccotel.dynamodb.ItemLayout.EXPIRES_AT;
 import static ccotel.dynamodb.ItemLayout.SORT_KEY;
 import static ccotel.dynamodb.ItemLayout.STATE_KEY;
 import static ccotel.dynamodb.ItemLayout.n;
@@ -28,22 +27,14 @@ import java.util.TreeMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
- * Counts deliveries that each add to one user-day exactly once, with plain writes only: one
- * conditional {@code UpdateItem} per user-day (shared by that day's deliveries of a batch) and one
- * plain marker put per delivery, where a transaction would bill each item twice.
- *
- * <p>The user-day item carries a version and the delivery ids its last plain write counted ({@code
- * ver}, {@code lastDeliveries}), set in the same {@code UpdateItem} that adds the counters, on
- * condition that the version is still the one read. So a delivery id is counted if and only if it
- * has a marker or stands in its user-day's {@code lastDeliveries}. The one rule that keeps this
- * true: before a write replaces {@code lastDeliveries}, each id in it has a marker (normally its
- * own aggregator wrote it right after its update; if that aggregator died in between, the next
- * writer of the day writes it). Reads are consistent and come in the order item, then markers: an
- * id that left the item had its marker before it left, so no counted id is missed.
+ * Counts deliveries that each add to one user-day exactly once with plain writes: one conditional
+ * {@code UpdateItem} per user-day (shared by that day's deliveries of a batch), which also sets the
+ * item's version and the ids it counted ({@code ver}, {@code lastDeliveries}), then one marker put
+ * per delivery. An id is counted iff it has a marker or stands in its day's {@code lastDeliveries};
+ * docs/decisions.md ("Plain writes for one user-day") says why that holds.
  */
 final class PlainDayCounter {
 
@@ -92,29 +83,28 @@ final class PlainDayCounter {
     // user-day; a user-day's rounds go one after another, so its writes never race each other.
     // Usually one round.
     List<Map<UsageKey, List<DayDelivery>>> rounds = new ArrayList<>();
-    Map<UsageKey, Integer> roundOfDay = new HashMap<>();
-    Map<UsageKey, Set<Counter>> namedInRound = new HashMap<>();
+    Map<UsageKey, Set<Counter>> named = new HashMap<>(); // in the day's latest round
     Set<String> seen = new HashSet<>();
     for (DayDelivery delivery : deliveries) {
       if (!seen.add(delivery.deliveryId())) {
         continue; // the same delivery twice in one call: the copy adds nothing
       }
       UsageKey day = delivery.key();
-      int round = roundOfDay.getOrDefault(day, 0);
-      Set<Counter> named = namedInRound.computeIfAbsent(day, k -> new HashSet<>());
-      Set<Counter> more = new HashSet<>(delivery.counters().keySet());
-      more.removeAll(named);
-      if (round < rounds.size()
-          && rounds.get(round).containsKey(day)
-          && (rounds.get(round).get(day).size() == MOST_PER_WRITE
-              || named.size() + more.size() > UsageStore.MAX_COUNTERS_PER_UPDATE)) {
-        round++;
-        named.clear();
-        more = delivery.counters().keySet();
+      int round = 0;
+      while (round < rounds.size() && rounds.get(round).containsKey(day)) {
+        round++; // the day's latest round, if any, is round - 1
       }
-      roundOfDay.put(day, round);
-      named.addAll(more);
-      while (rounds.size() <= round) {
+      Set<Counter> union = new HashSet<>(named.getOrDefault(day, Set.of()));
+      union.addAll(delivery.counters().keySet());
+      if (round > 0
+          && rounds.get(round - 1).get(day).size() < MOST_PER_WRITE
+          && union.size() <= UsageStore.MAX_COUNTERS_PER_UPDATE) {
+        round--; // it joins the day's latest round
+      } else {
+        union = new HashSet<>(delivery.counters().keySet());
+      }
+      named.put(day, union);
+      if (round == rounds.size()) {
         rounds.add(new LinkedHashMap<>());
       }
       rounds.get(round).computeIfAbsent(day, k -> new ArrayList<>()).add(delivery);
@@ -272,21 +262,11 @@ final class PlainDayCounter {
   /** Plain puts of markers (idempotent), 25 a call, until DynamoDB has processed them all. */
   private void writeMarkers(String connectionId, List<String> ids)
       throws UsageStoreUnavailableException {
-    AttributeValue expiresAt = n(clock.instant().plus(markerRetention).getEpochSecond());
+    long expiresAt = clock.instant().plus(markerRetention).getEpochSecond();
     List<WriteRequest> puts = new ArrayList<>();
     for (String id : ids) {
-      puts.add(
-          WriteRequest.builder()
-              .putRequest(
-                  PutRequest.builder()
-                      .item(
-                          Map.of(
-                              STATE_KEY,
-                              s(ItemLayout.deliveryKey(connectionId, id)),
-                              EXPIRES_AT,
-                              expiresAt))
-                      .build())
-              .build());
+      Map<String, AttributeValue> marker = ItemLayout.marker(connectionId, id, expiresAt);
+      puts.add(WriteRequest.builder().putRequest(b -> b.item(marker)).build());
     }
     DynamoDbCalls.batchWrite(dynamoDb, stateTable, puts);
   }

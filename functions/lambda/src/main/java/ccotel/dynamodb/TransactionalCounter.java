@@ -1,9 +1,6 @@
 package ccotel.dynamodb;
 
-import static ccotel.dynamodb.ItemLayout.EXPIRES_AT;
 import static ccotel.dynamodb.ItemLayout.STATE_KEY;
-import static ccotel.dynamodb.ItemLayout.n;
-import static ccotel.dynamodb.ItemLayout.s;
 
 import ccotel.aggregate.DayLimits;
 import ccotel.aggregate.UsageCommit;
@@ -75,11 +72,10 @@ final class TransactionalCounter {
                 Put.builder()
                     .tableName(stateTable)
                     .item(
-                        Map.of(
-                            STATE_KEY,
-                            s(ItemLayout.deliveryKey(connectionId, commit.deliveryId())),
-                            EXPIRES_AT,
-                            n(clock.instant().plus(markerRetention).getEpochSecond())))
+                        ItemLayout.marker(
+                            connectionId,
+                            commit.deliveryId(),
+                            clock.instant().plus(markerRetention).getEpochSecond()))
                     .conditionExpression("attribute_not_exists(" + STATE_KEY + ")")
                     .build())
             .build());
