@@ -16,11 +16,7 @@ import java.util.Map;
  */
 public interface UsageStore {
 
-  /**
-   * The most distinct counters one write may add to one user-day. DynamoDB refuses an update
-   * expression over 4 KB, which about 320 counters reach; a request adds at most 256 to one
-   * user-day (ingest rejects more), and merged writes are cut to fit.
-   */
+  /** Distinct counters one write may add to one user-day: an update expression takes 4 KB. */
   int MAX_COUNTERS_PER_UPDATE = 256;
 
   /** The most items one {@link #commit} may write (DynamoDB transactions take 100). */

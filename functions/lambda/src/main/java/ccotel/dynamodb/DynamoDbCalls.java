@@ -20,11 +20,10 @@ final class DynamoDbCalls {
   private DynamoDbCalls() {}
 
   /**
-   * A failed call as the aggregator must take it. A request DynamoDB refuses as such (a
-   * ValidationException: an item past 400 KB, an expression too long) is refused the same way on
-   * every retry: thrown here as a refusal, so that only the export at fault fails and the rest of
-   * its batch counts. Throttling (after the SDK's own retries with backoff), DynamoDB's faults and
-   * the network are worth a retry: returned, for the caller to throw, and SQS retries the message.
+   * A failed call as the aggregator must take it: what DynamoDB refuses as such (an item past 400
+   * KB, say) is thrown as a refusal, since every retry meets it again; throttling, DynamoDB's
+   * faults and the network are returned as unavailability, for the caller to throw and SQS to
+   * retry.
    */
   static UsageStoreUnavailableException failure(String what, SdkException e) {
     if (!isServiceFailure(e)) {

@@ -41,12 +41,12 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
       String stateTable,
       Clock clock,
       Duration markerRetention) {
-    this.plain = new PlainDayCounter(dynamoDb, usageTable, stateTable, clock, markerRetention);
-    this.series = new SeriesStateTable(dynamoDb, stateTable, clock);
-    this.transactional =
-        new TransactionalCounter(
-            dynamoDb, usageTable, stateTable, clock, markerRetention, plain, series);
-    this.links = new IdentityLinkTable(dynamoDb, stateTable);
+    ItemLayout.Tables tables =
+        new ItemLayout.Tables(dynamoDb, usageTable, stateTable, clock, markerRetention);
+    this.plain = new PlainDayCounter(tables);
+    this.series = new SeriesStateTable(tables);
+    this.transactional = new TransactionalCounter(tables, plain, series);
+    this.links = new IdentityLinkTable(tables);
     this.reader = new UsageItemReader(dynamoDb, usageTable);
   }
 

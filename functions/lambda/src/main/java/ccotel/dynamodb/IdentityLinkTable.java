@@ -7,7 +7,6 @@ import ccotel.usage.UserIdentity;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -18,12 +17,10 @@ final class IdentityLinkTable {
 
   private static final String LINKED_EMAIL = "email";
 
-  private final DynamoDbClient dynamoDb;
-  private final String stateTable;
+  private final ItemLayout.Tables tables;
 
-  IdentityLinkTable(DynamoDbClient dynamoDb, String stateTable) {
-    this.dynamoDb = dynamoDb;
-    this.stateTable = stateTable;
+  IdentityLinkTable(ItemLayout.Tables tables) {
+    this.tables = tables;
   }
 
   Map<UserIdentity, UserIdentity> load(String connectionId, Collection<UserIdentity> users) {
@@ -31,10 +28,11 @@ final class IdentityLinkTable {
     // Usually one id (Claude Code sends one account per process): GetItem is enough.
     for (UserIdentity user : users) {
       Map<String, AttributeValue> item =
-          dynamoDb
+          tables
+              .dynamoDb()
               .getItem(
                   b ->
-                      b.tableName(stateTable)
+                      b.tableName(tables.state())
                           .key(Map.of(STATE_KEY, s(ItemLayout.linkKey(connectionId, user))))
                           .consistentRead(true))
               .item();
@@ -48,12 +46,14 @@ final class IdentityLinkTable {
   void save(String connectionId, Map<UserIdentity, UserIdentity> links) {
     links.forEach(
         (id, email) ->
-            dynamoDb.putItem(
-                b ->
-                    b.tableName(stateTable)
-                        .item(
-                            Map.of(
-                                STATE_KEY, s(ItemLayout.linkKey(connectionId, id)),
-                                LINKED_EMAIL, s(email.value())))));
+            tables
+                .dynamoDb()
+                .putItem(
+                    b ->
+                        b.tableName(tables.state())
+                            .item(
+                                Map.of(
+                                    STATE_KEY, s(ItemLayout.linkKey(connectionId, id)),
+                                    LINKED_EMAIL, s(email.value())))));
   }
 }

@@ -4,9 +4,12 @@ import ccotel.usage.Counter;
 import ccotel.usage.SeriesId;
 import ccotel.usage.UsageKey;
 import ccotel.usage.UserIdentity;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -27,6 +30,16 @@ final class ItemLayout {
   static final String COUNTER_PREFIX = "c:";
 
   private ItemLayout() {}
+
+  /** The client and tables every part of the usage store works on. */
+  record Tables(
+      DynamoDbClient dynamoDb, String usage, String state, Clock clock, Duration markerRetention) {
+
+    /** When a marker written now expires: after the last time its request can be delivered. */
+    long markerExpiresAt() {
+      return clock.instant().plus(markerRetention).getEpochSecond();
+    }
+  }
 
   static Map<String, AttributeValue> usageKey(String connectionId, UsageKey key) {
     return Map.of(CONNECTION, s(connectionId), SORT_KEY, s(sortKey(key)));

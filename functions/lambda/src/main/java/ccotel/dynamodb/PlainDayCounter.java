@@ -13,7 +13,6 @@ import ccotel.aggregate.UsageStore.Counted;
 import ccotel.aggregate.UsageStoreUnavailableException;
 import ccotel.usage.Counter;
 import ccotel.usage.UsageKey;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,22 +49,11 @@ final class PlainDayCounter {
   private static final Duration MOST_WAITING = Duration.ofSeconds(8);
 
   private final DynamoDbClient dynamoDb;
-  private final String usageTable;
-  private final String stateTable;
-  private final Clock clock;
-  private final Duration markerRetention;
+  private final ItemLayout.Tables tables;
 
-  PlainDayCounter(
-      DynamoDbClient dynamoDb,
-      String usageTable,
-      String stateTable,
-      Clock clock,
-      Duration markerRetention) {
-    this.dynamoDb = dynamoDb;
-    this.usageTable = usageTable;
-    this.stateTable = stateTable;
-    this.clock = clock;
-    this.markerRetention = markerRetention;
+  PlainDayCounter(ItemLayout.Tables tables) {
+    this.dynamoDb = tables.dynamoDb();
+    this.tables = tables;
   }
 
   /**
@@ -207,7 +195,7 @@ final class PlainDayCounter {
     try {
       dynamoDb.updateItem(
           b ->
-              b.tableName(usageTable)
+              b.tableName(tables.usage())
                   .key(ItemLayout.usageKey(connectionId, key))
                   .updateExpression(
                       update.setClause() + ", #ver = :next, #last = :last" + update.addClause())
@@ -233,7 +221,8 @@ final class PlainDayCounter {
       keys.add(ItemLayout.usageKey(connectionId, day));
     }
     Map<UsageKey, Head> heads = new HashMap<>();
-    for (Map<String, AttributeValue> item : DynamoDbCalls.batchGet(dynamoDb, usageTable, keys)) {
+    for (Map<String, AttributeValue> item :
+        DynamoDbCalls.batchGet(dynamoDb, tables.usage(), keys)) {
       AttributeValue version = item.get(VERSION);
       AttributeValue last = item.get(LAST_DELIVERIES);
       heads.put(
@@ -253,7 +242,8 @@ final class PlainDayCounter {
     List<Map<String, AttributeValue>> keys = new ArrayList<>();
     ids.forEach(id -> keys.add(Map.of(STATE_KEY, s(prefix + id))));
     Set<String> marked = new HashSet<>();
-    for (Map<String, AttributeValue> item : DynamoDbCalls.batchGet(dynamoDb, stateTable, keys)) {
+    for (Map<String, AttributeValue> item :
+        DynamoDbCalls.batchGet(dynamoDb, tables.state(), keys)) {
       marked.add(item.get(STATE_KEY).s().substring(prefix.length()));
     }
     return marked;
@@ -262,12 +252,12 @@ final class PlainDayCounter {
   /** Plain puts of markers (idempotent), 25 a call, until DynamoDB has processed them all. */
   private void writeMarkers(String connectionId, List<String> ids)
       throws UsageStoreUnavailableException {
-    long expiresAt = clock.instant().plus(markerRetention).getEpochSecond();
+    long expiresAt = tables.markerExpiresAt();
     List<WriteRequest> puts = new ArrayList<>();
     for (String id : ids) {
       Map<String, AttributeValue> marker = ItemLayout.marker(connectionId, id, expiresAt);
       puts.add(WriteRequest.builder().putRequest(b -> b.item(marker)).build());
     }
-    DynamoDbCalls.batchWrite(dynamoDb, stateTable, puts);
+    DynamoDbCalls.batchWrite(dynamoDb, tables.state(), puts);
   }
 }

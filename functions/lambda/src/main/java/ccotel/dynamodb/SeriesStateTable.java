@@ -9,13 +9,11 @@ import ccotel.aggregate.SeriesChange;
 import ccotel.aggregate.SeriesState;
 import ccotel.aggregate.UsageStoreUnavailableException;
 import ccotel.usage.SeriesId;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -24,24 +22,18 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 final class SeriesStateTable {
 
   /**
-   * How long a cumulative series' state outlives its last write. A series' next point is counted
-   * against it; without it the point's whole running total would count again. A Claude Code process
-   * (which owns its series, by session.id and start time) that sleeps longer than this, a laptop
-   * closed for over a year, is the one case left.
+   * How long a series' state outlives its last write: without it, the series' next point would
+   * count its whole running total again (a Claude Code process asleep for over a year).
    */
   static final Duration SERIES_RETENTION = Duration.ofDays(400);
 
   private static final String LAST_TIME = "lastTime";
   private static final String LAST_VALUE = "lastValue";
 
-  private final DynamoDbClient dynamoDb;
-  private final String stateTable;
-  private final Clock clock;
+  private final ItemLayout.Tables tables;
 
-  SeriesStateTable(DynamoDbClient dynamoDb, String stateTable, Clock clock) {
-    this.dynamoDb = dynamoDb;
-    this.stateTable = stateTable;
-    this.clock = clock;
+  SeriesStateTable(ItemLayout.Tables tables) {
+    this.tables = tables;
   }
 
   /** Consistent reads: a series may have just been written. */
@@ -52,7 +44,8 @@ final class SeriesStateTable {
     List<Map<String, AttributeValue>> keys =
         byKey.keySet().stream().map(key -> Map.of(STATE_KEY, s(key))).toList();
     Map<SeriesId, SeriesState> found = new HashMap<>();
-    for (Map<String, AttributeValue> item : DynamoDbCalls.batchGet(dynamoDb, stateTable, keys)) {
+    for (Map<String, AttributeValue> item :
+        DynamoDbCalls.batchGet(tables.dynamoDb(), tables.state(), keys)) {
       found.put(
           byKey.get(item.get(STATE_KEY).s()),
           new SeriesState(
@@ -65,13 +58,14 @@ final class SeriesStateTable {
   TransactWriteItem put(String connectionId, SeriesId id, SeriesChange change) {
     Put.Builder put =
         Put.builder()
-            .tableName(stateTable)
+            .tableName(tables.state())
             .item(
                 Map.of(
                     STATE_KEY, s(ItemLayout.seriesKey(connectionId, id)),
                     LAST_TIME, n(change.next().lastTimeUnixNano()),
                     LAST_VALUE, n(change.next().lastValue()),
-                    EXPIRES_AT, n(clock.instant().plus(SERIES_RETENTION).getEpochSecond())));
+                    EXPIRES_AT,
+                        n(tables.clock().instant().plus(SERIES_RETENTION).getEpochSecond())));
     if (change.expected() == null) {
       put.conditionExpression("attribute_not_exists(" + STATE_KEY + ")");
     } else {

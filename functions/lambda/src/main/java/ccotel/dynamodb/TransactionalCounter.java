@@ -8,13 +8,10 @@ import ccotel.aggregate.UsageRefusedException;
 import ccotel.aggregate.UsageStoreUnavailableException;
 import ccotel.aggregate.WriteConflictException;
 import ccotel.usage.UsageKey;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -31,27 +28,12 @@ final class TransactionalCounter {
   /** DynamoDB's limit on actions per transaction. */
   static final int MAX_TRANSACTION_ITEMS = 100;
 
-  private final DynamoDbClient dynamoDb;
-  private final String usageTable;
-  private final String stateTable;
-  private final Clock clock;
-  private final Duration markerRetention;
+  private final ItemLayout.Tables tables;
   private final PlainDayCounter heads;
   private final SeriesStateTable series;
 
-  TransactionalCounter(
-      DynamoDbClient dynamoDb,
-      String usageTable,
-      String stateTable,
-      Clock clock,
-      Duration markerRetention,
-      PlainDayCounter heads,
-      SeriesStateTable series) {
-    this.dynamoDb = dynamoDb;
-    this.usageTable = usageTable;
-    this.stateTable = stateTable;
-    this.clock = clock;
-    this.markerRetention = markerRetention;
+  TransactionalCounter(ItemLayout.Tables tables, PlainDayCounter heads, SeriesStateTable series) {
+    this.tables = tables;
     this.heads = heads;
     this.series = series;
   }
@@ -70,12 +52,10 @@ final class TransactionalCounter {
         TransactWriteItem.builder()
             .put(
                 Put.builder()
-                    .tableName(stateTable)
+                    .tableName(tables.state())
                     .item(
                         ItemLayout.marker(
-                            connectionId,
-                            commit.deliveryId(),
-                            clock.instant().plus(markerRetention).getEpochSecond()))
+                            connectionId, commit.deliveryId(), tables.markerExpiresAt()))
                     .conditionExpression("attribute_not_exists(" + STATE_KEY + ")")
                     .build())
             .build());
@@ -89,7 +69,7 @@ final class TransactionalCounter {
                   TransactWriteItem.builder()
                       .update(
                           Update.builder()
-                              .tableName(usageTable)
+                              .tableName(tables.usage())
                               .key(ItemLayout.usageKey(connectionId, key))
                               .updateExpression(update.setClause() + update.addClause())
                               .expressionAttributeNames(update.names())
@@ -101,7 +81,7 @@ final class TransactionalCounter {
         .seriesChanges()
         .forEach((id, change) -> writes.add(series.put(connectionId, id, change)));
     try {
-      dynamoDb.transactWriteItems(b -> b.transactItems(writes));
+      tables.dynamoDb().transactWriteItems(b -> b.transactItems(writes));
       return true;
     } catch (TransactionCanceledException e) {
       return cancelled(e);
@@ -138,17 +118,14 @@ final class TransactionalCounter {
       String code = reason.code() == null ? "None" : reason.code();
       switch (code) {
         case "None" -> {}
-        case "ConditionalCheckFailed" ->
-            throw new WriteConflictException("a series changed since it was read");
-        case "TransactionConflict" ->
-            throw new WriteConflictException("a concurrent transaction holds an item");
-        case "ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded" ->
-            throw new UsageStoreUnavailableException("DynamoDB throttled the write: " + code, e);
+        // A series changed since it was read, or another transaction held an item: read again.
+        case "ConditionalCheckFailed", "TransactionConflict" ->
+            throw new WriteConflictException("transaction cancelled: " + code);
         case "ValidationError" -> // e.g. an item past 400 KB: the same every time
             throw new UsageRefusedException(
                 "DynamoDB refused the write: " + code + " " + reason.message(), e);
-        default ->
-            throw new IllegalStateException(
+        default -> // throttling, or what a retry may cure
+            throw new UsageStoreUnavailableException(
                 "transaction cancelled: " + code + " " + reason.message(), e);
       }
     }
