@@ -17,7 +17,7 @@ public final class BenchCli {
         ccotel bench decode [--forks F] [--rounds N] [--slice-ms S]
                                                 the decode goals as paired ratios (runs after jmh too)
         ccotel bench coldstart [--runs N]       JVM start to first handled request, per handler
-        ccotel bench writes [--users N] [--batch B] [--minutes M]
+        ccotel bench writes [--users N] [--batch B] [--minutes M] [--scenario S]
                                                 DynamoDB write units per 1,000 exports
         ccotel bench load --clients N --minutes M [--data DIR | --endpoint URL --token T --read-token R]
       Results are written as JSON under bench/results/.""";

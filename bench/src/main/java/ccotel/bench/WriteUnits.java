@@ -79,7 +79,9 @@ final class WriteUnits {
     int users = Integer.parseInt(options.getOrDefault("users", "20"));
     int batch = Integer.parseInt(options.getOrDefault("batch", "100"));
     int minutes = Integer.parseInt(options.getOrDefault("minutes", "5"));
-    List<QueuedExport> stream = stream(users, minutes);
+    // protobuf-cumulative: metrics with cumulative temporality, each export one transaction.
+    String scenario = options.getOrDefault("scenario", "protobuf-delta");
+    List<QueuedExport> stream = stream(users, minutes, scenario);
     try (EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.startInMemory()) {
       CapacityMeter meter = new CapacityMeter();
       DynamoDbClient client =
@@ -125,6 +127,7 @@ final class WriteUnits {
       report.put("minutes", minutes);
       report.put("exports", stream.size());
       report.put("batchSize", batch);
+      report.put("scenario", scenario);
       for (Map.Entry<String, Cost> run :
           Map.of("lowerBound", lowerBound, "perExport", perExport, "mergedBatches", merged)
               .entrySet()) {
@@ -140,7 +143,8 @@ final class WriteUnits {
             "dynamoDbLocalReportedTransactionWruPer1000Exports",
             cost.transactionUnitsReported() * per1000);
       }
-      Path file = results.resolve("writes-" + users + "-users-batch-" + batch + ".json");
+      String suffix = scenario.equals("protobuf-delta") ? "" : "-" + scenario;
+      Path file = results.resolve("writes-" + users + "-users-batch-" + batch + suffix + ".json");
       Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
       System.out.printf(
           "%d exports of %d users over %d min, per 1,000 exports:%n"
@@ -184,7 +188,7 @@ final class WriteUnits {
   }
 
   /** The exports users send in {@code minutes}, in the order they arrive. */
-  private static List<QueuedExport> stream(int users, int minutes) {
+  private static List<QueuedExport> stream(int users, int minutes, String scenario) {
     List<QueuedExport> stream = new ArrayList<>();
     long start = System.currentTimeMillis() * 1_000_000L;
     int ticks = minutes * 12; // one every 5 s
@@ -194,12 +198,13 @@ final class WriteUnits {
         String email = "writes-" + user + "@example.com";
         String session = "session-" + user;
         LoadGenerator.Export logs =
-            LoadGenerator.Export.logs(template(false, tick), email, session, now);
+            LoadGenerator.Export.logs(template(scenario, false, tick), email, session, now);
         Instant receivedAt = Instant.ofEpochSecond(0, now);
         stream.add(QueuedExports.of("conn_writes", OtlpSignal.LOGS, logs.body(), receivedAt));
         if (tick % 12 == user % 12) {
           LoadGenerator.Export metrics =
-              LoadGenerator.Export.metrics(template(true, tick / 12), email, session, now);
+              LoadGenerator.Export.metrics(
+                  template(scenario, true, tick / 12), email, session, now);
           stream.add(
               QueuedExports.of("conn_writes", OtlpSignal.METRICS, metrics.body(), receivedAt));
         }
@@ -208,10 +213,10 @@ final class WriteUnits {
     return stream;
   }
 
-  private static byte[] template(boolean metrics, int index) {
+  private static byte[] template(String scenario, boolean metrics, int index) {
     List<byte[]> templates = new ArrayList<>();
     BenchFixtures.locate();
-    for (var request : ccotel.testing.Fixtures.requests("protobuf-delta")) {
+    for (var request : ccotel.testing.Fixtures.requests(scenario)) {
       if (request.path().endsWith("/v1/metrics") == metrics) {
         templates.add(request.body());
       }

@@ -6,8 +6,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * Waits between rounds of an optimistic write that lost to another writer. Full jitter (a random
  * wait up to an exponentially growing cap) spreads writers of one hot item apart, so each round
  * some writer wins and the rest find the item quieter; without it they retry in lockstep and keep
- * colliding. The waits of {@link #ROUNDS} rounds add up to at most {@link #MOST_TOTAL_MILLIS}, far
- * below the aggregator's 30 s timeout.
+ * colliding. The waits of {@link #ROUNDS} rounds add up to at most 2.5 s, far below the
+ * aggregator's 30 s timeout.
  */
 public final class Backoff {
 
@@ -16,17 +16,6 @@ public final class Backoff {
 
   private static final long FIRST_CAP_MILLIS = 8;
   private static final long MOST_MILLIS = 400;
-
-  /** The most all waits of one writer's rounds add up to. */
-  public static final long MOST_TOTAL_MILLIS;
-
-  static {
-    long total = 0;
-    for (int round = 1; round < ROUNDS; round++) {
-      total += cap(round);
-    }
-    MOST_TOTAL_MILLIS = total;
-  }
 
   private Backoff() {}
 

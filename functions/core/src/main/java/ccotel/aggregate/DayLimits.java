@@ -1,6 +1,7 @@
 package ccotel.aggregate;
 
 import ccotel.usage.Counter;
+import ccotel.usage.UsageKey;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Map;
@@ -32,13 +33,16 @@ public final class DayLimits {
   private DayLimits() {}
 
   /**
-   * Why {@code increments} may not be added to a user-day that holds {@code stored}, or null when
-   * they may.
+   * Refuses {@code increments} that would take the user-day {@code key}, which holds {@code
+   * stored}, past a limit.
    *
    * @param stored every counter the item holds, by storage name, with its stored number as text
    *     (names this version does not know count towards the limit too)
+   * @throws UsageRefusedException if they would
    */
-  public static String problem(Map<String, String> stored, Map<Counter, Long> increments) {
+  public static void check(
+      UsageKey key, Map<String, String> stored, Map<Counter, Long> increments) {
+    String refused = "a user-day of " + key.day() + " refused: ";
     int fresh = 0;
     for (Map.Entry<Counter, Long> increment : increments.entrySet()) {
       String name = increment.getKey().name();
@@ -46,35 +50,30 @@ public final class DayLimits {
       if (text == null) {
         fresh++;
         if (increment.getValue() > MAX_COUNTER_VALUE) {
-          return name + " would exceed " + MAX_COUNTER_VALUE + " for one user and day";
+          throw new UsageRefusedException(
+              refused + name + " would exceed " + MAX_COUNTER_VALUE + " for one user and day");
         }
         continue;
       }
       BigInteger value = count(text);
       if (value == null) {
-        return name + " holds " + text + ", not a count this store can add to";
+        throw new UsageRefusedException(
+            refused + name + " holds " + text + ", not a count this store can add to");
       }
       if (value.add(BigInteger.valueOf(increment.getValue())).compareTo(MAX) > 0) {
-        return name
-            + " would exceed "
-            + MAX_COUNTER_VALUE
-            + " for one user and day (it holds "
-            + text
-            + ", the export adds "
-            + increment.getValue()
-            + ")";
+        throw new UsageRefusedException(
+            String.format(
+                "%s%s would exceed %d for one user and day (it holds %s, the export adds %d)",
+                refused, name, MAX_COUNTER_VALUE, text, increment.getValue()));
       }
     }
     if (fresh > 0 && stored.size() + fresh > MAX_COUNTERS) {
-      return "the user-day would hold more than "
-          + MAX_COUNTERS
-          + " distinct counters (it holds "
-          + stored.size()
-          + ", the export adds "
-          + fresh
-          + " more models, tools or types)";
+      throw new UsageRefusedException(
+          String.format(
+              "%sthe user-day would hold more than %d distinct counters (it holds %d, the export"
+                  + " adds %d more models, tools or types)",
+              refused, MAX_COUNTERS, stored.size(), fresh));
     }
-    return null;
   }
 
   /** A stored number as a count: a whole number from 0 to the ceiling, else null. */

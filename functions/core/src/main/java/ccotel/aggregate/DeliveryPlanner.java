@@ -7,6 +7,7 @@ import ccotel.usage.UsageKey;
 import ccotel.usage.UsageObservations;
 import ccotel.usage.UsageTally;
 import ccotel.usage.UserIdentity;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,7 +25,7 @@ import java.util.TreeMap;
  * links were learnt in between, and each part stays exactly-once on its own.
  *
  * <p>Linking may merge a part's user-days of one date (account ids into the e-mail they were seen
- * with), so a part also keeps what such a merge could name within {@link
+ * with), so a part also keeps the counters all its user-days of a date name together within {@link
  * UsageStore#MAX_COUNTERS_PER_UPDATE}.
  */
 final class DeliveryPlanner {
@@ -37,16 +38,6 @@ final class DeliveryPlanner {
     /** Whether it adds to one user-day and has no series: then plain writes count it. */
     boolean onOneDay() {
       return cumulativePoints.isEmpty() && deltas.byKey().size() == 1;
-    }
-
-    /** The counters it may add to, by user-day. */
-    Map<UsageKey, Set<Counter>> counters() {
-      Map<UsageKey, Set<Counter>> names = new HashMap<>();
-      deltas.byKey().forEach((key, counters) -> names.put(key, new HashSet<>(counters.keySet())));
-      for (CumulativePoint point : cumulativePoints) {
-        names.computeIfAbsent(point.key(), k -> new HashSet<>()).add(point.counter());
-      }
-      return names;
     }
 
     /** The same part with some users replaced (identity links). */
@@ -63,8 +54,7 @@ final class DeliveryPlanner {
 
   static List<Part> split(UsageObservations observations, int maxWrites) {
     if (maxWrites < 3) {
-      throw new IllegalArgumentException(
-          "a part needs room for a commit record, a user-day and a series");
+      throw new IllegalArgumentException("a part needs room for a marker, a user-day and a series");
     }
     List<Part> parts = new ArrayList<>();
     PartBuilder current = new PartBuilder();
@@ -114,31 +104,15 @@ final class DeliveryPlanner {
     }
 
     /**
-     * The most counters one user-day could name once linked: an e-mail's day of a date with every
-     * account id's or user id's day of that date merged into it.
+     * The most counters one user-day could name once linked: no more than all its date's user-days
+     * name together (an e-mail's day takes in the days of the ids linked to it).
      */
     private static int mostMerged(Map<UsageKey, Set<Counter>> names) {
-      Map<java.time.LocalDate, Integer> unlinked = new HashMap<>();
-      Map<java.time.LocalDate, Integer> email = new HashMap<>();
+      Map<LocalDate, Set<Counter>> byDate = new HashMap<>();
       names.forEach(
-          (key, counters) -> {
-            if (key.user().kind() == UserIdentity.Kind.EMAIL) {
-              email.merge(key.day(), counters.size(), Math::max);
-            } else {
-              unlinked.merge(key.day(), counters.size(), Integer::sum);
-            }
-          });
-      int most = 0;
-      for (java.time.LocalDate day : union(unlinked.keySet(), email.keySet())) {
-        most = Math.max(most, unlinked.getOrDefault(day, 0) + email.getOrDefault(day, 0));
-      }
-      return most;
-    }
-
-    private static <T> Set<T> union(Set<T> a, Set<T> b) {
-      Set<T> all = new HashSet<>(a);
-      all.addAll(b);
-      return all;
+          (key, counters) ->
+              byDate.computeIfAbsent(key.day(), d -> new HashSet<>()).addAll(counters));
+      return byDate.values().stream().mapToInt(Set::size).max().orElse(0);
     }
 
     void addDeltas(UsageKey key, Map<Counter, Long> counters) {

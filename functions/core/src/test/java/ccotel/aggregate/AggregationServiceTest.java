@@ -8,15 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ccotel.ingest.QueuedExport;
 import ccotel.query.StoredUsage;
-import ccotel.testing.MutableClock;
 import ccotel.testing.OtlpRequests;
 import ccotel.testing.QueuedExports;
 import ccotel.usage.Counter;
 import ccotel.usage.CounterFamily;
-import ccotel.usage.UsageTally;
 import ccotel.usage.UserIdentity;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -131,8 +128,8 @@ class AggregationServiceTest {
     assertEquals(15, commitsOf(store, "c1"));
     assertEquals(15, commitsOf(store, "c2"));
 
-    // A redelivery mixed with a new export: claiming finds the old ones counted (by a commit in
-    // c1, by markers in c2), and only the new one is written.
+    // A redelivery mixed with a new export: the old ones are found counted, and only the new one
+    // is written.
     List<QueuedExport> second = new java.util.ArrayList<>(first.subList(0, 3));
     second.add(first.get(5));
     second.add(
@@ -195,9 +192,9 @@ class AggregationServiceTest {
   }
 
   @Test
-  void mergedExports_nameAtMost256CountersPerUpdate_soNoneIsRefusedForIt() throws Exception {
-    // Three exports over two days (so they merge into transactions), each 60 models on one day:
-    // 120 counters each (cost and points), 360 together, more than one update may name.
+  void exportsOfManyCounters_eachNameAtMost256PerUpdate_soNoneIsRefusedForIt() throws Exception {
+    // Three exports over two days (so each takes a transaction), each 60 models on one day: 120
+    // counters each (cost and points), 360 together, more than one update may name.
     InMemoryUsageStore store = new InMemoryUsageStore();
     List<QueuedExport> batch = new java.util.ArrayList<>();
     long time = nanos("2026-11-24T10:00:00Z");
@@ -216,7 +213,7 @@ class AggregationServiceTest {
     assertEquals(
         List.of(false, false, false),
         outcomes.stream().map(AggregationService.Outcome::failed).toList());
-    assertEquals(2, store.transactions(), "two exports merged, the third in its own write");
+    assertEquals(3, store.transactions(), "each export its own transaction");
     StoredUsage today =
         store
             .read(
@@ -321,7 +318,11 @@ class AggregationServiceTest {
         outcomes.stream().map(AggregationService.Outcome::failed).toList());
     assertTrue(outcomes.get(1).failure() instanceof UsageRefusedException);
     assertTrue(
-        outcomes.get(1).failure().getMessage().startsWith("commits would exceed"),
+        outcomes
+            .get(1)
+            .failure()
+            .getMessage()
+            .startsWith("a user-day of 2026-11-24 refused: commits would exceed"),
         outcomes.get(1).failure().getMessage());
     assertEquals(DayLimits.MAX_COUNTER_VALUE + 2, commitsOf(store, "c1"));
   }
@@ -350,45 +351,48 @@ class AggregationServiceTest {
 
     assertTrue(outcome.failure() instanceof UsageRefusedException, String.valueOf(outcome));
     assertEquals(
-        "the user-day would hold more than 512 distinct counters (it holds 511, the export adds 2"
-            + " more models, tools or types)",
+        "a user-day of 2026-11-24 refused: the user-day would hold more than 512 distinct counters"
+            + " (it holds 511, the export adds 2 more models, tools or types)",
         outcome.failure().getMessage());
   }
 
   @Test
-  void claimsOfACrashedAggregator_holdForTheirLease_thenEachExportCountsOnce() throws Exception {
-    MutableClock clock = new MutableClock(Instant.parse("2026-11-24T12:00:00Z"));
-    InMemoryUsageStore store = new InMemoryUsageStore(100, clock);
-    List<QueuedExport> batch = new java.util.ArrayList<>();
-    for (int i = 1; i <= 4; i++) {
-      batch.add(
-          QueuedExports.metrics(
-              "c1", commits("dev@example.com", nanos("2026-11-24T10:00:00Z") + i, 1 << i)));
-    }
-    // Another aggregator claimed them all for its commit, then died before writing it.
-    store.claim("c1", "crashed", batch.stream().map(QueuedExport::deliveryId).toList());
-    AggregationService service = new AggregationService(store);
+  void twoAggregatorsOnOneCumulativeExport_countItOnce_whicheverCommitsFirst() throws Exception {
+    InMemoryUsageStore real = new InMemoryUsageStore();
+    long start = nanos("2026-11-24T09:00:00Z");
+    QueuedExport export =
+        QueuedExports.metrics(
+            "c1",
+            OtlpRequests.metrics("dev@example.com")
+                .cumulative("claude_code.commit.count", start, start + 5, 7)
+                .build()
+                .toByteArray());
+    AggregationService other = new AggregationService(real);
+    List<AggregationService.Result> others = new java.util.ArrayList<>();
+    // A slow aggregator: it read the series state, and SQS gave the export to another meanwhile,
+    // which counted it before the slow one writes.
+    UsageStore slow =
+        new ForwardingUsageStore(real) {
+          @Override
+          public boolean commit(UsageCommit commit)
+              throws WriteConflictException, UsageStoreUnavailableException {
+            if (others.isEmpty()) {
+              try {
+                others.add(other.aggregate(export));
+              } catch (Exception e) {
+                throw new AssertionError(e);
+              }
+            }
+            return super.commit(commit);
+          }
+        };
 
-    // Within the lease, the exports wait (the queue redelivers them later), merged or alone.
-    for (AggregationService.Outcome outcome : service.aggregateAll(batch.subList(0, 3))) {
-      assertTrue(outcome.failure() instanceof WriteConflictException, outcome.toString());
-    }
-    assertThrows(WriteConflictException.class, () -> service.aggregate(batch.get(3)));
-    assertEquals(0, commitsOf(store, "c1"));
+    AggregationService.Result late = new AggregationService(slow).aggregate(export);
 
-    clock.advance(UsageStore.CLAIM_LEASE);
-    for (AggregationService.Outcome outcome : service.aggregateAll(batch.subList(0, 3))) {
-      assertEquals(1, outcome.result().partsApplied());
-    }
-    assertEquals(1, service.aggregate(batch.get(3)).partsApplied());
-    assertEquals(2 + 4 + 8 + 16, commitsOf(store, "c1"));
-
-    // The "crashed" aggregator was only slow: its commit is refused.
-    UsageTally late = new UsageTally();
-    late.add(new ccotel.usage.UsageKey(DAY, UserIdentity.email("dev@example.com")), COMMITS, 99);
-    assertFalse(
-        store.commit(UsageCommit.claimed("c1", "crashed", late, new java.util.TreeMap<>())));
-    assertEquals(30, commitsOf(store, "c1"));
+    assertEquals(1, others.get(0).partsApplied());
+    assertEquals(0, late.partsApplied());
+    assertEquals(1, late.partsAlreadyApplied());
+    assertEquals(7, commitsOf(real, "c1"));
   }
 
   @Test
@@ -423,21 +427,11 @@ class AggregationServiceTest {
   }
 
   @Test
-  void aBatchOfOneUsersCumulativeSeries_isOneCommitWithOneUpdate_afterAClaimPerExport()
-      throws Exception {
+  void eachCumulativeExport_isOneTransaction_ofItsMarkerUserDayAndSeries() throws Exception {
     List<UsageCommit> commits = new java.util.ArrayList<>();
-    List<String> claimed = new java.util.ArrayList<>();
     InMemoryUsageStore real = new InMemoryUsageStore();
     UsageStore recording =
         new ForwardingUsageStore(real) {
-          @Override
-          public Map<String, Claim> claim(
-              String connectionId, String commitId, java.util.Collection<String> ids)
-              throws UsageStoreUnavailableException {
-            claimed.addAll(ids);
-            return super.claim(connectionId, commitId, ids);
-          }
-
           @Override
           public boolean commit(UsageCommit commit)
               throws WriteConflictException, UsageStoreUnavailableException {
@@ -458,10 +452,12 @@ class AggregationServiceTest {
 
     new AggregationService(recording).aggregateAll(batch);
 
-    assertEquals(batch.stream().map(QueuedExport::deliveryId).toList(), claimed);
-    assertEquals(1, commits.size());
-    assertEquals(3, commits.get(0).writes(), "the commit record, one user-day, one series");
-    assertEquals(List.of(), commits.get(0).markers());
+    assertEquals(
+        batch.stream().map(QueuedExport::deliveryId).toList(),
+        commits.stream().map(UsageCommit::deliveryId).toList());
+    for (UsageCommit commit : commits) {
+      assertEquals(3, commit.writes(), "its marker, one user-day, one series");
+    }
     assertEquals(0, real.plainDayWrites());
     assertEquals(10, commitsOf(real, "c1"));
   }

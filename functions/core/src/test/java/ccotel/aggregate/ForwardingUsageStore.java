@@ -39,21 +39,9 @@ public class ForwardingUsageStore implements UsageStore {
   }
 
   @Override
-  public Map<String, Claim> claim(
-      String connectionId, String commitId, Collection<String> deliveryIds)
-      throws UsageStoreUnavailableException {
-    return delegate.claim(connectionId, commitId, deliveryIds);
-  }
-
-  @Override
   public boolean commit(UsageCommit commit)
       throws WriteConflictException, UsageStoreUnavailableException {
     return delegate.commit(commit);
-  }
-
-  @Override
-  public void abandon(String connectionId, String commitId) throws UsageStoreUnavailableException {
-    delegate.abandon(connectionId, commitId);
   }
 
   @Override

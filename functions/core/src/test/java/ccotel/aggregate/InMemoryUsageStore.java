@@ -8,8 +8,6 @@ import ccotel.usage.Counter;
 import ccotel.usage.SeriesId;
 import ccotel.usage.UsageKey;
 import ccotel.usage.UserIdentity;
-import java.time.Clock;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -28,13 +26,8 @@ import java.util.TreeMap;
 public final class InMemoryUsageStore implements UsageStore, UsageReader {
 
   private final int maxWrites;
-  private final Clock clock;
 
-  /** A marker (commit null) or a claim for a commit. */
-  private record Record(String commitId, Instant claimedAt) {}
-
-  private final Map<String, Record> deliveries = new HashMap<>();
-  private final Map<String, Boolean> commits = new HashMap<>(); // committed, or abandoned
+  private final java.util.Set<String> markers = new java.util.HashSet<>();
   private final Map<String, SeriesState> series = new HashMap<>();
   private final Map<String, NavigableMap<UsageKey, SortedMap<Counter, Long>>> usage =
       new HashMap<>();
@@ -44,12 +37,7 @@ public final class InMemoryUsageStore implements UsageStore, UsageReader {
   }
 
   public InMemoryUsageStore(int maxWrites) {
-    this(maxWrites, Clock.systemUTC());
-  }
-
-  public InMemoryUsageStore(int maxWrites, Clock clock) {
     this.maxWrites = maxWrites;
-    this.clock = clock;
   }
 
   private final Map<String, UserIdentity> links = new HashMap<>();
@@ -132,53 +120,13 @@ public final class InMemoryUsageStore implements UsageStore, UsageReader {
   }
 
   @Override
-  public synchronized Map<String, Claim> claim(
-      String connectionId, String commitId, Collection<String> deliveryIds) {
-    Map<String, Claim> claims = new HashMap<>();
-    for (String id : deliveryIds) {
-      claims.put(id, claimOne(connectionId + "/" + id, connectionId + "/" + commitId));
-    }
-    return claims;
-  }
-
-  private Claim claimOne(String key, String commit) {
-    Record existing = deliveries.get(key);
-    if (existing == null || commit.equals(existing.commitId())) {
-      deliveries.put(key, new Record(commit, clock.instant()));
-      return Claim.CLAIMED;
-    }
-    if (existing.commitId() == null || commits.getOrDefault(existing.commitId(), false)) {
-      return Claim.COUNTED;
-    }
-    if (!commits.containsKey(existing.commitId())) {
-      if (existing.claimedAt().plus(CLAIM_LEASE).isAfter(clock.instant())) {
-        return Claim.CLAIMED_ELSEWHERE;
-      }
-      commits.put(existing.commitId(), false);
-    }
-    deliveries.put(key, new Record(commit, clock.instant()));
-    return Claim.CLAIMED;
-  }
-
-  @Override
-  public synchronized void abandon(String connectionId, String commitId) {
-    commits.putIfAbsent(connectionId + "/" + commitId, false);
-  }
-
-  @Override
   public synchronized boolean commit(UsageCommit commit)
       throws WriteConflictException, UsageStoreUnavailableException {
     if (commit.writes() > maxWrites) {
       throw new IllegalArgumentException("commit writes " + commit.writes() + " > " + maxWrites);
     }
-    String commitKey =
-        commit.commitId() == null ? null : commit.connectionId() + "/" + commit.commitId();
-    List<String> markers = new ArrayList<>();
-    for (String id : commit.markers()) {
-      markers.add(commit.connectionId() + "/" + id);
-    }
-    if (markers.stream().anyMatch(deliveries::containsKey)
-        || (commitKey != null && commits.containsKey(commitKey))) {
+    String marker = commit.connectionId() + "/" + commit.deliveryId();
+    if (markers.contains(marker)) {
       return false;
     }
     for (Map.Entry<UsageKey, SortedMap<Counter, Long>> day :
@@ -193,10 +141,7 @@ public final class InMemoryUsageStore implements UsageStore, UsageReader {
         throw new WriteConflictException("series " + change.getKey().value() + " changed");
       }
     }
-    markers.forEach(marker -> deliveries.put(marker, new Record(null, clock.instant())));
-    if (commitKey != null) {
-      commits.put(commitKey, true);
-    }
+    markers.add(marker);
     transactions++;
     commit
         .seriesChanges()
@@ -223,10 +168,7 @@ public final class InMemoryUsageStore implements UsageStore, UsageReader {
         .getOrDefault(connectionId, new TreeMap<>())
         .getOrDefault(key, new TreeMap<>())
         .forEach((counter, value) -> stored.put(counter.name(), Long.toString(value)));
-    String problem = DayLimits.problem(stored, increments);
-    if (problem != null) {
-      throw new UsageRefusedException(problem);
-    }
+    DayLimits.check(key, stored, increments);
   }
 
   /** How many user-day writes {@link #countOnce} made (one per user-day and call). */
@@ -241,16 +183,14 @@ public final class InMemoryUsageStore implements UsageStore, UsageReader {
     java.util.Set<UsageKey> written = new java.util.HashSet<>();
     for (DayDelivery delivery : dayDeliveries) {
       String key = connectionId + "/" + delivery.deliveryId();
-      Record existing = deliveries.get(key);
-      if (existing != null) {
-        counted.put(
-            delivery.deliveryId(), existing.commitId() == null ? Counted.BEFORE : Counted.CLAIMED);
+      if (markers.contains(key)) {
+        counted.put(delivery.deliveryId(), Counted.BEFORE);
         continue;
       }
       // As PlainDayCounter: earlier user-days stay written and marked when a later one fails.
       failIfFailing(delivery.key());
       refuseBeyondLimits(connectionId, delivery.key(), delivery.counters());
-      deliveries.put(key, new Record(null, clock.instant()));
+      markers.add(key);
       SortedMap<Counter, Long> row =
           usage
               .computeIfAbsent(connectionId, c -> new TreeMap<>())

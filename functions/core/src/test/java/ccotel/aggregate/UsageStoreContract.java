@@ -9,14 +9,12 @@ import ccotel.query.InvalidCursorException;
 import ccotel.query.StoredUsage;
 import ccotel.query.UsagePage;
 import ccotel.query.UsageReader;
-import ccotel.testing.MutableClock;
 import ccotel.usage.Counter;
 import ccotel.usage.CounterFamily;
 import ccotel.usage.SeriesId;
 import ccotel.usage.UsageKey;
 import ccotel.usage.UsageTally;
 import ccotel.usage.UserIdentity;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,9 +33,6 @@ public abstract class UsageStoreContract {
   protected static final LocalDate DAY = LocalDate.parse("2026-11-24");
   protected static final UserIdentity ALICE = UserIdentity.email("alice@example.com");
   protected static final UserIdentity BOB = UserIdentity.email("bob@example.com");
-  private static final UsageStore.Claim CLAIMED = UsageStore.Claim.CLAIMED;
-  private static final UsageStore.Claim COUNTED = UsageStore.Claim.COUNTED;
-  private static final UsageStore.Claim CLAIMED_ELSEWHERE = UsageStore.Claim.CLAIMED_ELSEWHERE;
   private static final Counter SESSIONS = Counter.of(CounterFamily.SESSIONS);
   private static final Counter SONNET_COST =
       Counter.of(CounterFamily.METRIC_COST_NANO_USD, "claude-sonnet-4-5");
@@ -45,9 +40,6 @@ public abstract class UsageStoreContract {
   protected abstract UsageStore store();
 
   protected abstract UsageReader reader();
-
-  /** The clock the store was made with, which claims' leases follow. */
-  protected abstract MutableClock clock();
 
   /** Each test works in a connection of its own, so one store can serve a whole class. */
   private final String connection = "conn_" + UUID.randomUUID();
@@ -79,73 +71,6 @@ public abstract class UsageStoreContract {
   }
 
   @Test
-  void claimedIds_countWithTheirCommit_andLaterClaimsFindThemCounted() throws Exception {
-    UsageKey key = new UsageKey(DAY, ALICE);
-    assertEquals(Map.of("d1", CLAIMED, "d2", CLAIMED), claim("k1", "d1", "d2"));
-    assertTrue(store().commit(claimed("k1", tally(key, SESSIONS, 3))));
-    assertTrue(store().commit(delivery("d4", tally(key, SESSIONS, 4))));
-
-    assertEquals(
-        Map.of("d1", COUNTED, "d2", COUNTED, "d3", CLAIMED, "d4", COUNTED),
-        claim("k2", "d1", "d2", "d3", "d4"));
-    // A marker cannot take an id that is claimed: the whole commit is refused.
-    assertFalse(store().commit(delivery("d3", tally(key, SESSIONS, 100))));
-    assertTrue(store().commit(claimed("k2", tally(key, SESSIONS, 5))));
-
-    assertEquals(12, counter(key, SESSIONS));
-  }
-
-  @Test
-  void aClaimForAnUnwrittenCommit_holdsForItsLease_thenItsCommitIsAbandoned() throws Exception {
-    UsageKey key = new UsageKey(DAY, ALICE);
-    assertEquals(Map.of("d1", CLAIMED), claim("k1", "d1"));
-
-    clock().advance(UsageStore.CLAIM_LEASE.minusSeconds(1));
-    assertEquals(Map.of("d1", CLAIMED_ELSEWHERE), claim("k2", "d1"));
-    clock().advance(Duration.ofSeconds(2));
-    assertEquals(Map.of("d1", CLAIMED), claim("k2", "d1"));
-
-    // The first aggregator was only slow: its commit is refused, and nothing of it is written.
-    assertFalse(store().commit(claimed("k1", tally(key, SESSIONS, 1))));
-    assertTrue(store().commit(claimed("k2", tally(key, SESSIONS, 1))));
-    assertEquals(1, counter(key, SESSIONS));
-    assertEquals(Map.of("d1", COUNTED), claim("k3", "d1"));
-  }
-
-  @Test
-  void abandoningACommit_freesItsClaimsAtOnce_andItIsNeverWritten() throws Exception {
-    UsageKey key = new UsageKey(DAY, ALICE);
-    claim("k1", "d1");
-    store().abandon(connection, "k1");
-    store().abandon(connection, "k1");
-
-    assertEquals(Map.of("d1", CLAIMED), claim("k2", "d1"));
-    assertFalse(store().commit(claimed("k1", tally(key, SESSIONS, 1))));
-    assertEquals(0, counter(key, SESSIONS));
-  }
-
-  @Test
-  void aCommitIsWrittenOnce_evenIfItHasNothingToCount() throws Exception {
-    UsageKey key = new UsageKey(DAY, ALICE);
-    claim("k1", "d1");
-    assertTrue(store().commit(claimed("k1", new UsageTally())));
-    assertFalse(store().commit(claimed("k1", tally(key, SESSIONS, 1))));
-
-    assertEquals(Map.of("d1", COUNTED), claim("k2", "d1"));
-    assertEquals(0, counter(key, SESSIONS));
-  }
-
-  @Test
-  void claimsKeepConnectionsApart() throws Exception {
-    claim("k1", "d1");
-    assertEquals(
-        Map.of("d1", CLAIMED),
-        store().claim("conn_" + UUID.randomUUID(), "k1", List.of("d1")),
-        "the same ids and commit id in another connection are its own");
-    assertEquals(Map.of("d1", CLAIMED_ELSEWHERE), claim("k2", "d1"));
-  }
-
-  @Test
   void commit_addsUp_acrossDeliveries() throws Exception {
     UsageKey key = new UsageKey(DAY, ALICE);
     store().commit(delivery("d1", tally(key, SONNET_COST, 61_590_750L)));
@@ -174,9 +99,7 @@ public abstract class UsageStoreContract {
     store().commit(delivery("same-id", tally(key, SESSIONS, 1)));
     assertTrue(
         store()
-            .commit(
-                UsageCommit.marked(
-                    other, List.of("same-id"), tally(key, SESSIONS, 5), new TreeMap<>())));
+            .commit(new UsageCommit(other, "same-id", tally(key, SESSIONS, 5), new TreeMap<>())));
 
     assertEquals(1, counter(key, SESSIONS));
     assertEquals(5, readAll(other, DAY, DAY).get(0).get(SESSIONS));
@@ -350,17 +273,12 @@ public abstract class UsageStoreContract {
   void countOnce_andCommits_seeEachOthersIds() throws Exception {
     UsageKey key = new UsageKey(DAY, ALICE);
     assertTrue(store().commit(delivery("marked", tally(key, SESSIONS, 1))));
-    assertEquals(Map.of("claimed", CLAIMED), claim("k1", "claimed"));
 
     assertEquals(
-        Map.of("marked", BEFORE, "claimed", UsageStore.Counted.CLAIMED, "plain", NOW),
-        store()
-            .countOnce(
-                connection,
-                List.of(
-                    day("marked", key, 10), day("claimed", key, 100), day("plain", key, 1000))));
-    // What plain writes counted, a claim finds counted.
-    assertEquals(Map.of("plain", COUNTED), claim("k2", "plain"));
+        Map.of("marked", BEFORE, "plain", NOW),
+        store().countOnce(connection, List.of(day("marked", key, 10), day("plain", key, 1000))));
+    // What plain writes counted, a transaction finds counted.
+    assertFalse(store().commit(delivery("plain", tally(key, SESSIONS, 100))));
 
     assertEquals(1001, counter(key, SESSIONS));
   }
@@ -435,22 +353,14 @@ public abstract class UsageStoreContract {
   }
 
   private UsageCommit delivery(String id, UsageTally tally) {
-    return UsageCommit.marked(connection, List.of(id), tally, new TreeMap<>());
-  }
-
-  private UsageCommit claimed(String commitId, UsageTally tally) {
-    return UsageCommit.claimed(connection, commitId, tally, new TreeMap<>());
-  }
-
-  private Map<String, UsageStore.Claim> claim(String commitId, String... ids) throws Exception {
-    return store().claim(connection, commitId, List.of(ids));
+    return new UsageCommit(connection, id, tally, new TreeMap<>());
   }
 
   private UsageCommit withSeries(
       String id, UsageTally tally, SeriesId series, SeriesState expected, SeriesState next) {
     TreeMap<SeriesId, SeriesChange> changes = new TreeMap<>();
     changes.put(series, new SeriesChange(expected, next));
-    return UsageCommit.marked(connection, List.of(id), tally, changes);
+    return new UsageCommit(connection, id, tally, changes);
   }
 
   private static UsageTally tally(UsageKey key, Counter counter, long amount) {

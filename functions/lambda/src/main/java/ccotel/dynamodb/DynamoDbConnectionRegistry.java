@@ -1,7 +1,7 @@
 package ccotel.dynamodb;
 
-import static ccotel.dynamodb.DynamoDbUsageStore.n;
-import static ccotel.dynamodb.DynamoDbUsageStore.s;
+import static ccotel.dynamodb.ItemLayout.n;
+import static ccotel.dynamodb.ItemLayout.s;
 
 import ccotel.auth.Connection;
 import ccotel.auth.ConnectionLookup;

@@ -19,11 +19,11 @@ import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 public final class DynamoDbTables {
 
   /** The key attributes of each table, and the state table's TTL attribute. */
-  public static final String USAGE_PARTITION_KEY = DynamoDbUsageStore.CONNECTION;
+  public static final String USAGE_PARTITION_KEY = ItemLayout.CONNECTION;
 
-  public static final String USAGE_SORT_KEY = DynamoDbUsageStore.SORT_KEY;
-  public static final String STATE_PARTITION_KEY = DynamoDbUsageStore.STATE_KEY;
-  public static final String STATE_TIME_TO_LIVE = DynamoDbUsageStore.EXPIRES_AT;
+  public static final String USAGE_SORT_KEY = ItemLayout.SORT_KEY;
+  public static final String STATE_PARTITION_KEY = ItemLayout.STATE_KEY;
+  public static final String STATE_TIME_TO_LIVE = ItemLayout.EXPIRES_AT;
   public static final String TOKENS_PARTITION_KEY = DynamoDbConnectionRegistry.TOKEN_HASH;
   public static final String CONNECTIONS_PARTITION_KEY = DynamoDbConnectionRegistry.CONNECTION;
 
@@ -31,9 +31,8 @@ public final class DynamoDbTables {
 
   /** Creates every table the configuration names, skipping those that exist. */
   public static void createIfMissing(DynamoDbClient dynamoDb, Config config) {
-    create(
-        dynamoDb, config.usageTable(), DynamoDbUsageStore.CONNECTION, DynamoDbUsageStore.SORT_KEY);
-    create(dynamoDb, config.stateTable(), DynamoDbUsageStore.STATE_KEY, null);
+    create(dynamoDb, config.usageTable(), ItemLayout.CONNECTION, ItemLayout.SORT_KEY);
+    create(dynamoDb, config.stateTable(), ItemLayout.STATE_KEY, null);
     create(dynamoDb, config.tokensTable(), DynamoDbConnectionRegistry.TOKEN_HASH, null);
     create(dynamoDb, config.connectionsTable(), DynamoDbConnectionRegistry.CONNECTION, null);
     // TTL on aggregation state: delivery markers and idle series expire (DynamoDB Local accepts
@@ -50,7 +49,7 @@ public final class DynamoDbTables {
         b ->
             b.tableName(config.stateTable())
                 .timeToLiveSpecification(
-                    t -> t.attributeName(DynamoDbUsageStore.EXPIRES_AT).enabled(true)));
+                    t -> t.attributeName(ItemLayout.EXPIRES_AT).enabled(true)));
   }
 
   private static void create(

@@ -1,22 +1,18 @@
 package ccotel.dynamodb;
 
-import static ccotel.dynamodb.DynamoDbUsageStore.COMMIT;
-import static ccotel.dynamodb.DynamoDbUsageStore.EXPIRES_AT;
-import static ccotel.dynamodb.DynamoDbUsageStore.SORT_KEY;
-import static ccotel.dynamodb.DynamoDbUsageStore.STATE_KEY;
-import static ccotel.dynamodb.DynamoDbUsageStore.n;
-import static ccotel.dynamodb.DynamoDbUsageStore.s;
+import static ccotel.dynamodb.ItemLayout.SORT_KEY;
+import static ccotel.dynamodb.ItemLayout.STATE_KEY;
+import static ccotel.dynamodb.ItemLayout.n;
+import static ccotel.dynamodb.ItemLayout.s;
 
 import ccotel.aggregate.Backoff;
 import ccotel.aggregate.DayDelivery;
 import ccotel.aggregate.DayLimits;
-import ccotel.aggregate.UsageRefusedException;
 import ccotel.aggregate.UsageStore;
 import ccotel.aggregate.UsageStore.Counted;
 import ccotel.aggregate.UsageStoreUnavailableException;
 import ccotel.usage.Counter;
 import ccotel.usage.UsageKey;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,27 +25,15 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
- * Counts deliveries that each add to one user-day exactly once, with plain writes only: one
- * conditional {@code UpdateItem} per user-day (shared by that day's deliveries of a batch) and one
- * plain marker put per delivery, where a transaction would bill each item twice.
- *
- * <p>The user-day item carries a version and the delivery ids its last plain write counted ({@code
- * ver}, {@code lastDeliveries}), set in the same {@code UpdateItem} that adds the counters, on
- * condition that the version is still the one read. So a delivery id is counted if and only if it
- * has a marker or stands in its user-day's {@code lastDeliveries}. The one rule that keeps this
- * true: before a write replaces {@code lastDeliveries}, each id in it has a marker (normally its
- * own aggregator wrote it right after its update; if that aggregator died in between, the next
- * writer of the day writes it). Reads are consistent and come in the order item, then markers: an
- * id that left the item had its marker before it left, so no counted id is missed.
+ * Counts deliveries that each add to one user-day exactly once with plain writes: one conditional
+ * {@code UpdateItem} per user-day (shared by that day's deliveries of a batch), which also sets the
+ * item's version and the ids it counted ({@code ver}, {@code lastDeliveries}), then one marker put
+ * per delivery. An id is counted iff it has a marker or stands in its day's {@code lastDeliveries};
+ * docs/decisions.md ("Plain writes for one user-day") says why that holds.
  */
 final class PlainDayCounter {
 
@@ -65,22 +49,11 @@ final class PlainDayCounter {
   private static final Duration MOST_WAITING = Duration.ofSeconds(8);
 
   private final DynamoDbClient dynamoDb;
-  private final String usageTable;
-  private final String stateTable;
-  private final Clock clock;
-  private final Duration markerRetention;
+  private final ItemLayout.Tables tables;
 
-  PlainDayCounter(
-      DynamoDbClient dynamoDb,
-      String usageTable,
-      String stateTable,
-      Clock clock,
-      Duration markerRetention) {
-    this.dynamoDb = dynamoDb;
-    this.usageTable = usageTable;
-    this.stateTable = stateTable;
-    this.clock = clock;
-    this.markerRetention = markerRetention;
+  PlainDayCounter(ItemLayout.Tables tables) {
+    this.dynamoDb = tables.dynamoDb();
+    this.tables = tables;
   }
 
   /**
@@ -98,29 +71,28 @@ final class PlainDayCounter {
     // user-day; a user-day's rounds go one after another, so its writes never race each other.
     // Usually one round.
     List<Map<UsageKey, List<DayDelivery>>> rounds = new ArrayList<>();
-    Map<UsageKey, Integer> roundOfDay = new HashMap<>();
-    Map<UsageKey, Set<Counter>> namedInRound = new HashMap<>();
+    Map<UsageKey, Set<Counter>> named = new HashMap<>(); // in the day's latest round
     Set<String> seen = new HashSet<>();
     for (DayDelivery delivery : deliveries) {
       if (!seen.add(delivery.deliveryId())) {
         continue; // the same delivery twice in one call: the copy adds nothing
       }
       UsageKey day = delivery.key();
-      int round = roundOfDay.getOrDefault(day, 0);
-      Set<Counter> named = namedInRound.computeIfAbsent(day, k -> new HashSet<>());
-      Set<Counter> more = new HashSet<>(delivery.counters().keySet());
-      more.removeAll(named);
-      if (round < rounds.size()
-          && rounds.get(round).containsKey(day)
-          && (rounds.get(round).get(day).size() == MOST_PER_WRITE
-              || named.size() + more.size() > UsageStore.MAX_COUNTERS_PER_UPDATE)) {
-        round++;
-        named.clear();
-        more = delivery.counters().keySet();
+      int round = 0;
+      while (round < rounds.size() && rounds.get(round).containsKey(day)) {
+        round++; // the day's latest round, if any, is round - 1
       }
-      roundOfDay.put(day, round);
-      named.addAll(more);
-      while (rounds.size() <= round) {
+      Set<Counter> union = new HashSet<>(named.getOrDefault(day, Set.of()));
+      union.addAll(delivery.counters().keySet());
+      if (round > 0
+          && rounds.get(round - 1).get(day).size() < MOST_PER_WRITE
+          && union.size() <= UsageStore.MAX_COUNTERS_PER_UPDATE) {
+        round--; // it joins the day's latest round
+      } else {
+        union = new HashSet<>(delivery.counters().keySet());
+      }
+      named.put(day, union);
+      if (round == rounds.size()) {
         rounds.add(new LinkedHashMap<>());
       }
       rounds.get(round).computeIfAbsent(day, k -> new ArrayList<>()).add(delivery);
@@ -152,7 +124,7 @@ final class PlainDayCounter {
       Set<String> ids = new HashSet<>();
       pending.values().forEach(days -> days.forEach(d -> ids.add(d.deliveryId())));
       heads.values().forEach(head -> ids.addAll(head.lastDeliveries()));
-      Map<String, Boolean> records = readRecords(connectionId, ids); // id -> is it a claim
+      Set<String> marked = readMarkers(connectionId, ids);
 
       // The rule: every id a write is about to replace has a marker first.
       List<String> unmarked = new ArrayList<>();
@@ -161,7 +133,7 @@ final class PlainDayCounter {
           .forEach(
               head ->
                   head.lastDeliveries().stream()
-                      .filter(id -> !records.containsKey(id))
+                      .filter(id -> !marked.contains(id))
                       .forEach(unmarked::add));
       writeMarkers(connectionId, unmarked);
 
@@ -171,10 +143,8 @@ final class PlainDayCounter {
         List<DayDelivery> fresh = new ArrayList<>();
         for (DayDelivery delivery : day.getValue()) {
           String id = delivery.deliveryId();
-          if (head.lastDeliveries().contains(id)) {
+          if (head.lastDeliveries().contains(id) || marked.contains(id)) {
             counted.put(id, Counted.BEFORE);
-          } else if (records.containsKey(id)) {
-            counted.put(id, records.get(id) ? Counted.CLAIMED : Counted.BEFORE);
           } else {
             fresh.add(delivery);
           }
@@ -205,11 +175,8 @@ final class PlainDayCounter {
     fresh.forEach(
         d -> d.counters().forEach((counter, amount) -> sum.merge(counter, amount, Math::addExact)));
     // Exact among plain writers: the write applies only if the item is still the version read.
-    String problem = DayLimits.problem(head.counters(), sum);
-    if (problem != null) {
-      throw new UsageRefusedException("a user-day of " + key.day() + " refused: " + problem);
-    }
-    DynamoDbUsageStore.CounterUpdate update = DynamoDbUsageStore.CounterUpdate.of(key, sum);
+    DayLimits.check(key, head.counters(), sum);
+    ItemLayout.CounterUpdate update = ItemLayout.CounterUpdate.of(key, sum);
     Map<String, String> names = new HashMap<>(update.names());
     Map<String, AttributeValue> values = new HashMap<>(update.values());
     names.put("#ver", VERSION);
@@ -228,8 +195,8 @@ final class PlainDayCounter {
     try {
       dynamoDb.updateItem(
           b ->
-              b.tableName(usageTable)
-                  .key(DynamoDbUsageStore.usageKey(connectionId, key))
+              b.tableName(tables.usage())
+                  .key(ItemLayout.usageKey(connectionId, key))
                   .updateExpression(
                       update.setClause() + ", #ver = :next, #last = :last" + update.addClause())
                   .conditionExpression(condition)
@@ -238,16 +205,6 @@ final class PlainDayCounter {
       return true;
     } catch (ConditionalCheckFailedException e) {
       return false; // another writer of this day was first: read again
-    } catch (DynamoDbException e) {
-      if (DynamoDbUsageStore.isInvalid(e)) {
-        throw new UsageRefusedException(
-            "DynamoDB refused the user-day of "
-                + key.day()
-                + ": "
-                + e.awsErrorDetails().errorMessage(),
-            e);
-      }
-      throw e;
     }
   }
 
@@ -260,11 +217,12 @@ final class PlainDayCounter {
     Map<String, UsageKey> bySortKey = new HashMap<>();
     List<Map<String, AttributeValue>> keys = new ArrayList<>();
     for (UsageKey day : days) {
-      bySortKey.put(DynamoDbUsageStore.sortKey(day), day);
-      keys.add(DynamoDbUsageStore.usageKey(connectionId, day));
+      bySortKey.put(ItemLayout.sortKey(day), day);
+      keys.add(ItemLayout.usageKey(connectionId, day));
     }
     Map<UsageKey, Head> heads = new HashMap<>();
-    for (Map<String, AttributeValue> item : batchGet(usageTable, keys)) {
+    for (Map<String, AttributeValue> item :
+        DynamoDbCalls.batchGet(dynamoDb, tables.usage(), keys)) {
       AttributeValue version = item.get(VERSION);
       AttributeValue last = item.get(LAST_DELIVERIES);
       heads.put(
@@ -272,92 +230,34 @@ final class PlainDayCounter {
           new Head(
               version == null ? 0 : Long.parseLong(version.n()),
               last == null ? Set.of() : Set.copyOf(last.ss()),
-              DynamoDbUsageStore.storedCounters(item)));
+              ItemLayout.storedCounters(item)));
     }
     return heads;
   }
 
-  /** The delivery records of these ids that exist: true for a claim, false for a marker. */
-  private Map<String, Boolean> readRecords(String connectionId, Set<String> ids)
+  /** Which of these delivery ids have their marker. */
+  private Set<String> readMarkers(String connectionId, Set<String> ids)
       throws UsageStoreUnavailableException {
-    String prefix = DynamoDbUsageStore.deliveryKeyPrefix(connectionId);
+    String prefix = ItemLayout.deliveryKeyPrefix(connectionId);
     List<Map<String, AttributeValue>> keys = new ArrayList<>();
     ids.forEach(id -> keys.add(Map.of(STATE_KEY, s(prefix + id))));
-    Map<String, Boolean> records = new HashMap<>();
-    for (Map<String, AttributeValue> item : batchGet(stateTable, keys)) {
-      records.put(item.get(STATE_KEY).s().substring(prefix.length()), item.containsKey(COMMIT));
+    Set<String> marked = new HashSet<>();
+    for (Map<String, AttributeValue> item :
+        DynamoDbCalls.batchGet(dynamoDb, tables.state(), keys)) {
+      marked.add(item.get(STATE_KEY).s().substring(prefix.length()));
     }
-    return records;
-  }
-
-  /** Consistent reads of these keys, 100 a call, until DynamoDB has processed them all. */
-  private List<Map<String, AttributeValue>> batchGet(
-      String table, List<Map<String, AttributeValue>> keys) throws UsageStoreUnavailableException {
-    List<Map<String, AttributeValue>> found = new ArrayList<>();
-    for (int from = 0; from < keys.size(); from += 100) {
-      Map<String, KeysAndAttributes> request =
-          Map.of(
-              table,
-              KeysAndAttributes.builder()
-                  .keys(keys.subList(from, Math.min(keys.size(), from + 100)))
-                  .consistentRead(true)
-                  .build());
-      for (int round = 0; !request.isEmpty(); round++) {
-        backOff(round);
-        Map<String, KeysAndAttributes> next = request;
-        BatchGetItemResponse response = dynamoDb.batchGetItem(b -> b.requestItems(next));
-        found.addAll(response.responses().getOrDefault(table, List.of()));
-        request = response.unprocessedKeys();
-      }
-    }
-    return found;
+    return marked;
   }
 
   /** Plain puts of markers (idempotent), 25 a call, until DynamoDB has processed them all. */
   private void writeMarkers(String connectionId, List<String> ids)
       throws UsageStoreUnavailableException {
-    AttributeValue expiresAt = n(clock.instant().plus(markerRetention).getEpochSecond());
+    long expiresAt = tables.markerExpiresAt();
     List<WriteRequest> puts = new ArrayList<>();
     for (String id : ids) {
-      puts.add(
-          WriteRequest.builder()
-              .putRequest(
-                  PutRequest.builder()
-                      .item(
-                          Map.of(
-                              STATE_KEY,
-                              s(DynamoDbUsageStore.deliveryKey(connectionId, id)),
-                              EXPIRES_AT,
-                              expiresAt))
-                      .build())
-              .build());
+      Map<String, AttributeValue> marker = ItemLayout.marker(connectionId, id, expiresAt);
+      puts.add(WriteRequest.builder().putRequest(b -> b.item(marker)).build());
     }
-    for (int from = 0; from < puts.size(); from += 25) {
-      Map<String, List<WriteRequest>> request =
-          Map.of(stateTable, puts.subList(from, Math.min(puts.size(), from + 25)));
-      for (int round = 0; !request.isEmpty(); round++) {
-        backOff(round);
-        Map<String, List<WriteRequest>> next = request;
-        BatchWriteItemResponse response = dynamoDb.batchWriteItem(b -> b.requestItems(next));
-        request = response.unprocessedItems();
-      }
-    }
-  }
-
-  /** Unprocessed keys or items are what DynamoDB throttled: wait a little longer each round. */
-  private static void backOff(int round) throws UsageStoreUnavailableException {
-    if (round == 0) {
-      return;
-    }
-    if (round > 8) {
-      throw new UsageStoreUnavailableException(
-          "DynamoDB left keys unprocessed " + round + " times in a row", null);
-    }
-    try {
-      Thread.sleep(Math.min(1000L, 25L << round));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UsageStoreUnavailableException("interrupted while backing off", e);
-    }
+    DynamoDbCalls.batchWrite(dynamoDb, tables.state(), puts);
   }
 }

@@ -231,7 +231,7 @@ class CountingCornersIT {
                     b.tableName(stack.config.stateTable())
                         .filterExpression("begins_with(pk, :p)")
                         .expressionAttributeValues(
-                            Map.of(":p", DynamoDbUsageStore.s("s#" + connection + "#"))))
+                            Map.of(":p", ItemLayout.s("s#" + connection + "#"))))
             .items();
     assertEquals(1, series.size());
     long expiresAt = Long.parseLong(series.get(0).get("expiresAt").n());

@@ -5,8 +5,6 @@ import ccotel.aggregate.UsageStoreContract;
 import ccotel.embedded.EmbeddedAws;
 import ccotel.lambda.AwsTestStack;
 import ccotel.query.UsageReader;
-import ccotel.testing.MutableClock;
-import java.time.Instant;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -15,7 +13,6 @@ class DynamoDbUsageStoreIT extends UsageStoreContract {
 
   @RegisterExtension static final EmbeddedAws AWS = EmbeddedAws.inMemory();
 
-  private static final MutableClock CLOCK = new MutableClock(Instant.now());
   private static DynamoDbUsageStore store;
 
   @BeforeAll
@@ -26,7 +23,7 @@ class DynamoDbUsageStoreIT extends UsageStoreContract {
             AWS.dynamoDb().client(),
             stack.config.usageTable(),
             stack.config.stateTable(),
-            CLOCK,
+            java.time.Clock.systemUTC(),
             stack.config.deliveryRetention());
   }
 
@@ -38,10 +35,5 @@ class DynamoDbUsageStoreIT extends UsageStoreContract {
   @Override
   protected UsageReader reader() {
     return store;
-  }
-
-  @Override
-  protected MutableClock clock() {
-    return CLOCK;
   }
 }

@@ -1,11 +1,12 @@
 package ccotel.dynamodb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ccotel.aggregate.DayDelivery;
-import ccotel.aggregate.UsageStore;
+import ccotel.aggregate.UsageCommit;
 import ccotel.aggregate.UsageStore.Counted;
 import ccotel.aggregate.UsageStoreUnavailableException;
 import ccotel.embedded.EmbeddedAws;
@@ -14,6 +15,7 @@ import ccotel.query.StoredUsage;
 import ccotel.usage.Counter;
 import ccotel.usage.CounterFamily;
 import ccotel.usage.UsageKey;
+import ccotel.usage.UsageTally;
 import ccotel.usage.UserIdentity;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -86,8 +88,10 @@ class PlainDayCounterIT {
     assertEquals(
         Map.of("d1", Counted.BEFORE, "d2", Counted.BEFORE),
         healthy.countOnce(connection, List.of(delivery("d1", 3), delivery("d2", 5))));
-    assertEquals(
-        Map.of("d1", UsageStore.Claim.COUNTED), healthy.claim(connection, "k", List.of("d1")));
+    // A transaction of the same id finds it counted too.
+    UsageTally more = new UsageTally();
+    more.add(ALICE_TODAY, SESSIONS, 100);
+    assertFalse(healthy.commit(new UsageCommit(connection, "d1", more, new TreeMap<>())));
 
     assertEquals(8, sessions(healthy));
   }
@@ -229,7 +233,7 @@ class PlainDayCounterIT {
                         .key(
                             Map.of(
                                 DynamoDbTables.STATE_PARTITION_KEY,
-                                DynamoDbUsageStore.s("d#" + connection + "#" + deliveryId)))
+                                ItemLayout.s("d#" + connection + "#" + deliveryId)))
                         .consistentRead(true))
             .item();
     return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);

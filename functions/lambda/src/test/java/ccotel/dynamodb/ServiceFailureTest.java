@@ -16,7 +16,7 @@ class ServiceFailureTest {
   @Test
   void throttlingFaultsAndTheNetwork_areServiceFailures() {
     assertTrue(
-        DynamoDbUsageStore.isServiceFailure(
+        DynamoDbCalls.isServiceFailure(
             ProvisionedThroughputExceededException.builder()
                 .statusCode(400)
                 .awsErrorDetails(
@@ -24,13 +24,13 @@ class ServiceFailureTest {
                         .errorCode("ProvisionedThroughputExceededException")
                         .build())
                 .build()));
-    assertTrue(DynamoDbUsageStore.isServiceFailure(refusal(500, "InternalServerError")));
-    assertTrue(DynamoDbUsageStore.isServiceFailure(refusal(503, "ServiceUnavailable")));
+    assertTrue(DynamoDbCalls.isServiceFailure(refusal(500, "InternalServerError")));
+    assertTrue(DynamoDbCalls.isServiceFailure(refusal(503, "ServiceUnavailable")));
     assertTrue(
-        DynamoDbUsageStore.isServiceFailure(
+        DynamoDbCalls.isServiceFailure(
             SdkClientException.create("Unable to execute HTTP request: Connection refused")));
     assertTrue(
-        DynamoDbUsageStore.isServiceFailure(
+        DynamoDbCalls.isServiceFailure(
             TransactionConflictException.builder()
                 .statusCode(400)
                 .awsErrorDetails(
@@ -40,8 +40,8 @@ class ServiceFailureTest {
 
   @Test
   void aRequestDynamoDbRefusesAsSuch_isNot() {
-    assertFalse(DynamoDbUsageStore.isServiceFailure(refusal(400, "ValidationException")));
-    assertFalse(DynamoDbUsageStore.isServiceFailure(refusal(400, "ResourceNotFoundException")));
+    assertFalse(DynamoDbCalls.isServiceFailure(refusal(400, "ValidationException")));
+    assertFalse(DynamoDbCalls.isServiceFailure(refusal(400, "ResourceNotFoundException")));
   }
 
   private static DynamoDbException refusal(int status, String code) {

@@ -58,13 +58,13 @@ class UsageItemLimitsIT {
    * over.
    */
   static void fillToTheLimit(EmbeddedAws aws, String usageTable, String connection, UsageKey key) {
-    Map<String, AttributeValue> item = new HashMap<>(DynamoDbUsageStore.usageKey(connection, key));
+    Map<String, AttributeValue> item = new HashMap<>(ItemLayout.usageKey(connection, key));
     // What the reader needs of a row, so that the item reads as one with no counters.
-    item.put("day", DynamoDbUsageStore.s(key.day().toString()));
-    item.put("actorKind", DynamoDbUsageStore.s(key.user().kind().name()));
-    item.put("actorId", DynamoDbUsageStore.s(key.user().value()));
+    item.put("day", ItemLayout.s(key.day().toString()));
+    item.put("actorKind", ItemLayout.s(key.user().kind().name()));
+    item.put("actorId", ItemLayout.s(key.user().value()));
     int keyBytes = "connectionId".length() + connection.length() + "sk".length();
-    keyBytes += DynamoDbUsageStore.sortKey(key).length() + "filler".length();
+    keyBytes += ItemLayout.sortKey(key).length() + "filler".length();
     for (String name : List.of("day", "actorKind", "actorId")) {
       keyBytes += name.length() + item.get(name).s().length();
     }
@@ -87,9 +87,7 @@ class UsageItemLimitsIT {
     UsageRefusedException transaction =
         assertThrows(
             UsageRefusedException.class,
-            () ->
-                store.commit(
-                    UsageCommit.marked(connection, List.of("d2"), tally, new TreeMap<>())));
+            () -> store.commit(new UsageCommit(connection, "d2", tally, new TreeMap<>())));
 
     assertTrue(plain.getMessage().contains("Item size"), plain.getMessage());
     assertTrue(transaction.getMessage().contains("Item size"), transaction.getMessage());

@@ -108,8 +108,8 @@ class QueryPagingIT {
             Clock.systemUTC(),
             stack.config.deliveryRetention())
         .commit(
-            UsageCommit.marked(
-                connection.connection().id(), List.of(name + "-export"), tally, new TreeMap<>()));
+            new UsageCommit(
+                connection.connection().id(), name + "-export", tally, new TreeMap<>()));
     return connection;
   }
 

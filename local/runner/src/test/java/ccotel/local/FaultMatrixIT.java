@@ -24,7 +24,6 @@ import ccotel.lambda.IngestHandler;
 import ccotel.query.UsageQueryService;
 import ccotel.testing.Fixtures;
 import ccotel.testing.Json;
-import ccotel.testing.MutableClock;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -64,9 +63,6 @@ class FaultMatrixIT {
   private AwsTestStack stack;
   private FaultyStore store;
 
-  /** The store's clock: claims' leases run out when a test says so. */
-  private final MutableClock clock = new MutableClock(Instant.now());
-
   private SqsPoller poller;
   private IngestHandler ingest;
   private UsageQueryService query;
@@ -82,7 +78,7 @@ class FaultMatrixIT {
                 AWS.dynamoDb().client(),
                 config.usageTable(),
                 config.stateTable(),
-                clock,
+                Clock.systemUTC(),
                 config.deliveryRetention()));
     String queueArn =
         AWS.sqs()
@@ -114,32 +110,34 @@ class FaultMatrixIT {
     ConnectionAdmin.NewConnection connection = admin.create("crash");
     // Each delivery's first write succeeds and then the aggregator "crashes": no SQS delete.
     Set<String> crashed = ConcurrentHashMap.newKeySet();
-    store.afterWrite = crashed::add;
+    store.afterWrite =
+        written -> written.stream().map(crashed::add).reduce(false, Boolean::logicalOr);
 
     sendScenario(connection, 1);
     pollUntil(this::queueIsEmpty);
 
-    assertTrue(crashed.size() > 0);
+    assertEquals(
+        Fixtures.requests(SCENARIO).size(),
+        crashed.size(),
+        "each export crashed once after its write");
     assertExpectedUsage(connection);
   }
 
   @Test
-  void deathAfterClaimingBeforeTheWrite_isCountedOnce_whenTheLeaseRunsOut() throws Exception {
+  void deathAfterReadingSeriesBeforeTheWrite_isCountedOnce() throws Exception {
     ConnectionAdmin.NewConnection connection = admin.create("died");
-    AtomicInteger deaths = new AtomicInteger();
-    store.dieAfterClaiming =
-        commitId -> {
-          if (deaths.getAndIncrement() > 0) {
-            return false;
-          }
-          clock.advance(UsageStore.CLAIM_LEASE); // before SQS redelivers, the lease runs out
-          return true;
-        };
+    // Each cumulative export's aggregator "dies" once after reading its series, before writing.
+    Set<String> died = ConcurrentHashMap.newKeySet();
+    store.dieBeforeCommit = died::add;
 
     sendScenario(connection, 1);
     pollUntil(this::queueIsEmpty);
 
-    assertTrue(deaths.get() > 1, "an aggregator died holding claims, and the next took them");
+    long metricsExports =
+        Fixtures.requests(SCENARIO).stream()
+            .filter(request -> request.signal() == ccotel.otlp.OtlpSignal.METRICS)
+            .count();
+    assertEquals(metricsExports, died.size(), "every metrics export died once, then counted");
     assertEquals(0, deadLetterCount());
     assertExpectedUsage(connection);
   }
@@ -483,44 +481,25 @@ class FaultMatrixIT {
 
     volatile Fault beforeWrite = connectionId -> {};
 
-    /** Given what a write counted (its commit or delivery ids), whether to "crash" after it. */
-    volatile java.util.function.Predicate<String> afterWrite = written -> false;
+    /** Given the delivery ids a write counted, whether to "crash" after it. */
+    volatile java.util.function.Predicate<List<String>> afterWrite = written -> false;
 
-    /** Claims after which the aggregator "dies": it neither writes nor abandons the commit. */
-    volatile java.util.function.Predicate<String> dieAfterClaiming = commitId -> false;
-
-    private final Set<String> dead = ConcurrentHashMap.newKeySet();
+    /** Given a transaction's delivery id, whether its aggregator "dies" before writing it. */
+    volatile java.util.function.Predicate<String> dieBeforeCommit = deliveryId -> false;
 
     FaultyStore(UsageStore delegate) {
       super(delegate);
     }
 
     @Override
-    public Map<String, Claim> claim(
-        String connectionId, String commitId, java.util.Collection<String> deliveryIds)
-        throws UsageStoreUnavailableException {
-      Map<String, Claim> claims = super.claim(connectionId, commitId, deliveryIds);
-      if (dieAfterClaiming.test(commitId)) {
-        dead.add(commitId);
-        throw new IllegalStateException("died after claiming (injected)");
-      }
-      return claims;
-    }
-
-    @Override
-    public void abandon(String connectionId, String commitId)
-        throws UsageStoreUnavailableException {
-      if (!dead.contains(commitId)) {
-        super.abandon(connectionId, commitId);
-      }
-    }
-
-    @Override
     public boolean commit(UsageCommit commit)
         throws UsageStoreUnavailableException, WriteConflictException {
       beforeWrite.apply(commit.connectionId());
+      if (dieBeforeCommit.test(commit.deliveryId())) {
+        throw new IllegalStateException("died before the write (injected)");
+      }
       boolean written = super.commit(commit);
-      if (afterWrite.test(commit.commitId() + String.join(",", commit.markers()))) {
+      if (afterWrite.test(List.of(commit.deliveryId()))) {
         throw new IllegalStateException("crashed after the write (injected)");
       }
       return written;
@@ -531,8 +510,7 @@ class FaultMatrixIT {
         throws UsageStoreUnavailableException {
       beforeWrite.apply(connectionId);
       Map<String, Counted> counted = super.countOnce(connectionId, deliveries);
-      if (afterWrite.test(
-          String.join(",", deliveries.stream().map(DayDelivery::deliveryId).toList()))) {
+      if (afterWrite.test(deliveries.stream().map(DayDelivery::deliveryId).toList())) {
         throw new IllegalStateException("crashed after the write (injected)");
       }
       return counted;
