@@ -16,6 +16,9 @@ import ccotel.query.UsagePage;
 import ccotel.query.UsageQueryService;
 import ccotel.sqs.SqsExportMessages;
 import ccotel.sqs.SqsIngestQueue;
+import ccotel.summary.LastExportReader;
+import ccotel.summary.SummaryService;
+import ccotel.summary.TeamLookup;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -122,6 +125,11 @@ public final class Components {
     return new UsageQueryService(authorizer(), usageStore());
   }
 
+  /** The summary API; no rosters exist yet (issue 15), so nobody has a team. */
+  public SummaryService summaryService() {
+    return new SummaryService(authorizer(), usageStore(), TeamLookup.NONE, LastExportReader.NONE);
+  }
+
   public DynamoDbConnectionRegistry connectionRegistry() {
     return new DynamoDbConnectionRegistry(
         dynamoDb.get(), config.tokensTable(), config.connectionsTable(), clock);
@@ -167,6 +175,15 @@ public final class Components {
     return new UsageQueryService(
         grantingEveryToken(TokenScope.READ),
         (connectionId, from, to, limit, cursor) -> new UsagePage(sample, Optional.empty()));
+  }
+
+  /** The summary path that grants every token to one connection and reads {@code sample}. */
+  SummaryService primingSummaryService(List<StoredUsage> sample) {
+    return new SummaryService(
+        grantingEveryToken(TokenScope.READ),
+        (connectionId, from, to, limit, cursor) -> new UsagePage(sample, Optional.empty()),
+        TeamLookup.NONE,
+        LastExportReader.NONE);
   }
 
   /** A read-only call on the ingest queue, which warms the SQS client without sending. */

@@ -125,7 +125,7 @@ final class LocalStack implements AutoCloseable {
                 new IngestHandler(components.ingestService()),
                 header -> tokens.authorize(header, TokenScope.INGEST).granted()),
             new HttpFrontDoor.Backend(
-                new QueryHandler(components.queryService()),
+                new QueryHandler(components.queryService(), components.summaryService()),
                 header -> tokens.authorize(header, TokenScope.READ).granted()),
             pollers == 0 ? () -> true : poller::isPolling);
     frontDoor.start();
