@@ -1,5 +1,6 @@
 package ccotel.summary;
 
+import ccotel.activity.LastExportReader;
 import ccotel.aggregate.UsageStoreUnavailableException;
 import ccotel.api.ApiRequest;
 import ccotel.api.ApiResponse;

@@ -1,5 +1,7 @@
 package ccotel.lambda;
 
+import ccotel.activity.LastExportReader;
+import ccotel.activity.LastExportRecorder;
 import ccotel.aggregate.AggregationService;
 import ccotel.auth.CachingConnectionLookup;
 import ccotel.auth.TokenAuthorizer;
@@ -8,6 +10,7 @@ import ccotel.auth.TokenScope;
 import ccotel.cloudwatch.EmfServiceMetrics;
 import ccotel.config.Config;
 import ccotel.dynamodb.DynamoDbConnectionRegistry;
+import ccotel.dynamodb.DynamoDbLastExport;
 import ccotel.dynamodb.DynamoDbUsageStore;
 import ccotel.ingest.IngestService;
 import ccotel.metrics.ServiceMetrics;
@@ -16,7 +19,6 @@ import ccotel.query.UsagePage;
 import ccotel.query.UsageQueryService;
 import ccotel.sqs.SqsExportMessages;
 import ccotel.sqs.SqsIngestQueue;
-import ccotel.summary.LastExportReader;
 import ccotel.summary.SummaryService;
 import ccotel.summary.TeamLookup;
 import java.io.OutputStream;
@@ -127,7 +129,16 @@ public final class Components {
 
   /** The summary API; no rosters exist yet (issue 15), so nobody has a team. */
   public SummaryService summaryService() {
-    return new SummaryService(authorizer(), usageStore(), TeamLookup.NONE, LastExportReader.NONE);
+    return new SummaryService(authorizer(), usageStore(), TeamLookup.NONE, lastExport());
+  }
+
+  /** Where the aggregator keeps each connection's last export time. */
+  public LastExportRecorder lastExportRecorder() {
+    return lastExport();
+  }
+
+  private DynamoDbLastExport lastExport() {
+    return new DynamoDbLastExport(dynamoDb.get(), config.usageTable());
   }
 
   public DynamoDbConnectionRegistry connectionRegistry() {

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ccotel.auth.TokenAuthorizer;
 import ccotel.auth.TokenHash;
+import ccotel.dynamodb.DynamoDbLastExport;
 import ccotel.embedded.EmbeddedAws;
+import ccotel.metrics.ServiceMetrics;
 import ccotel.query.UsageQueryService;
 import ccotel.testing.Json;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -21,10 +23,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -45,7 +50,13 @@ class AggregatorAndQueryHandlerIT {
   void setUp() {
     stack = new AwsTestStack(AWS);
     SampleConnection.register(stack);
-    aggregator = new AggregatorHandler(stack.components.aggregationService());
+    // As deployed: it keeps the last export time, an item of the usage table §4 reads must skip.
+    aggregator =
+        new AggregatorHandler(
+            stack.components.aggregationService(),
+            ServiceMetrics.NONE,
+            Clock.systemUTC(),
+            stack.components.lastExportRecorder());
     query = new QueryHandler(stack.components.queryService(), stack.components.summaryService());
   }
 
@@ -98,6 +109,8 @@ class AggregatorAndQueryHandlerIT {
     JsonNode summary = Json.read(ApiGatewayResponses.body(response));
     assertEquals("2026-11-18", summary.get("starting_at").asText());
     assertEquals("2026-11-24", summary.get("ending_at").asText());
+    // The newest receivedAt of the batch (both its messages were received then).
+    assertEquals("2026-11-24T14:02:42.500Z", summary.get("last_export_at").asText());
     assertEquals(7, summary.get("by_day").size());
     assertEquals(0, summary.get("by_day").get(0).get("active_users").asInt());
     JsonNode lastDay = summary.get("by_day").get(6);
@@ -127,6 +140,32 @@ class AggregatorAndQueryHandlerIT {
             "[{\"tool\":\"Write\",\"accepted\":1,\"rejected\":0}]"
                 .getBytes(StandardCharsets.UTF_8)),
         summary.get("by_tool"));
+  }
+
+  @Test
+  void summaryBeforeAnyExport_hasNoLastExportTime_andZerosForEveryDay() {
+    APIGatewayV2HTTPResponse response = query.handleRequest(summaryEvent(), null);
+
+    assertEquals(200, response.getStatusCode(), response.getBody());
+    JsonNode summary = Json.read(ApiGatewayResponses.body(response));
+    assertTrue(summary.get("last_export_at").isNull());
+    assertEquals(7, summary.get("by_day").size());
+    assertEquals(0, summary.get("totals").get("active_users").asInt());
+    assertEquals(0, summary.get("by_user").size());
+  }
+
+  @Test
+  void lastExportTime_onlyMovesForward() throws Exception {
+    DynamoDbLastExport lastExport =
+        new DynamoDbLastExport(AWS.dynamoDb().client(), stack.config.usageTable());
+    Instant newer = Instant.parse("2026-11-24T15:00:00.250Z");
+    Instant older = Instant.parse("2026-11-24T14:00:00Z");
+
+    lastExport.exportReceived("conn_sample", newer);
+    lastExport.exportReceived("conn_sample", older); // a batch that finished late
+
+    assertEquals(Optional.of(newer), lastExport.lastExportAt("conn_sample"));
+    assertEquals(Optional.empty(), lastExport.lastExportAt("conn_other"));
   }
 
   @Test
