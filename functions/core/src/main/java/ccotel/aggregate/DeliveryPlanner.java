@@ -73,7 +73,8 @@ final class DeliveryPlanner {
     for (List<CumulativePoint> series : bySeries.values()) {
       Map<UsageKey, Set<Counter>> keys = new HashMap<>();
       series.forEach(
-          point -> keys.computeIfAbsent(point.key(), k -> new HashSet<>()).add(point.counter()));
+          point ->
+              keys.computeIfAbsent(point.key(), k -> new HashSet<>()).addAll(point.counters()));
       if (!current.fits(keys, 1, maxWrites)) {
         parts.add(current.build());
         current = new PartBuilder();

@@ -1,0 +1,233 @@
+package ccotel.summary;
+
+import ccotel.query.DailyUsage;
+import ccotel.query.DateRange;
+import ccotel.usage.UserIdentity;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * One range's usage summed every way the dashboard shows it (CONTRACT §5). Each figure is the exact
+ * sum of the §4 records it covers; cost stays integer nano-USD until it is written.
+ *
+ * @param team the team the summary is limited to, if any
+ * @param lastExportAt when the newest export of the connection was received (an extension)
+ */
+public record UsageSummary(
+    DateRange range,
+    Optional<String> team,
+    Optional<Instant> lastExportAt,
+    Group totals,
+    List<Day> byDay,
+    List<User> byUser,
+    List<Team> byTeam,
+    List<Model> byModel,
+    List<Tool> byTool,
+    List<Terminal> byTerminal) {
+
+  /** Figures and how many distinct actors have a record among them. */
+  public record Group(Figures figures, int activeUsers) {}
+
+  public record Day(LocalDate date, Figures figures, int activeUsers) {}
+
+  /**
+   * @param activeDays days of the range with a record of this user
+   * @param lastActive the latest of them
+   */
+  public record User(
+      UserIdentity actor,
+      Optional<String> team,
+      Figures figures,
+      int activeDays,
+      LocalDate lastActive) {}
+
+  public record Team(Optional<String> team, Figures figures, int activeUsers) {}
+
+  public record Model(
+      String model,
+      long inputTokens,
+      long outputTokens,
+      long cacheReadTokens,
+      long cacheCreationTokens,
+      long costNanoUsd,
+      long apiRequests) {
+
+    static Model of(DailyUsage.ModelUsage usage) {
+      return new Model(
+          usage.model(),
+          usage.inputTokens(),
+          usage.outputTokens(),
+          usage.cacheReadTokens(),
+          usage.cacheCreationTokens(),
+          usage.costNanoUsd(),
+          usage.apiRequests());
+    }
+
+    Model plus(Model other) {
+      return new Model(
+          model,
+          Math.addExact(inputTokens, other.inputTokens),
+          Math.addExact(outputTokens, other.outputTokens),
+          Math.addExact(cacheReadTokens, other.cacheReadTokens),
+          Math.addExact(cacheCreationTokens, other.cacheCreationTokens),
+          Math.addExact(costNanoUsd, other.costNanoUsd),
+          Math.addExact(apiRequests, other.apiRequests));
+    }
+  }
+
+  public record Tool(String tool, long accepted, long rejected) {
+
+    Tool plus(Tool other) {
+      return new Tool(
+          tool, Math.addExact(accepted, other.accepted), Math.addExact(rejected, other.rejected));
+    }
+  }
+
+  public record Terminal(String terminalType, long sessions, int activeUsers, long costNanoUsd) {}
+
+  /** Highest cost first; ties by name, so that the order is stable. */
+  private static final Comparator<User> USER_ORDER =
+      Comparator.comparingLong((User u) -> u.figures().costNanoUsd())
+          .reversed()
+          .thenComparing(User::actor);
+
+  private static final Comparator<Team> TEAM_ORDER =
+      Comparator.comparingLong((Team t) -> t.figures().costNanoUsd())
+          .reversed()
+          .thenComparing((Team t) -> t.team().orElse(null), nullsLast());
+
+  private static final Comparator<Model> MODEL_ORDER =
+      Comparator.comparingLong(Model::costNanoUsd).reversed().thenComparing(Model::model);
+
+  private static final Comparator<Terminal> TERMINAL_ORDER =
+      Comparator.comparingLong(Terminal::costNanoUsd)
+          .reversed()
+          .thenComparing(Terminal::terminalType);
+
+  private static Comparator<String> nullsLast() {
+    return Comparator.nullsLast(Comparator.naturalOrder());
+  }
+
+  /**
+   * Sums {@code records} (the §4 records of {@code range}, any order) into a summary.
+   *
+   * @param teams each user's team; users missing from it have none
+   * @param team if present, only the records of that team's users count
+   * @throws ArithmeticException if a sum would pass 2^63 - 1
+   */
+  public static UsageSummary of(
+      DateRange range,
+      List<DailyUsage> records,
+      Map<UserIdentity, String> teams,
+      Optional<String> team,
+      Optional<Instant> lastExportAt) {
+    Figures total = new Figures();
+    Set<UserIdentity> actors = new HashSet<>();
+    Map<LocalDate, Figures> dayFigures = new TreeMap<>();
+    Map<LocalDate, Set<UserIdentity>> dayActors = new HashMap<>();
+    Map<UserIdentity, Figures> userFigures = new HashMap<>();
+    Map<UserIdentity, Set<LocalDate>> userDays = new HashMap<>();
+    Map<Optional<String>, Figures> teamFigures = new HashMap<>();
+    Map<Optional<String>, Set<UserIdentity>> teamActors = new HashMap<>();
+    Map<String, Model> models = new HashMap<>();
+    Map<String, Tool> tools = new TreeMap<>();
+    Map<String, DailyUsage.TerminalUsage> terminals = new HashMap<>();
+    Map<String, Set<UserIdentity>> terminalActors = new HashMap<>();
+
+    for (LocalDate day : range.days()) {
+      dayFigures.put(day, new Figures());
+      dayActors.put(day, new HashSet<>());
+    }
+    for (DailyUsage record : records) {
+      UserIdentity actor = record.key().user();
+      LocalDate day = record.key().day();
+      Optional<String> userTeam = Optional.ofNullable(teams.get(actor));
+      if (!range.contains(day) || (team.isPresent() && !team.equals(userTeam))) {
+        continue;
+      }
+      total.add(record);
+      actors.add(actor);
+      dayFigures.get(day).add(record);
+      dayActors.get(day).add(actor);
+      userFigures.computeIfAbsent(actor, a -> new Figures()).add(record);
+      userDays.computeIfAbsent(actor, a -> new HashSet<>()).add(day);
+      teamFigures.computeIfAbsent(userTeam, t -> new Figures()).add(record);
+      teamActors.computeIfAbsent(userTeam, t -> new HashSet<>()).add(actor);
+      for (DailyUsage.ModelUsage model : record.models()) {
+        models.merge(model.model(), Model.of(model), Model::plus);
+      }
+      record
+          .toolDecisions()
+          .forEach(
+              (tool, decisions) ->
+                  tools.merge(
+                      tool,
+                      new Tool(tool, decisions.accepted(), decisions.rejected()),
+                      Tool::plus));
+      for (DailyUsage.TerminalUsage terminal : record.terminals()) {
+        terminals.merge(terminal.terminalType(), terminal, UsageSummary::plus);
+        terminalActors.computeIfAbsent(terminal.terminalType(), t -> new HashSet<>()).add(actor);
+      }
+    }
+
+    List<Day> byDay = new ArrayList<>();
+    dayFigures.forEach(
+        (day, figures) -> byDay.add(new Day(day, figures, dayActors.get(day).size())));
+    List<User> byUser = new ArrayList<>();
+    userFigures.forEach(
+        (actor, figures) -> {
+          Set<LocalDate> days = userDays.get(actor);
+          byUser.add(
+              new User(
+                  actor,
+                  Optional.ofNullable(teams.get(actor)),
+                  figures,
+                  days.size(),
+                  days.stream().max(Comparator.naturalOrder()).orElseThrow()));
+        });
+    byUser.sort(USER_ORDER);
+    List<Team> byTeam = new ArrayList<>();
+    teamFigures.forEach(
+        (name, figures) -> byTeam.add(new Team(name, figures, teamActors.get(name).size())));
+    byTeam.sort(TEAM_ORDER);
+    List<Model> byModel = new ArrayList<>(models.values());
+    byModel.sort(MODEL_ORDER);
+    List<Tool> byTool = new ArrayList<>(tools.values());
+    List<Terminal> byTerminal = new ArrayList<>();
+    terminals.forEach(
+        (type, sums) ->
+            byTerminal.add(
+                new Terminal(
+                    type, sums.sessions(), terminalActors.get(type).size(), sums.costNanoUsd())));
+    byTerminal.sort(TERMINAL_ORDER);
+
+    return new UsageSummary(
+        range,
+        team,
+        lastExportAt,
+        new Group(total, actors.size()),
+        byDay,
+        byUser,
+        byTeam,
+        byModel,
+        byTool,
+        byTerminal);
+  }
+
+  private static DailyUsage.TerminalUsage plus(
+      DailyUsage.TerminalUsage a, DailyUsage.TerminalUsage b) {
+    return new DailyUsage.TerminalUsage(
+        a.terminalType(),
+        Math.addExact(a.sessions(), b.sessions()),
+        Math.addExact(a.costNanoUsd(), b.costNanoUsd()));
+  }
+}
