@@ -191,6 +191,8 @@ public final class CcotelStack extends Stack {
             "CONNECTIONS_TABLE", connectionsTable.getTableName(),
             "STATE_TABLE", stateTable.getTableName(),
             "INGEST_QUEUE_URL", ingestQueue.getQueueUrl(),
+            // Its redrive policy, for the aggregator's MessagesDeadLettered metric.
+            "MAX_RECEIVE_COUNT", Integer.toString(MAX_RECEIVE_COUNT),
             // C1 only: these functions are short-lived, so fast JIT warm-up beats peak code.
             "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
     ingestFunction =

@@ -14,8 +14,6 @@ import ccotel.usage.ClaudeCodeUsageMapper;
 import ccotel.usage.CountingProjection;
 import ccotel.usage.UsageObservations;
 import com.google.protobuf.Message;
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -138,10 +136,12 @@ public final class IngestService {
       return OtlpAnswers.failure(400, RpcCode.INVALID_ARGUMENT, e.getMessage(), encoding);
     }
     Instant receivedAt = clock.instant();
-    UsageObservations observations = observe(decoded, receivedAt);
+    ClaudeCodeUsageMapper.Mapped mapped = ClaudeCodeUsageMapper.mapForQueue(decoded, receivedAt);
+    UsageObservations observations = mapped.observations();
     if (!observations.isEmpty()) {
-      // Only what counting needs is queued: no prompt, tool input or other free text.
-      Message projected = countingProjection(decoded);
+      // Only what counting needs is queued: no prompt, tool input or other free text, and no
+      // point or record rejected here.
+      Message projected = mapped.projection();
       List<QueuedExport> exports =
           queuedExports(authorization.connectionId(), signal.get(), body, projected, receivedAt);
       if (exports.isEmpty()) {
@@ -193,18 +193,6 @@ public final class IngestService {
               parts.get().get(i).toByteArray()));
     }
     return exports;
-  }
-
-  private static Message countingProjection(Message decoded) {
-    return decoded instanceof ExportMetricsServiceRequest metrics
-        ? CountingProjection.of(metrics)
-        : CountingProjection.of((ExportLogsServiceRequest) decoded);
-  }
-
-  private static UsageObservations observe(Message decoded, Instant receivedAt) {
-    return decoded instanceof ExportMetricsServiceRequest metrics
-        ? ClaudeCodeUsageMapper.map(metrics, receivedAt)
-        : ClaudeCodeUsageMapper.map((ExportLogsServiceRequest) decoded, receivedAt);
   }
 
   /**

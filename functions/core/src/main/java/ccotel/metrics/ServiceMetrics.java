@@ -33,6 +33,8 @@ public interface ServiceMetrics {
    *     in {@code partial_success} at ingest too)
    * @param messageFailures messages reported in {@code batchItemFailures}: SQS retries each, then
    *     moves it to the dead-letter queue
+   * @param messagesDeadLettered of those, the ones that failed their last attempt: SQS moves them
+   *     to the dead-letter queue instead of handing them out again
    * @param oldestLagMillis now minus the receive time of the batch's oldest readable export, or -1
    *     when the batch had none
    */
@@ -42,5 +44,6 @@ public interface ServiceMetrics {
       int partsAlreadyCounted,
       long recordsRejected,
       int messageFailures,
+      int messagesDeadLettered,
       long oldestLagMillis) {}
 }

@@ -16,6 +16,7 @@ import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.metrics.v1.Sum;
 import io.opentelemetry.proto.resource.v1.Resource;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What of a request counting needs, and nothing else: this is what ingest queues, so prompt text,
@@ -38,6 +39,12 @@ public final class CountingProjection {
   private CountingProjection() {}
 
   public static ExportMetricsServiceRequest of(ExportMetricsServiceRequest request) {
+    return of(request, Set.of());
+  }
+
+  /** The projection without the points the mapper rejected (see {@link ClaudeCodeUsageMapper}). */
+  static ExportMetricsServiceRequest of(
+      ExportMetricsServiceRequest request, Set<NumberDataPoint> rejected) {
     ExportMetricsServiceRequest.Builder projected = ExportMetricsServiceRequest.newBuilder();
     for (ResourceMetrics resourceMetrics : request.getResourceMetricsList()) {
       List<KeyValue> resource = resourceMetrics.getResource().getAttributesList();
@@ -46,7 +53,7 @@ public final class CountingProjection {
         for (Metric metric : scopeMetrics.getMetricsList()) {
           // The mapper ignores other metrics and rejects claude_code ones that are not Sums.
           if (MetricsUsageMapper.isClaudeCodeMetric(metric.getName()) && metric.hasSum()) {
-            Metric kept = projected(metric, resource);
+            Metric kept = projected(metric, resource, rejected);
             if (kept.getSum().getDataPointsCount() > 0) {
               scope.addMetrics(kept);
             }
@@ -64,13 +71,19 @@ public final class CountingProjection {
   }
 
   public static ExportLogsServiceRequest of(ExportLogsServiceRequest request) {
+    return of(request, Set.of());
+  }
+
+  /** The projection without the records the mapper rejected. */
+  static ExportLogsServiceRequest of(ExportLogsServiceRequest request, Set<LogRecord> rejected) {
     ExportLogsServiceRequest.Builder projected = ExportLogsServiceRequest.newBuilder();
     for (ResourceLogs resourceLogs : request.getResourceLogsList()) {
       ScopeLogs.Builder scope = ScopeLogs.newBuilder();
       for (ScopeLogs scopeLogs : resourceLogs.getScopeLogsList()) {
         for (LogRecord record : scopeLogs.getLogRecordsList()) {
           if (EventsUsageMapper.isCounted(EventsUsageMapper.eventName(record))
-              && record.getAttributesCount() <= PointGate.MAX_ATTRIBUTES) {
+              && record.getAttributesCount() <= PointGate.MAX_ATTRIBUTES
+              && !rejected.contains(record)) {
             scope.addLogRecords(projected(record));
           }
         }
@@ -85,7 +98,8 @@ public final class CountingProjection {
     return projected.build();
   }
 
-  private static Metric projected(Metric metric, List<KeyValue> resource) {
+  private static Metric projected(
+      Metric metric, List<KeyValue> resource, Set<NumberDataPoint> rejected) {
     Sum sum = metric.getSum();
     boolean cumulative =
         sum.getAggregationTemporality()
@@ -96,7 +110,7 @@ public final class CountingProjection {
             .setIsMonotonic(sum.getIsMonotonic());
     for (NumberDataPoint point : sum.getDataPointsList()) {
       // More attributes than that is rejected; without them it might not be.
-      if (point.getAttributesCount() > PointGate.MAX_ATTRIBUTES) {
+      if (point.getAttributesCount() > PointGate.MAX_ATTRIBUTES || rejected.contains(point)) {
         continue;
       }
       // toBuilder keeps the value exactly as sent, whichever (or none) it is.

@@ -8,11 +8,14 @@ import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Maps Claude Code's log events onto counters. Every record counts once (log records have no
@@ -27,6 +30,7 @@ final class EventsUsageMapper {
 
   private final UsageTally deltas = new UsageTally();
   private final Rejections rejections = new Rejections();
+  private final Set<LogRecord> rejected = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Map<UserIdentity, UserIdentity> links = new HashMap<>();
   private final PointGate gate;
   private Attributes.LinkedIds lastLinked;
@@ -40,12 +44,21 @@ final class EventsUsageMapper {
       List<KeyValue> resource = resourceLogs.getResource().getAttributesList();
       for (ScopeLogs scopeLogs : resourceLogs.getScopeLogsList()) {
         for (LogRecord record : scopeLogs.getLogRecordsList()) {
+          long before = rejections.count();
           map(record, resource);
+          if (rejections.count() != before) {
+            rejected.add(record);
+          }
         }
       }
     }
     return new UsageObservations(
         deltas, List.of(), rejections.count(), rejections.firstReason(), links);
+  }
+
+  /** The records {@link #map} rejected, by identity. */
+  Set<LogRecord> rejectedRecords() {
+    return rejected;
   }
 
   private void map(LogRecord record, List<KeyValue> resource) {

@@ -11,10 +11,13 @@ import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.metrics.v1.Sum;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Maps Claude Code's metrics (all monotonic Sums) onto counters. Delta points become increments at
@@ -30,6 +33,7 @@ final class MetricsUsageMapper {
   private final UsageTally deltas = new UsageTally();
   private final List<CumulativePoint> cumulative = new ArrayList<>();
   private final Rejections rejections = new Rejections();
+  private final Set<NumberDataPoint> rejected = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Map<UserIdentity, UserIdentity> links = new HashMap<>();
   private final PointGate gate;
   private Attributes.LinkedIds lastLinked;
@@ -51,6 +55,11 @@ final class MetricsUsageMapper {
         deltas, cumulative, rejections.count(), rejections.firstReason(), links);
   }
 
+  /** The points {@link #map} rejected, by identity. */
+  Set<NumberDataPoint> rejectedPoints() {
+    return rejected;
+  }
+
   private void map(Metric metric, List<KeyValue> resource) {
     if (!isClaudeCodeMetric(metric.getName())) {
       return;
@@ -61,81 +70,89 @@ final class MetricsUsageMapper {
     }
     Sum sum = metric.getSum();
     for (NumberDataPoint point : sum.getDataPointsList()) {
-      Attributes attributes = new Attributes(point.getAttributesList(), resource);
-      Optional<Counter> counter = counterFor(metric.getName(), attributes);
-      if (counter.isEmpty()) {
-        continue;
+      long before = rejections.count();
+      map(metric.getName(), sum, point, resource);
+      if (rejections.count() != before) {
+        rejected.add(point);
       }
-      String where = metric.getName();
-      Optional<UserIdentity> user = attributes.user();
-      if (user.isEmpty()) {
-        rejections.reject(where, "no user.email, user.account_uuid or user.id attribute");
-        continue;
-      }
-      if (point.getTimeUnixNano() == 0) {
-        rejections.reject(where, "timeUnixNano is missing");
-        continue;
-      }
-      String problem =
-          gate.problem(point.getAttributesCount(), user.get(), point.getTimeUnixNano());
-      if (problem != null) {
-        rejections.reject(where, problem);
-        continue;
-      }
-      if (WrongWireTypes.inPoint(point)) {
-        rejections.reject(where, "data point fields have the wrong wire types");
-        continue;
-      }
-      if (point.getValueCase() == NumberDataPoint.ValueCase.VALUE_NOT_SET) {
-        // Read as 0 it would count nothing here, and a cumulative series' next point twice.
-        rejections.reject(where, "data point has no value (asDouble or asInt)");
-        continue;
-      }
-      long value;
-      try {
-        value = value(point, scaleOf(counter.get().family()));
-      } catch (FixedPoint.InvalidValueException e) {
-        rejections.reject(where, e.getMessage());
-        continue;
-      }
-      if (user.get().kind() == UserIdentity.Kind.EMAIL) {
-        lastLinked = attributes.linkTo(user.get(), links, lastLinked);
-      }
-      UsageKey key = UsageKey.at(point.getTimeUnixNano(), user.get());
-      Counter marker = sourceMarkerOf(counter.get());
-      Optional<Counter> terminal = terminalShareOf(counter.get(), attributes);
-      Map<Counter, Long> admitted =
-          marker == null ? Map.of(counter.get(), value) : Map.of(counter.get(), value, marker, 1L);
-      if (terminal.isPresent()) {
-        admitted = new HashMap<>(admitted);
-        admitted.put(terminal.get(), value);
-      }
-      problem = gate.admit(key, admitted);
-      if (problem != null) {
-        rejections.reject(where, problem);
-        continue;
-      }
-      if (sum.getAggregationTemporality() == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA) {
-        deltas.add(key, counter.get(), value);
-        terminal.ifPresent(share -> deltas.add(key, share, value));
-      } else if (sum.getAggregationTemporality()
-          == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE) {
-        SeriesId series = seriesOf(metric.getName(), point, resource);
-        cumulative.add(
-            new CumulativePoint(
-                series,
-                key,
-                counter.get(),
-                terminal.map(List::of).orElse(List.of()),
-                point.getTimeUnixNano(),
-                value));
-      } else {
-        rejections.reject(where, "aggregationTemporality must be DELTA or CUMULATIVE");
-        continue;
-      }
-      if (marker != null) {
-        deltas.add(key, marker, 1);
-      }
+    }
+  }
+
+  /** Counts one point, or rejects it with its reason. */
+  private void map(String name, Sum sum, NumberDataPoint point, List<KeyValue> resource) {
+    Attributes attributes = new Attributes(point.getAttributesList(), resource);
+    Optional<Counter> counter = counterFor(name, attributes);
+    if (counter.isEmpty()) {
+      return;
+    }
+    String where = name;
+    Optional<UserIdentity> user = attributes.user();
+    if (user.isEmpty()) {
+      rejections.reject(where, "no user.email, user.account_uuid or user.id attribute");
+      return;
+    }
+    if (point.getTimeUnixNano() == 0) {
+      rejections.reject(where, "timeUnixNano is missing");
+      return;
+    }
+    String problem = gate.problem(point.getAttributesCount(), user.get(), point.getTimeUnixNano());
+    if (problem != null) {
+      rejections.reject(where, problem);
+      return;
+    }
+    if (WrongWireTypes.inPoint(point)) {
+      rejections.reject(where, "data point fields have the wrong wire types");
+      return;
+    }
+    if (point.getValueCase() == NumberDataPoint.ValueCase.VALUE_NOT_SET) {
+      // Read as 0 it would count nothing here, and a cumulative series' next point twice.
+      rejections.reject(where, "data point has no value (asDouble or asInt)");
+      return;
+    }
+    long value;
+    try {
+      value = value(point, scaleOf(counter.get().family()));
+    } catch (FixedPoint.InvalidValueException e) {
+      rejections.reject(where, e.getMessage());
+      return;
+    }
+    if (user.get().kind() == UserIdentity.Kind.EMAIL) {
+      lastLinked = attributes.linkTo(user.get(), links, lastLinked);
+    }
+    UsageKey key = UsageKey.at(point.getTimeUnixNano(), user.get());
+    Counter marker = sourceMarkerOf(counter.get());
+    Optional<Counter> terminal = terminalShareOf(counter.get(), attributes);
+    Map<Counter, Long> admitted =
+        marker == null ? Map.of(counter.get(), value) : Map.of(counter.get(), value, marker, 1L);
+    if (terminal.isPresent()) {
+      admitted = new HashMap<>(admitted);
+      admitted.put(terminal.get(), value);
+    }
+    problem = gate.admit(key, admitted);
+    if (problem != null) {
+      rejections.reject(where, problem);
+      return;
+    }
+    if (sum.getAggregationTemporality() == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA) {
+      deltas.add(key, counter.get(), value);
+      terminal.ifPresent(share -> deltas.add(key, share, value));
+    } else if (sum.getAggregationTemporality()
+        == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE) {
+      SeriesId series = seriesOf(name, point, resource);
+      cumulative.add(
+          new CumulativePoint(
+              series,
+              key,
+              counter.get(),
+              terminal.map(List::of).orElse(List.of()),
+              point.getTimeUnixNano(),
+              value));
+    } else {
+      rejections.reject(where, "aggregationTemporality must be DELTA or CUMULATIVE");
+      return;
+    }
+    if (marker != null) {
+      deltas.add(key, marker, 1);
     }
   }
 

@@ -28,6 +28,7 @@ public final class EmfServiceMetrics implements ServiceMetrics {
   public static final String PARTS_ALREADY_COUNTED = "PartsAlreadyCounted";
   public static final String RECORDS_REJECTED = "RecordsRejected";
   public static final String MESSAGE_FAILURES = "MessageFailures";
+  public static final String MESSAGES_DEAD_LETTERED = "MessagesDeadLettered";
   public static final String AGGREGATION_LAG = "AggregationLag";
 
   private final PrintStream out;
@@ -55,6 +56,7 @@ public final class EmfServiceMetrics implements ServiceMetrics {
     line.count(PARTS_ALREADY_COUNTED, batch.partsAlreadyCounted());
     line.count(RECORDS_REJECTED, batch.recordsRejected());
     line.count(MESSAGE_FAILURES, batch.messageFailures());
+    line.count(MESSAGES_DEAD_LETTERED, batch.messagesDeadLettered());
     if (batch.oldestLagMillis() >= 0) {
       line.value(AGGREGATION_LAG, batch.oldestLagMillis(), "Milliseconds");
     }

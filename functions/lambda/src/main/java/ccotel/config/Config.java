@@ -17,7 +17,8 @@ public record Config(
     String ingestQueueUrl,
     int maxBodyBytes,
     Duration authCacheTtl,
-    Duration deliveryRetention) {
+    Duration deliveryRetention,
+    int maxReceiveCount) {
 
   public static final String USAGE_TABLE = "USAGE_TABLE";
   public static final String TOKENS_TABLE = "TOKENS_TABLE";
@@ -27,6 +28,7 @@ public record Config(
   public static final String MAX_BODY_BYTES = "MAX_BODY_BYTES";
   public static final String AUTH_CACHE_SECONDS = "AUTH_CACHE_SECONDS";
   public static final String DELIVERY_RETENTION_DAYS = "DELIVERY_RETENTION_DAYS";
+  public static final String MAX_RECEIVE_COUNT = "MAX_RECEIVE_COUNT";
 
   /** The variables every function needs; the optional ones have defaults. */
   public static final List<String> REQUIRED =
@@ -42,6 +44,9 @@ public record Config(
    */
   public static final int DEFAULT_DELIVERY_RETENTION_DAYS = 25;
 
+  /** The ingest queue's redrive policy: attempts before SQS moves a message to dead letters. */
+  public static final int DEFAULT_MAX_RECEIVE_COUNT = 5;
+
   public static Config fromEnv(Map<String, String> env) {
     List<String> problems = new ArrayList<>();
     for (String name : REQUIRED) {
@@ -53,6 +58,7 @@ public record Config(
     int cacheSeconds = nonNegative(env, AUTH_CACHE_SECONDS, DEFAULT_AUTH_CACHE_SECONDS, problems);
     int retentionDays =
         positive(env, DELIVERY_RETENTION_DAYS, DEFAULT_DELIVERY_RETENTION_DAYS, problems);
+    int maxReceiveCount = positive(env, MAX_RECEIVE_COUNT, DEFAULT_MAX_RECEIVE_COUNT, problems);
     if (!problems.isEmpty()) {
       throw new IllegalStateException("invalid configuration: " + String.join("; ", problems));
     }
@@ -64,7 +70,8 @@ public record Config(
         env.get(INGEST_QUEUE_URL),
         maxBody,
         Duration.ofSeconds(cacheSeconds),
-        Duration.ofDays(retentionDays));
+        Duration.ofDays(retentionDays),
+        maxReceiveCount);
   }
 
   private static int positive(

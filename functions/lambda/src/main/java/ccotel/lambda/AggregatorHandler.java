@@ -4,6 +4,7 @@ import ccotel.activity.LastExportRecorder;
 import ccotel.activity.LastExports;
 import ccotel.aggregate.AggregationService;
 import ccotel.aggregate.UsageStoreUnavailableException;
+import ccotel.config.Config;
 import ccotel.ingest.QueuedExport;
 import ccotel.metrics.ServiceMetrics;
 import ccotel.sqs.SqsExportMessages;
@@ -15,8 +16,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Aggregates a batch of queued exports. A message that fails is reported in {@code
@@ -30,6 +33,7 @@ public final class AggregatorHandler implements RequestHandler<SQSEvent, SQSBatc
   private final ServiceMetrics metrics;
   private final Clock clock;
   private final LastExports lastExports;
+  private final int maxReceiveCount;
 
   /** For the Lambda runtime. */
   public AggregatorHandler() {
@@ -41,7 +45,8 @@ public final class AggregatorHandler implements RequestHandler<SQSEvent, SQSBatc
         components.aggregationService(),
         components.serviceMetrics(),
         components.clock(),
-        components.lastExportRecorder());
+        components.lastExportRecorder(),
+        components.config().maxReceiveCount());
   }
 
   public AggregatorHandler(AggregationService aggregation) {
@@ -49,15 +54,17 @@ public final class AggregatorHandler implements RequestHandler<SQSEvent, SQSBatc
   }
 
   public AggregatorHandler(AggregationService aggregation, ServiceMetrics metrics, Clock clock) {
-    this(aggregation, metrics, clock, LastExportRecorder.NONE);
+    this(aggregation, metrics, clock, LastExportRecorder.NONE, Config.DEFAULT_MAX_RECEIVE_COUNT);
   }
 
   public AggregatorHandler(
       AggregationService aggregation,
       ServiceMetrics metrics,
       Clock clock,
-      LastExportRecorder lastExport) {
+      LastExportRecorder lastExport,
+      int maxReceiveCount) {
     this.aggregation = aggregation;
+    this.maxReceiveCount = maxReceiveCount;
     this.metrics = metrics;
     this.clock = clock;
     this.lastExports = new LastExports(lastExport);
@@ -101,7 +108,13 @@ public final class AggregatorHandler implements RequestHandler<SQSEvent, SQSBatc
     }
     metrics.aggregated(
         new ServiceMetrics.Batch(
-            records.size(), applied, duplicates, rejected, failures.size(), oldestLag(exports)));
+            records.size(),
+            applied,
+            duplicates,
+            rejected,
+            failures.size(),
+            lastAttempts(records, failures),
+            oldestLag(exports)));
     InvocationLog.line(
         context,
         "aggregate "
@@ -114,6 +127,30 @@ public final class AggregatorHandler implements RequestHandler<SQSEvent, SQSBatc
             + failures.size()
             + " failed");
     return new SQSBatchResponse(failures);
+  }
+
+  /**
+   * How many failed messages had their last attempt: SQS moves them to the dead-letter queue when
+   * they would be received once more.
+   */
+  private int lastAttempts(
+      List<SQSEvent.SQSMessage> records, List<SQSBatchResponse.BatchItemFailure> failures) {
+    Set<String> failed = new HashSet<>();
+    failures.forEach(failure -> failed.add(failure.getItemIdentifier()));
+    int last = 0;
+    for (SQSEvent.SQSMessage message : records) {
+      String received =
+          message.getAttributes() == null
+              ? null
+              : message.getAttributes().get("ApproximateReceiveCount");
+      if (failed.contains(message.getMessageId())
+          && received != null
+          && received.matches("\\d{1,9}")
+          && Integer.parseInt(received) >= maxReceiveCount) {
+        last++;
+      }
+    }
+    return last;
   }
 
   /** How long the batch's oldest export waited since ingest answered it, or -1 for none. */

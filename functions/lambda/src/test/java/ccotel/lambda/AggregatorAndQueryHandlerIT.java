@@ -56,7 +56,8 @@ class AggregatorAndQueryHandlerIT {
             stack.components.aggregationService(),
             ServiceMetrics.NONE,
             Clock.systemUTC(),
-            stack.components.lastExportRecorder());
+            stack.components.lastExportRecorder(),
+            stack.config.maxReceiveCount());
     query = new QueryHandler(stack.components.queryService(), stack.components.summaryService());
   }
 

@@ -64,11 +64,33 @@ class ServiceMetricsIT {
                 + "{\"Name\":\"PartsAlreadyCounted\",\"Unit\":\"Count\"},"
                 + "{\"Name\":\"RecordsRejected\",\"Unit\":\"Count\"},"
                 + "{\"Name\":\"MessageFailures\",\"Unit\":\"Count\"},"
+                + "{\"Name\":\"MessagesDeadLettered\",\"Unit\":\"Count\"},"
                 + "{\"Name\":\"AggregationLag\",\"Unit\":\"Milliseconds\"}]}]},"
                 + "\"Service\":\"ccotel\",\"MessagesAggregated\":3,\"PartsCounted\":2,"
                 + "\"PartsAlreadyCounted\":0,\"RecordsRejected\":0,\"MessageFailures\":1,"
-                + "\"AggregationLag\":2500}"),
+                + "\"MessagesDeadLettered\":0,\"AggregationLag\":2500}"),
         lines());
+  }
+
+  @Test
+  void aMessageFailingItsLastAttempt_isReportedAsDeadLettered() throws Exception {
+    SQSEvent batch = sampleBatchWithPoison();
+    SQSEvent.SQSMessage poison = batch.getRecords().get(1);
+    Map<String, String> attributes = new HashMap<>(batch.getRecords().get(0).getAttributes());
+    attributes.put("ApproximateReceiveCount", "4");
+    poison.setAttributes(attributes);
+    aggregator.handleRequest(batch, null);
+    JsonNode fourth = Json.read(lines().get(0).getBytes(StandardCharsets.UTF_8));
+    stdout.reset();
+
+    attributes.put("ApproximateReceiveCount", "5"); // the redrive policy's maxReceiveCount
+    aggregator.handleRequest(batch, null);
+    JsonNode fifth = Json.read(lines().get(0).getBytes(StandardCharsets.UTF_8));
+
+    assertEquals(1, fourth.get("MessageFailures").asInt());
+    assertEquals(0, fourth.get("MessagesDeadLettered").asInt(), "SQS hands it out once more");
+    assertEquals(1, fifth.get("MessageFailures").asInt());
+    assertEquals(1, fifth.get("MessagesDeadLettered").asInt(), "SQS moves it to dead letters");
   }
 
   @Test

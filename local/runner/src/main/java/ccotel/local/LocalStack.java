@@ -119,7 +119,8 @@ final class LocalStack implements AutoCloseable {
                 components.aggregationService(),
                 ServiceMetrics.NONE,
                 components.clock(),
-                components.lastExportRecorder()));
+                components.lastExportRecorder(),
+                MAX_RECEIVE_COUNT));
     int pollers = pollers(processEnv);
     poller.start(pollers);
     TokenAuthorizer tokens = components.authorizer();
