@@ -196,29 +196,38 @@ public final class AggregationService {
   private Map<Unit, Settled> countPlain(List<Unit> units) {
     Map<Unit, Settled> settled = new IdentityHashMap<>();
     try {
-      Map<String, UsageStore.Counted> counted =
-          store.countOnce(
-              units.get(0).connectionId(), units.stream().map(Unit::dayDelivery).toList());
-      for (Unit unit : units) {
-        settled.put(
-            unit,
-            switch (counted.get(unit.deliveryId())) {
-              case NOW -> ADDED;
-              case BEFORE -> ALREADY_COUNTED;
-              case CONTENDED ->
-                  new Failed(
-                      new WriteConflictException(
-                          "other aggregators keep writing the user-day of " + unit.deliveryId()));
-            });
-      }
-    } catch (RuntimeException e) {
-      if (units.size() == 1) {
-        settled.put(units.get(0), new Failed(e));
-      } else {
-        units.forEach(unit -> settled.putAll(countPlain(List.of(unit))));
-      }
+      settled.putAll(countOnce(units));
     } catch (UsageStoreUnavailableException e) {
       units.forEach(unit -> settled.put(unit, new Failed(e)));
+    } catch (RuntimeException e) {
+      for (Unit unit : units) {
+        try {
+          settled.putAll(
+              units.size() == 1 ? Map.of(unit, new Failed(e)) : countOnce(List.of(unit)));
+        } catch (UsageStoreUnavailableException | RuntimeException alone) {
+          settled.put(unit, new Failed(alone));
+        }
+      }
+    }
+    return settled;
+  }
+
+  private Map<Unit, Settled> countOnce(List<Unit> units) throws UsageStoreUnavailableException {
+    Map<String, UsageStore.Counted> counted =
+        store.countOnce(
+            units.get(0).connectionId(), units.stream().map(Unit::dayDelivery).toList());
+    Map<Unit, Settled> settled = new IdentityHashMap<>();
+    for (Unit unit : units) {
+      settled.put(
+          unit,
+          switch (counted.get(unit.deliveryId())) {
+            case NOW -> ADDED;
+            case BEFORE -> ALREADY_COUNTED;
+            case CONTENDED ->
+                new Failed(
+                    new WriteConflictException(
+                        "other aggregators keep writing the user-day of " + unit.deliveryId()));
+          });
     }
     return settled;
   }
