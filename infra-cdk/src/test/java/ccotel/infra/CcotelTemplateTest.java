@@ -62,7 +62,9 @@ class CcotelTemplateTest {
             "POST /api/otel/v1/metrics", "IngestFunction",
             "POST /api/otel/v1/logs", "IngestFunction",
             "GET /api/usage/claude_code", "QueryFunction",
-            "GET /healthz", "QueryFunction");
+            "GET /healthz", "QueryFunction",
+            "GET /", "QueryFunction",
+            "GET /assets/{proxy+}", "QueryFunction");
     Map<String, String> actual = new HashMap<>();
     for (JsonNode route : ofType("AWS::ApiGatewayV2::Route")) {
       String integrationId =

@@ -6,6 +6,7 @@ import ccotel.api.Health;
 import ccotel.auth.SecretToken;
 import ccotel.auth.TokenScope;
 import ccotel.query.UsageQueryService;
+import ccotel.web.Dashboard;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -15,8 +16,9 @@ import java.time.ZoneOffset;
 import java.util.Map;
 
 /**
- * {@code GET /api/usage/claude_code}: daily usage for dashboards; and {@code GET /healthz}, which
- * answers 200 once this function starts with a valid configuration (its clients are built then).
+ * {@code GET /api/usage/claude_code}: daily usage for dashboards; {@code GET /} and {@code
+ * /assets/…}: the dashboard page that reads it; and {@code GET /healthz}, which answers 200 once
+ * this function starts with a valid configuration (its clients are built then).
  */
 public final class QueryHandler
     implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -25,6 +27,7 @@ public final class QueryHandler
   private static final int PRIMING_ROUNDS = 300;
 
   private final UsageQueryService query;
+  private final Dashboard dashboard = Dashboard.fromClasspath();
 
   /** Held here because CRaC holds hooks weakly. */
   private final Priming priming;
@@ -79,7 +82,13 @@ public final class QueryHandler
     ApiResponse response;
     try {
       // Started means configured and its clients built: ready.
-      response = Health.PATH.equals(request.path()) ? Health.of(true) : query.query(request);
+      if (Health.PATH.equals(request.path())) {
+        response = Health.of(true);
+      } else if (Dashboard.serves(request.path())) {
+        response = dashboard.serve(request);
+      } else {
+        response = query.query(request);
+      }
     } catch (RuntimeException e) {
       InvocationLog.failure(context, "query " + request.path() + " failed", e);
       response = UsageQueryService.unexpectedFailure();
