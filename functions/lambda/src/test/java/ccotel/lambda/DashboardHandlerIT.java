@@ -30,7 +30,8 @@ class DashboardHandlerIT {
 
   @BeforeEach
   void setUp() {
-    query = new QueryHandler(new AwsTestStack(AWS).components.queryService());
+    AwsTestStack stack = new AwsTestStack(AWS);
+    query = new QueryHandler(stack.components.queryService(), stack.components.summaryService());
   }
 
   @Test
