@@ -40,6 +40,7 @@ public final class Dashboard {
   private static final String JS = "text/javascript; charset=utf-8";
   private static final String CSS = "text/css; charset=utf-8";
   private static final String TEXT = "text/plain; charset=utf-8";
+  private static final String SVG = "image/svg+xml";
 
   private final Map<String, WebAsset> assets;
 
@@ -54,6 +55,7 @@ public final class Dashboard {
     assets.put(PAGE_PATH, WebAsset.of(HTML, resource(OWN + "index.html")));
     assets.put(ASSETS_PREFIX + "dashboard.js", WebAsset.of(JS, resource(OWN + "dashboard.js")));
     assets.put(ASSETS_PREFIX + "dashboard.css", WebAsset.of(CSS, resource(OWN + "dashboard.css")));
+    assets.put(ASSETS_PREFIX + "favicon.svg", WebAsset.of(SVG, resource(OWN + "favicon.svg")));
     assets.put(ASSETS_PREFIX + "uplot.js", WebAsset.of(JS, resource(uplot + "uPlot.iife.min.js")));
     assets.put(ASSETS_PREFIX + "uplot.css", WebAsset.of(CSS, resource(uplot + "uPlot.min.css")));
     return new Dashboard(assets);

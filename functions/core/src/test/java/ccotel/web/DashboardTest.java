@@ -103,6 +103,7 @@ class DashboardTest {
   void serves_thePageAndAssetPathsOnly() {
     assertTrue(Dashboard.serves("/"));
     assertTrue(Dashboard.serves("/assets/dashboard.js"));
+    assertTrue(Dashboard.serves("/assets/favicon.svg"));
     assertFalse(Dashboard.serves("/api/usage/claude_code"));
     assertFalse(Dashboard.serves("/index.html"));
   }

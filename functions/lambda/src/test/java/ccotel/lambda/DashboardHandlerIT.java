@@ -77,6 +77,22 @@ class DashboardHandlerIT {
   }
 
   @Test
+  void nonTextAsset_isBase64Encoded_asApiGatewayDecodesIt() throws IOException {
+    APIGatewayV2HTTPEvent event =
+        EventLoader.loadApiGatewayHttpEvent("events/query/dashboard-asset.json");
+    event.setRawPath("/assets/favicon.svg");
+
+    APIGatewayV2HTTPResponse answer = query.handleRequest(event, null);
+
+    assertEquals(200, answer.getStatusCode());
+    assertEquals("image/svg+xml", answer.getHeaders().get("Content-Type"));
+    assertTrue(answer.getIsBase64Encoded());
+    assertArrayEquals(
+        resource("/ccotel/web/favicon.svg"),
+        java.util.Base64.getDecoder().decode(answer.getBody()));
+  }
+
+  @Test
   void unknownAsset_is404() {
     APIGatewayV2HTTPEvent event =
         EventLoader.loadApiGatewayHttpEvent("events/query/dashboard-asset.json");

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -178,7 +179,7 @@ class DashboardIT {
             * organisation.userDaysIn(from, TODAY);
     assertEquals(
         NumberFormat.getIntegerInstance(Locale.US).format(linesAdded),
-        kpi("lines-added").findElement(By.className("value")).getText());
+        kpi("lines-added").getText());
     assertEquals(List.of(), consoleErrors());
     screenshot("dashboard");
   }
@@ -258,25 +259,38 @@ class DashboardIT {
         organisation.record().get("model_breakdown").size(),
         browser.findElements(By.cssSelector("#user-models-table tbody tr")).size());
     screenshot("user");
+
+    // The user filter opens a user's view as well.
+    new Select(browser.findElement(By.id("user"))).selectByValue("dan@example.com");
+    awaitView(TODAY.minusDays(29), TODAY, "dan@example.com");
+    assertEquals(1, browser.findElements(By.cssSelector("#user-days-table tbody tr")).size());
+    assertEquals(Long.toString(added), kpi("lines-added", "user-kpis").getAttribute("data-value"));
   }
 
   @Test
-  void usersTable_sortsByAHeaderButton() throws Exception {
+  void usersTable_sortsByAHeaderButton_fromTheKeyboard() throws Exception {
     open("#token=" + readToken);
     awaitView(TODAY.minusDays(29), TODAY, "");
+    By emailHeader = By.cssSelector("#users-table th[data-key='email']");
 
-    browser.findElement(By.cssSelector("#users-table th[data-key='email'] button")).click();
+    browser.findElement(emailHeader).findElement(By.tagName("button")).sendKeys(Keys.ENTER);
 
     assertEquals(
         List.of("ann@example.com", "ben@example.com", "cat@example.com", "dan@example.com"),
-        browser.findElements(By.cssSelector("#users-table tbody tr td:first-child")).stream()
-            .map(WebElement::getText)
-            .toList());
+        emailColumn());
+    assertEquals("ascending", browser.findElement(emailHeader).getAttribute("aria-sort"));
+    // Focus stays on the header, so Enter again reverses the order.
+    browser.switchTo().activeElement().sendKeys(Keys.ENTER);
     assertEquals(
-        "ascending",
-        browser
-            .findElement(By.cssSelector("#users-table th[data-key='email']"))
-            .getAttribute("aria-sort"));
+        List.of("dan@example.com", "cat@example.com", "ben@example.com", "ann@example.com"),
+        emailColumn());
+    assertEquals("descending", browser.findElement(emailHeader).getAttribute("aria-sort"));
+  }
+
+  private List<String> emailColumn() {
+    return browser.findElements(By.cssSelector("#users-table tbody tr td:first-child")).stream()
+        .map(WebElement::getText)
+        .toList();
   }
 
   @Test
@@ -310,32 +324,103 @@ class DashboardIT {
   }
 
   @Test
+  void downloadCsv_inAUsersView_isThatUsersRowsOfTheApisCsv() throws Exception {
+    LocalDate from = TODAY.minusDays(29);
+    open("#token=" + readToken);
+    awaitView(from, TODAY, "");
+    browser.findElement(By.linkText("ben@example.com")).click();
+    awaitView(from, TODAY, "ben@example.com");
+
+    browser.findElement(By.id("download-csv")).click();
+
+    Path file =
+        downloads.resolve(
+            "claude-code-usage-" + from + "-to-" + TODAY + "-ben@example.com.csv");
+    new WebDriverWait(browser, PAGE_TIMEOUT).until(b -> Files.exists(file));
+    List<String> lines = List.of(apiCsv(from, TODAY).split("\r\n"));
+    StringBuilder bens = new StringBuilder(lines.get(0)).append("\r\n");
+    for (String line : lines.subList(1, lines.size())) {
+      if (line.split(",")[1].equals("ben@example.com")) {
+        bens.append(line).append("\r\n");
+      }
+    }
+    // Two days, one row per model each.
+    assertEquals(
+        1 + 2 * organisation.record().get("model_breakdown").size(),
+        bens.toString().split("\r\n").length);
+    assertEquals(bens.toString(), Files.readString(file, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void connectionWithoutUsage_showsHowToConnectClaudeCode() throws Exception {
+    JsonNode empty =
+        Json.read(
+            LocalRunnerProcess.cli(dataDir, "connection", "create", "--name", "empty", "--json")
+                .getBytes(StandardCharsets.UTF_8));
+    open("#token=" + empty.get("readToken").asText());
+    awaitView(TODAY.minusDays(29), TODAY, "");
+
+    assertTrue(browser.findElement(By.id("empty")).isDisplayed());
+    assertFalse(browser.findElement(By.id("organisation")).isDisplayed());
+    JsonNode settings =
+        Json.read(
+            browser
+                .findElement(By.id("settings-shape"))
+                .getText()
+                .getBytes(StandardCharsets.UTF_8));
+    assertEquals(
+        runner.baseUrl() + "/api/otel",
+        settings.at("/env/OTEL_EXPORTER_OTLP_ENDPOINT").asText());
+    assertEquals("1", settings.at("/env/CLAUDE_CODE_ENABLE_TELEMETRY").asText());
+    assertEquals(
+        "No export received yet.", browser.findElement(By.id("last-export")).getText());
+    screenshot("empty");
+  }
+
+  @Test
   void noRequestLeavesTheOrigin() throws Exception {
     open("#token=" + readToken);
     awaitView(TODAY.minusDays(29), TODAY, "");
     browser.findElement(By.linkText("ann@example.com")).click();
     awaitView(TODAY.minusDays(29), TODAY, "ann@example.com");
 
-    List<String> urls = new ArrayList<>();
+    String origin = runner.baseUrl() + "/";
+    List<String> pageRequests = new ArrayList<>();
+    List<String> elsewhere = new ArrayList<>();
     for (LogEntry entry : browser.manage().logs().get(LogType.PERFORMANCE)) {
       JsonNode message = Json.read(entry.getMessage().getBytes(StandardCharsets.UTF_8));
-      if (message.at("/message/method").asText().equals("Network.requestWillBeSent")) {
-        urls.add(message.at("/message/params/request/url").asText());
+      if (!message.at("/message/method").asText().equals("Network.requestWillBeSent")) {
+        continue;
+      }
+      String url = message.at("/message/params/request/url").asText();
+      boolean fromThePage = message.at("/message/params/documentURL").asText().startsWith(origin);
+      if (fromThePage) {
+        pageRequests.add(url);
+      }
+      // Any network request of the page, and any of the browser's own over the network.
+      boolean network = url.startsWith("http:") || url.startsWith("https:") || url.startsWith("ws");
+      if ((fromThePage || network) && !url.startsWith(origin)) {
+        elsewhere.add(url);
       }
     }
-    String origin = runner.baseUrl() + "/";
-    List<String> elsewhere = urls.stream().filter(url -> !url.startsWith(origin)).toList();
     assertEquals(List.of(), elsewhere);
     // The page, its four assets, the summaries and the user's records at least.
     assertTrue(
-        urls.containsAll(
+        pageRequests.containsAll(
             List.of(
                 origin,
                 origin + "assets/dashboard.js",
                 origin + "assets/dashboard.css",
                 origin + "assets/uplot.js",
                 origin + "assets/uplot.css")),
-        urls.toString());
+        pageRequests.toString());
+    assertTrue(
+        pageRequests.stream()
+            .anyMatch(url -> url.startsWith(origin + "api/usage/claude_code/summary?")),
+        pageRequests.toString());
+    assertTrue(
+        pageRequests.stream().anyMatch(url -> url.startsWith(origin + "api/usage/claude_code?")),
+        pageRequests.toString());
     assertEquals(List.of(), consoleErrors());
   }
 
@@ -370,7 +455,7 @@ class DashboardIT {
     long rejected = totals.at("/edit_decisions/rejected").asLong();
     assertEquals(
         accepted + " accepted of " + (accepted + rejected) + " decisions",
-        kpi("accept-rate").findElement(By.className("value")).getAttribute("title"));
+        kpi("accept-rate").getAttribute("title"));
     assertEquals(
         users,
         browser.findElements(By.cssSelector("#users-table tbody tr td:first-child a")).stream()
@@ -387,12 +472,13 @@ class DashboardIT {
     return cents;
   }
 
+  /** A key figure's value as shown: its text formatted, its exact value in data-value. */
   private WebElement kpi(String id) {
     return kpi(id, "kpis");
   }
 
   private WebElement kpi(String id, String container) {
-    return browser.findElement(By.cssSelector("#" + container + " [data-kpi='" + id + "']"));
+    return browser.findElement(By.cssSelector("#" + container + " [data-kpi='" + id + "'] .value"));
   }
 
   private String message() {
