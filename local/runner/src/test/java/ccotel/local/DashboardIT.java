@@ -182,6 +182,7 @@ class DashboardIT {
         kpi("lines-added").getText());
     assertEquals(List.of(), consoleErrors());
     screenshot("dashboard");
+    readmeScreenshot();
   }
 
   @Test
@@ -334,8 +335,7 @@ class DashboardIT {
     browser.findElement(By.id("download-csv")).click();
 
     Path file =
-        downloads.resolve(
-            "claude-code-usage-" + from + "-to-" + TODAY + "-ben@example.com.csv");
+        downloads.resolve("claude-code-usage-" + from + "-to-" + TODAY + "-ben@example.com.csv");
     new WebDriverWait(browser, PAGE_TIMEOUT).until(b -> Files.exists(file));
     List<String> lines = List.of(apiCsv(from, TODAY).split("\r\n"));
     StringBuilder bens = new StringBuilder(lines.get(0)).append("\r\n");
@@ -369,11 +369,9 @@ class DashboardIT {
                 .getText()
                 .getBytes(StandardCharsets.UTF_8));
     assertEquals(
-        runner.baseUrl() + "/api/otel",
-        settings.at("/env/OTEL_EXPORTER_OTLP_ENDPOINT").asText());
+        runner.baseUrl() + "/api/otel", settings.at("/env/OTEL_EXPORTER_OTLP_ENDPOINT").asText());
     assertEquals("1", settings.at("/env/CLAUDE_CODE_ENABLE_TELEMETRY").asText());
-    assertEquals(
-        "No export received yet.", browser.findElement(By.id("last-export")).getText());
+    assertEquals("No export received yet.", browser.findElement(By.id("last-export")).getText());
     screenshot("empty");
   }
 
@@ -524,6 +522,23 @@ class DashboardIT {
     Path dir = Paths.get("target", "screenshots");
     Files.createDirectories(dir);
     Files.write(dir.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
+  }
+
+  /**
+   * The page's content at three quarters of its size: docs/dashboard.png, which README shows, is a
+   * copy of it.
+   */
+  private void readmeScreenshot() throws Exception {
+    Number height = (Number) script("return document.body.scrollHeight");
+    Map<String, Object> clip =
+        Map.of("x", 0, "y", 0, "width", 1280, "height", height.intValue(), "scale", 0.75);
+    Map<String, Object> shot =
+        browser.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png", "clip", clip));
+    Path dir = Paths.get("target", "screenshots");
+    Files.createDirectories(dir);
+    Files.write(
+        dir.resolve("readme-dashboard.png"),
+        java.util.Base64.getDecoder().decode((String) shot.get("data")));
   }
 
   // ---- the API, read directly
