@@ -42,6 +42,7 @@
       location.hash = $("user").value ? "user=" + encodeURIComponent($("user").value) : "";
     });
     $("download-csv").addEventListener("click", downloadCsv);
+    $("filters").addEventListener("submit", (event) => event.preventDefault()); // Enter in a field
     window.addEventListener("hashchange", () => {
       if (takeFragment()) load(); else render();
     });

@@ -1,12 +1,16 @@
 package ccotel.local;
 
+import static ccotel.testing.Json.assertJsonEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ccotel.testing.Fixtures;
 import ccotel.testing.Json;
+import ccotel.testing.Organisation;
+import ccotel.testing.RecordSums;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -50,10 +55,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard in a real headless Chromium against a real {@code ccotel local} holding an
- * organisation (one captured session replayed for several users and days): every user and the exact
- * totals, the range filters, the token errors, the CSV download, and no request to any other origin
- * (the browser can resolve no other host, and its network log shows none). Skipped, with how to
- * install it, where Chromium is not installed; CI installs it.
+ * organisation ({@link Organisation}: one captured session replayed for several users and days):
+ * every user and the exact totals, checked against the summary API and against the sums of the
+ * records made ({@link RecordSums}); the range filters, the user view, the token errors, the CSV
+ * download, and no request to any other origin (the browser can resolve no other host, and its
+ * network log shows none). Skipped, with how to install it, where Chromium is not installed; CI
+ * installs it.
  */
 class DashboardIT {
 
@@ -62,22 +69,30 @@ class DashboardIT {
   private static final Duration AGGREGATION_TIMEOUT = Duration.ofSeconds(90);
   private static final Duration PAGE_TIMEOUT = Duration.ofSeconds(30);
 
-  /** Days counted back from today: two in the last week, more in 30 and 90 days, one older. */
-  private static final List<Organisation.UserDays> USERS =
+  private static final LocalDate TODAY = LocalDate.now(ZoneOffset.UTC);
+
+  /**
+   * Days counted back from today: some in the last week, more in 30 and 90 days, one older; one
+   * user known only by {@code user.id}.
+   */
+  private static final List<Organisation.Member> MEMBERS =
       List.of(
-          new Organisation.UserDays("ann@example.com", List.of(1, 2)),
-          new Organisation.UserDays("ben@example.com", List.of(1, 5)),
-          new Organisation.UserDays("cat@example.com", List.of(3, 12)),
-          new Organisation.UserDays("dan@example.com", List.of(20, 45)),
-          new Organisation.UserDays("eve@example.com", List.of(120)));
+          member("ann@example.com", "uid-ann", "vscode", 1, 2),
+          member("ben@example.com", "uid-ben", "iTerm.app", 1, 5),
+          member("cat@example.com", "uid-cat", "vscode", 3, 12),
+          member("dan@example.com", "uid-dan", "non-interactive", 20, 45),
+          member("eve@example.com", "uid-eve", "tmux", 120),
+          member(null, "uid-anon", "tmux", 2));
+
+  /** The captured session's lines added: each user-day's. */
+  private static final long SESSION_LINES = 11;
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir static Path dataDir;
   private static LocalRunnerProcess runner;
-  private static Organisation organisation;
   private static String readToken;
   private static String ingestToken;
-  private static final LocalDate TODAY = LocalDate.now(ZoneOffset.UTC);
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private Path downloads;
   private ChromeDriver browser;
@@ -92,13 +107,21 @@ class DashboardIT {
     JsonNode connection = Json.read(Files.readAllBytes(dataDir.resolve("local-connection.json")));
     readToken = connection.get("readToken").asText();
     ingestToken = connection.get("ingestToken").asText();
-    organisation = new Organisation(USERS, TODAY);
-    for (Fixtures.CapturedRequest request : organisation.requests()) {
+    for (Fixtures.CapturedRequest request : Organisation.requests(MEMBERS)) {
       HttpResponse<String> answer =
           HTTP.send(runner.export(request, ingestToken), HttpResponse.BodyHandlers.ofString());
       assertEquals(200, answer.statusCode(), request + ": " + answer.body());
     }
     awaitAggregation();
+  }
+
+  private static Organisation.Member member(
+      String email, String userId, String terminal, int... daysAgo) {
+    List<LocalDate> days = new ArrayList<>();
+    for (int ago : daysAgo) {
+      days.add(TODAY.minusDays(ago));
+    }
+    return new Organisation.Member(email, userId, terminal, days);
   }
 
   @AfterAll
@@ -165,18 +188,18 @@ class DashboardIT {
         readToken,
         script("return sessionStorage.getItem('ccotel.readToken')"),
         "the token is kept in this tab's sessionStorage");
-    assertEquals(
-        List.of("ann@example.com", "ben@example.com", "cat@example.com", "dan@example.com"),
-        organisation.usersIn(from, TODAY));
-    assertTotals(from, TODAY, organisation.usersIn(from, TODAY));
+    List<String> users =
+        List.of(
+            "ann@example.com", "ben@example.com", "cat@example.com", "dan@example.com", "uid-anon");
+    assertEquals(users, usersIn(from, TODAY));
+    assertTotals(from, TODAY);
     // CONTRACT §6: every user's e-mail and the range's lines-added total appear as text.
     String text = browser.findElement(By.tagName("body")).getText();
-    for (String email : organisation.usersIn(from, TODAY)) {
-      assertTrue(text.contains(email), email + " is not on the page");
+    for (String user : users) {
+      assertTrue(text.contains(user), user + " is not on the page");
     }
-    long linesAdded =
-        organisation.record().at("/core_metrics/lines_of_code/added").asLong()
-            * organisation.userDaysIn(from, TODAY);
+    long linesAdded = expectedSummary(from, TODAY).at("/totals/lines_added").asLong();
+    assertEquals(8 * SESSION_LINES, linesAdded, "eight user-days in the range");
     assertEquals(
         NumberFormat.getIntegerInstance(Locale.US).format(linesAdded),
         kpi("lines-added").getText());
@@ -202,20 +225,22 @@ class DashboardIT {
     new Select(browser.findElement(By.id("range"))).selectByValue("7");
     awaitView(TODAY.minusDays(6), TODAY, "");
     assertEquals(
-        List.of("ann@example.com", "ben@example.com", "cat@example.com"),
-        organisation.usersIn(TODAY.minusDays(6), TODAY));
-    assertTotals(TODAY.minusDays(6), TODAY, organisation.usersIn(TODAY.minusDays(6), TODAY));
+        List.of("ann@example.com", "ben@example.com", "cat@example.com", "uid-anon"),
+        usersIn(TODAY.minusDays(6), TODAY));
+    assertTotals(TODAY.minusDays(6), TODAY);
 
     new Select(browser.findElement(By.id("range"))).selectByValue("90");
     awaitView(TODAY.minusDays(89), TODAY, "");
-    assertTotals(TODAY.minusDays(89), TODAY, organisation.usersIn(TODAY.minusDays(89), TODAY));
+    assertEquals(5, usersIn(TODAY.minusDays(89), TODAY).size(), "all but eve");
+    assertTotals(TODAY.minusDays(89), TODAY);
 
     // A custom range from the fragment: only dan's older day.
     LocalDate day = TODAY.minusDays(45);
     open("#from=" + day + "&to=" + day);
     awaitView(day, day, "");
     assertFalse(browser.getCurrentUrl().contains("from="), browser.getCurrentUrl());
-    assertTotals(day, day, List.of("dan@example.com"));
+    assertEquals(List.of("dan@example.com"), usersIn(day, day));
+    assertTotals(day, day);
   }
 
   @Test
@@ -253,11 +278,11 @@ class DashboardIT {
     assertEquals(2, days.size());
     assertEquals(
         TODAY.minusDays(12).toString(), days.get(0).findElement(By.tagName("td")).getText());
-    long added = organisation.record().at("/core_metrics/lines_of_code/added").asLong();
     assertEquals(
-        Long.toString(2 * added), kpi("lines-added", "user-kpis").getAttribute("data-value"));
+        Long.toString(2 * SESSION_LINES),
+        kpi("lines-added", "user-kpis").getAttribute("data-value"));
     assertEquals(
-        organisation.record().get("model_breakdown").size(),
+        sessionModels(),
         browser.findElements(By.cssSelector("#user-models-table tbody tr")).size());
     screenshot("user");
 
@@ -265,7 +290,8 @@ class DashboardIT {
     new Select(browser.findElement(By.id("user"))).selectByValue("dan@example.com");
     awaitView(TODAY.minusDays(29), TODAY, "dan@example.com");
     assertEquals(1, browser.findElements(By.cssSelector("#user-days-table tbody tr")).size());
-    assertEquals(Long.toString(added), kpi("lines-added", "user-kpis").getAttribute("data-value"));
+    assertEquals(
+        Long.toString(SESSION_LINES), kpi("lines-added", "user-kpis").getAttribute("data-value"));
   }
 
   @Test
@@ -277,13 +303,15 @@ class DashboardIT {
     browser.findElement(emailHeader).findElement(By.tagName("button")).sendKeys(Keys.ENTER);
 
     assertEquals(
-        List.of("ann@example.com", "ben@example.com", "cat@example.com", "dan@example.com"),
+        List.of(
+            "ann@example.com", "ben@example.com", "cat@example.com", "dan@example.com", "uid-anon"),
         emailColumn());
     assertEquals("ascending", browser.findElement(emailHeader).getAttribute("aria-sort"));
     // Focus stays on the header, so Enter again reverses the order.
     browser.switchTo().activeElement().sendKeys(Keys.ENTER);
     assertEquals(
-        List.of("dan@example.com", "cat@example.com", "ben@example.com", "ann@example.com"),
+        List.of(
+            "uid-anon", "dan@example.com", "cat@example.com", "ben@example.com", "ann@example.com"),
         emailColumn());
     assertEquals("descending", browser.findElement(emailHeader).getAttribute("aria-sort"));
   }
@@ -345,9 +373,7 @@ class DashboardIT {
       }
     }
     // Two days, one row per model each.
-    assertEquals(
-        1 + 2 * organisation.record().get("model_breakdown").size(),
-        bens.toString().split("\r\n").length);
+    assertEquals(1 + 2 * sessionModels(), bens.toString().split("\r\n").length);
     assertEquals(bens.toString(), Files.readString(file, StandardCharsets.UTF_8));
   }
 
@@ -424,21 +450,17 @@ class DashboardIT {
 
   // ---- what the page shows against the API and against the organisation made
 
-  /** The KPIs and users table of the page against the summary API and the replayed records. */
-  private void assertTotals(LocalDate from, LocalDate to, List<String> users) throws Exception {
-    JsonNode totals = summary(from, to, "").get("totals");
-    int userDays = organisation.userDaysIn(from, to);
-    JsonNode record = organisation.record();
-    assertEquals(users.size(), totals.get("active_users").asInt());
-    assertEquals(
-        record.at("/core_metrics/lines_of_code/added").asLong() * userDays,
-        totals.get("lines_added").asLong());
-    BigDecimal cost = totals.at("/estimated_cost/amount").decimalValue();
-    assertEquals(
-        0,
-        costCents(record).multiply(BigDecimal.valueOf(userDays)).compareTo(cost),
-        cost + " cents");
+  /**
+   * The page's key figures and users against the summary API, and the API against the sums of the
+   * records the organisation makes.
+   */
+  private void assertTotals(LocalDate from, LocalDate to) throws Exception {
+    JsonNode expected = expectedSummary(from, to);
+    JsonNode api = summary(from, to, "");
+    assertJsonEquals(expected.get("totals"), api.get("totals"));
+    assertJsonEquals(expected.get("by_user"), api.get("by_user"));
 
+    JsonNode totals = expected.get("totals");
     assertEquals(
         totals.get("active_users").asText(), kpi("active-users").getAttribute("data-value"));
     assertEquals(totals.get("num_sessions").asText(), kpi("sessions").getAttribute("data-value"));
@@ -448,26 +470,40 @@ class DashboardIT {
     assertEquals(totals.get("commits").asText(), kpi("commits").getAttribute("data-value"));
     assertEquals(
         totals.get("pull_requests").asText(), kpi("pull-requests").getAttribute("data-value"));
-    assertEquals(0, cost.compareTo(new BigDecimal(kpi("cost").getAttribute("data-value"))));
+    BigDecimal cost = totals.at("/estimated_cost/amount").decimalValue();
+    assertEquals(
+        0, cost.compareTo(new BigDecimal(kpi("cost").getAttribute("data-value"))), cost + " cents");
     long accepted = totals.at("/edit_decisions/accepted").asLong();
     long rejected = totals.at("/edit_decisions/rejected").asLong();
     assertEquals(
         accepted + " accepted of " + (accepted + rejected) + " decisions",
         kpi("accept-rate").getAttribute("title"));
     assertEquals(
-        users,
+        usersIn(from, to),
         browser.findElements(By.cssSelector("#users-table tbody tr td:first-child a")).stream()
             .map(WebElement::getText)
             .sorted()
             .toList());
   }
 
-  private static BigDecimal costCents(JsonNode record) {
-    BigDecimal cents = BigDecimal.ZERO;
-    for (JsonNode model : record.get("model_breakdown")) {
-      cents = cents.add(model.at("/estimated_cost/amount").decimalValue());
-    }
-    return cents;
+  /** The §5 summary of the records the organisation makes, summed by the tests' own code. */
+  private static JsonNode expectedSummary(LocalDate from, LocalDate to) {
+    return RecordSums.summary(
+        Organisation.expectedRecords(MEMBERS), from, to, Map.of(), Optional.empty());
+  }
+
+  /** The users with usage in the range, sorted: their e-mail, else their user id. */
+  private static List<String> usersIn(LocalDate from, LocalDate to) {
+    List<String> users = new ArrayList<>();
+    expectedSummary(from, to)
+        .get("by_user")
+        .forEach(user -> users.add(Organisation.actorValue(user.get("actor"))));
+    return users.stream().sorted().toList();
+  }
+
+  /** The models of the captured session: one CSV row each per user-day. */
+  private static int sessionModels() {
+    return Organisation.expectedRecords(MEMBERS).get(0).get("model_breakdown").size();
   }
 
   /** A key figure's value as shown: its text formatted, its exact value in data-value. */
@@ -585,32 +621,23 @@ class DashboardIT {
     return csv.toString();
   }
 
-  /** Waits until every replayed user-day reads back as the captured session's record. */
+  /** Waits until the records read back exactly as the organisation's sessions make them. */
   private static void awaitAggregation() throws Exception {
-    LocalDate from = TODAY.minusDays(365);
+    List<JsonNode> expected = Organisation.expectedRecords(MEMBERS);
     Instant deadline = Instant.now().plus(AGGREGATION_TIMEOUT);
     List<JsonNode> records = List.of();
     while (Instant.now().isBefore(deadline)) {
-      records = usage(from, TODAY);
-      if (records.size() == organisation.userDays()
-          && records.stream().allMatch(DashboardIT::isTheSession)) {
+      records = usage(TODAY.minusDays(365), TODAY);
+      if (Json.jsonEquals(array(expected), array(records))) {
         return;
       }
       Thread.sleep(250);
     }
-    throw new AssertionError(
-        "the organisation did not read back as replayed within "
-            + AGGREGATION_TIMEOUT
-            + ": "
-            + records);
+    assertJsonEquals(array(expected), array(records));
   }
 
-  /** A record that is the captured session's, but for its e-mail and date. */
-  private static boolean isTheSession(JsonNode record) {
-    JsonNode expected = organisation.record().deepCopy();
-    ((com.fasterxml.jackson.databind.node.ObjectNode) expected).set("date", record.get("date"));
-    ((com.fasterxml.jackson.databind.node.ObjectNode) expected).set("actor", record.get("actor"));
-    return Json.jsonEquals(expected, record);
+  private static JsonNode array(List<JsonNode> nodes) {
+    return JsonNodeFactory.instance.arrayNode().addAll(nodes);
   }
 
   private static List<JsonNode> usage(LocalDate from, LocalDate to) throws Exception {
