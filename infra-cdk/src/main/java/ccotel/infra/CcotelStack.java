@@ -294,6 +294,9 @@ public final class CcotelStack extends Stack {
     route("/api/usage/claude_code", HttpMethod.GET, queryFunction, "Query");
     route("/api/usage/claude_code/summary", HttpMethod.GET, queryFunction, "Query");
     route("/healthz", HttpMethod.GET, queryFunction, "Query");
+    // The dashboard page and its assets, served from the query function's jar (CONTRACT §6).
+    route("/", HttpMethod.GET, queryFunction, "Dashboard");
+    route("/assets/{proxy+}", HttpMethod.GET, queryFunction, "Dashboard");
 
     // ---- alarms, to an SNS topic operators subscribe to
     Topic alarms =
@@ -437,7 +440,7 @@ public final class CcotelStack extends Stack {
 
   private static String pathId(String path) {
     StringBuilder id = new StringBuilder();
-    for (String part : path.split("[/_.]")) {
+    for (String part : path.split("[^A-Za-z0-9]+")) {
       if (!part.isEmpty()) {
         id.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
       }

@@ -63,7 +63,9 @@ class CcotelTemplateTest {
             "POST /api/otel/v1/logs", "IngestFunction",
             "GET /api/usage/claude_code", "QueryFunction",
             "GET /api/usage/claude_code/summary", "QueryFunction",
-            "GET /healthz", "QueryFunction");
+            "GET /healthz", "QueryFunction",
+            "GET /", "QueryFunction",
+            "GET /assets/{proxy+}", "QueryFunction");
     Map<String, String> actual = new HashMap<>();
     for (JsonNode route : ofType("AWS::ApiGatewayV2::Route")) {
       String integrationId =

@@ -7,6 +7,7 @@ import ccotel.auth.SecretToken;
 import ccotel.auth.TokenScope;
 import ccotel.query.UsageQueryService;
 import ccotel.summary.SummaryService;
+import ccotel.web.Dashboard;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -17,9 +18,9 @@ import java.util.Map;
 
 /**
  * {@code GET /api/usage/claude_code}: daily usage for dashboards; {@code GET
- * /api/usage/claude_code/summary}: a range's usage summed for the dashboard; and {@code GET
- * /healthz}, which answers 200 once this function starts with a valid configuration (its clients
- * are built then).
+ * /api/usage/claude_code/summary}: a range's usage summed for the dashboard; {@code GET /} and
+ * {@code /assets/…}: the dashboard page that reads them; and {@code GET /healthz}, which answers
+ * 200 once this function starts with a valid configuration (its clients are built then).
  */
 public final class QueryHandler
     implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -29,6 +30,7 @@ public final class QueryHandler
 
   private final UsageQueryService query;
   private final SummaryService summary;
+  private final Dashboard dashboard = Dashboard.fromClasspath();
 
   /** Held here because CRaC holds hooks weakly. */
   private final Priming priming;
@@ -102,6 +104,8 @@ public final class QueryHandler
         response = Health.of(true);
       } else if (SummaryService.PATH.equals(request.path())) {
         response = summary.summarize(request);
+      } else if (Dashboard.serves(request.path())) {
+        response = dashboard.serve(request);
       } else {
         response = query.query(request);
       }

@@ -70,12 +70,28 @@ class LambdaJarIT {
     List<String> lines = out.lines().toList();
     assertTrue(lines.contains("ingest 200"), out);
     assertTrue(lines.contains("aggregate 1 failed 0"), out);
+    for (String[] served :
+        List.of(
+            new String[] {"/", "/ccotel/web/index.html"},
+            new String[] {"/assets/dashboard.js", "/ccotel/web/dashboard.js"},
+            new String[] {
+              "/assets/uplot.js", "/META-INF/resources/webjars/uplot/1.6.30/dist/uPlot.iife.min.js"
+            })) {
+      assertTrue(
+          lines.contains("GET " + served[0] + " 200 " + resourceSize(served[1])), served[0] + out);
+    }
     List<JsonNode> metrics =
         lines.stream().filter(line -> line.startsWith("{\"_aws\"")).map(LambdaJarIT::json).toList();
     assertEquals(2, metrics.size(), out);
     assertEquals(1, metrics.get(0).get("ExportsAccepted").asInt());
     assertEquals(1, metrics.get(1).get("PartsCounted").asInt());
     assertEquals(0, metrics.get(1).get("MessageFailures").asInt());
+  }
+
+  private static int resourceSize(String path) throws IOException {
+    try (java.io.InputStream in = LambdaJarIT.class.getResourceAsStream(path)) {
+      return in.readAllBytes().length;
+    }
   }
 
   private static JsonNode json(String line) {

@@ -1,6 +1,7 @@
 package ccotel.lambda;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -69,5 +70,27 @@ public final class LambdaJarMain {
             + records.size()
             + " failed "
             + new AggregatorHandler().handleRequest(batch, null).getBatchItemFailures().size());
+
+    // The dashboard, read from the jar's resources (uPlot's from its WebJar, trimmed by shading).
+    QueryHandler query = new QueryHandler();
+    for (String path : List.of("/", "/assets/dashboard.js", "/assets/uplot.js")) {
+      APIGatewayV2HTTPEvent get = new APIGatewayV2HTTPEvent();
+      get.setRawPath(path);
+      APIGatewayV2HTTPEvent.RequestContext getContext = new APIGatewayV2HTTPEvent.RequestContext();
+      APIGatewayV2HTTPEvent.RequestContext.Http getHttp =
+          new APIGatewayV2HTTPEvent.RequestContext.Http();
+      getHttp.setMethod("GET");
+      getHttp.setPath(path);
+      getContext.setHttp(getHttp);
+      get.setRequestContext(getContext);
+      APIGatewayV2HTTPResponse answer = query.handleRequest(get, null);
+      System.out.println(
+          "GET "
+              + path
+              + " "
+              + answer.getStatusCode()
+              + " "
+              + ApiGatewayResponses.body(answer).length);
+    }
   }
 }

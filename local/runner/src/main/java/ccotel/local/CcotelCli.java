@@ -170,6 +170,8 @@ public final class CcotelCli {
     out.println();
     out.println("  OTLP endpoint  " + connection.endpoint());
     out.println("  health         " + base + "/healthz");
+    // The fragment is never sent to the server; the page moves the token to sessionStorage.
+    out.println("  dashboard      " + base + "/#token=" + connection.readToken());
     out.println("  connection     " + connection.connectionId());
     out.println("  ingest token   " + connection.ingestToken());
     out.println("  read token     " + connection.readToken());

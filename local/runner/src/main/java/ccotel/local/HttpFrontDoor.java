@@ -2,6 +2,7 @@ package ccotel.local;
 
 import ccotel.api.ApiResponse;
 import ccotel.api.Health;
+import ccotel.web.Dashboard;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -146,8 +147,9 @@ final class HttpFrontDoor implements AutoCloseable {
         text(request, response, callback, 400, "malformed query string\n");
         return;
       }
-      // Anything outside the usage API goes to ingest, which answers 404 in OTLP's format.
-      Backend backend = path.startsWith("/api/usage/") ? query : ingest;
+      // The usage API and the dashboard are the query function's, as API Gateway routes them;
+      // anything else goes to ingest, which answers 404 in OTLP's format.
+      Backend backend = path.startsWith("/api/usage/") || Dashboard.serves(path) ? query : ingest;
       if (request.getLength() > MAX_REQUEST_BYTES) {
         closeAfter(response);
         text(request, response, callback, 413, "request too large\n");
