@@ -591,7 +591,7 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
     return new UsagePage(rows, next);
   }
 
-  private static StoredUsage storedUsage(Map<String, AttributeValue> item) {
+  static StoredUsage storedUsage(Map<String, AttributeValue> item) {
     UsageKey key =
         new UsageKey(
             LocalDate.parse(item.get(DAY).s()),
