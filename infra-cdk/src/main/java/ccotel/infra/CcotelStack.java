@@ -291,6 +291,7 @@ public final class CcotelStack extends Stack {
     route("/api/otel/v1/metrics", HttpMethod.POST, ingestFunction, "Ingest");
     route("/api/otel/v1/logs", HttpMethod.POST, ingestFunction, "Ingest");
     route("/api/usage/claude_code", HttpMethod.GET, queryFunction, "Query");
+    route("/api/usage/claude_code/summary", HttpMethod.GET, queryFunction, "Query");
     route("/healthz", HttpMethod.GET, queryFunction, "Query");
 
     // ---- alarms, to an SNS topic operators subscribe to

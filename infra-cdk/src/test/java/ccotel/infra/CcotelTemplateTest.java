@@ -62,6 +62,7 @@ class CcotelTemplateTest {
             "POST /api/otel/v1/metrics", "IngestFunction",
             "POST /api/otel/v1/logs", "IngestFunction",
             "GET /api/usage/claude_code", "QueryFunction",
+            "GET /api/usage/claude_code/summary", "QueryFunction",
             "GET /healthz", "QueryFunction");
     Map<String, String> actual = new HashMap<>();
     for (JsonNode route : ofType("AWS::ApiGatewayV2::Route")) {

@@ -1,5 +1,6 @@
 package ccotel.aggregate;
 
+import ccotel.usage.Counter;
 import ccotel.usage.CumulativePoint;
 import ccotel.usage.SeriesId;
 import ccotel.usage.UsageTally;
@@ -47,7 +48,9 @@ final class CumulativeToDelta {
             } else {
               increase = point.value(); // reset
             }
-            increments.add(point.key(), point.counter(), increase);
+            for (Counter counter : point.counters()) {
+              increments.add(point.key(), counter, increase);
+            }
             state = new SeriesState(point.timeUnixNano(), point.value());
           }
           if (state != null && !state.equals(before)) {

@@ -44,7 +44,7 @@ final class DeliveryPlanner {
       Map<UsageKey, Set<Counter>> names = new HashMap<>();
       deltas.byKey().forEach((key, counters) -> names.put(key, new HashSet<>(counters.keySet())));
       for (CumulativePoint point : cumulativePoints) {
-        names.computeIfAbsent(point.key(), k -> new HashSet<>()).add(point.counter());
+        names.computeIfAbsent(point.key(), k -> new HashSet<>()).addAll(point.counters());
       }
       return names;
     }
@@ -83,7 +83,8 @@ final class DeliveryPlanner {
     for (List<CumulativePoint> series : bySeries.values()) {
       Map<UsageKey, Set<Counter>> keys = new HashMap<>();
       series.forEach(
-          point -> keys.computeIfAbsent(point.key(), k -> new HashSet<>()).add(point.counter()));
+          point ->
+              keys.computeIfAbsent(point.key(), k -> new HashSet<>()).addAll(point.counters()));
       if (!current.fits(keys, 1, maxWrites)) {
         parts.add(current.build());
         current = new PartBuilder();

@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** What a usage page is written as, chosen from the request's {@code Accept} (RFC 9110 §12.5.1). */
-enum AnswerFormat {
+public enum AnswerFormat {
   JSON("application", "json"),
   CSV("text", "csv");
 
@@ -21,7 +21,7 @@ enum AnswerFormat {
    * names it); JSON when there is no {@code Accept} or on a tie; empty when the client accepts
    * neither (each has q=0 or matches no range).
    */
-  static Optional<AnswerFormat> negotiate(Optional<String> accept) {
+  public static Optional<AnswerFormat> negotiate(Optional<String> accept) {
     if (accept.isEmpty() || accept.get().isBlank()) {
       return Optional.of(JSON);
     }
@@ -35,6 +35,11 @@ enum AnswerFormat {
       }
     }
     return Optional.ofNullable(best);
+  }
+
+  /** Whether a client sending {@code accept} takes this format (no Accept takes anything). */
+  public boolean acceptedBy(Optional<String> accept) {
+    return accept.isEmpty() || accept.get().isBlank() || quality(accept.get()) > 0;
   }
 
   /** This format's q-value in {@code accept}: that of its most specific range, 0 if none. */

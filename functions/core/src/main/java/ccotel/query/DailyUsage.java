@@ -6,6 +6,7 @@ import ccotel.usage.UsageKey;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -32,7 +33,11 @@ public record DailyUsage(
     SortedMap<String, BigDecimal> activeSeconds,
     SortedMap<String, Decisions> toolDecisions,
     SortedMap<String, Results> toolResults,
+    List<TerminalUsage> terminals,
     SortedSet<String> unreadableCounters) {
+
+  /** Sessions and cost of points and records that named no {@code terminal.type}. */
+  public static final String UNKNOWN_TERMINAL = "unknown";
 
   /** The edit tools the Claude Code Analytics API reports, by tool name. */
   public static final List<String> EDIT_TOOLS =
@@ -42,17 +47,39 @@ public record DailyUsage(
 
   public record Results(long succeeded, long failed) {}
 
-  /** One model's tokens and cost, in cents exact to 1e-7 (our integer nano-USD). */
+  /**
+   * One {@code terminal.type}'s sessions and cost (that of the same per-model source as {@link
+   * #models}, so a user-day's terminals' costs sum to its models' costs).
+   */
+  public record TerminalUsage(String terminalType, long sessions, long costNanoUsd) {
+
+    public BigDecimal costCents() {
+      return cents(costNanoUsd);
+    }
+  }
+
+  /** One model's tokens and cost (integer nano-USD, shown in cents: {@link #cents}). */
   public record ModelUsage(
       String model,
       long inputTokens,
       long outputTokens,
       long cacheReadTokens,
       long cacheCreationTokens,
-      BigDecimal costCents,
-      long apiRequests) {}
+      long costNanoUsd,
+      long apiRequests) {
+
+    public BigDecimal costCents() {
+      return cents(costNanoUsd);
+    }
+  }
+
+  /** An amount of nano-USD in cents, exact: 1 cent = 10^7 nano-USD. */
+  public static BigDecimal cents(long nanoUsd) {
+    return BigDecimal.valueOf(nanoUsd, 7).stripTrailingZeros();
+  }
 
   public static DailyUsage of(StoredUsage stored) {
+    List<ModelUsage> models = models(stored);
     return new DailyUsage(
         stored.key(),
         stored.get(Counter.of(CounterFamily.SESSIONS)),
@@ -61,13 +88,14 @@ public record DailyUsage(
         stored.get(Counter.of(CounterFamily.COMMITS)),
         stored.get(Counter.of(CounterFamily.PULL_REQUESTS)),
         editTools(stored),
-        models(stored),
+        models,
         stored.get(Counter.of(CounterFamily.PROMPTS)),
         byDimension(stored, CounterFamily.API_REQUESTS),
         stored.get(Counter.of(CounterFamily.API_ERRORS)),
         activeSeconds(stored),
         decisions(stored, CounterFamily.TOOL_ACCEPTED, CounterFamily.TOOL_REJECTED),
         results(stored),
+        terminals(stored, models),
         stored.unreadable());
   }
 
@@ -133,9 +161,61 @@ public record DailyUsage(
         stored.get(Counter.of(output, model)),
         stored.get(Counter.of(cacheRead, model)),
         stored.get(Counter.of(cacheCreation, model)),
-        // nano-USD to cents: 1 cent = 10^7 nano-USD.
-        BigDecimal.valueOf(stored.get(Counter.of(costNanoUsd, model)), 7).stripTrailingZeros(),
+        stored.get(Counter.of(costNanoUsd, model)),
         stored.get(Counter.of(CounterFamily.API_REQUESTS, model)));
+  }
+
+  /**
+   * Sessions and cost per terminal type. Points without one are counted only in the totals, so
+   * "unknown" is what the totals hold beyond the named terminals (all of it for days stored before
+   * terminals were counted). Each model's cost comes from the source its totals come from.
+   */
+  private static List<TerminalUsage> terminals(StoredUsage stored, List<ModelUsage> models) {
+    SortedMap<String, Long> sessions = byDimension(stored, CounterFamily.TERMINAL_SESSIONS);
+    SortedMap<String, Long> costs = new TreeMap<>();
+    long unknownCost = 0;
+    for (ModelUsage model : models) {
+      CounterFamily source =
+          stored.get(Counter.of(CounterFamily.METRIC_POINTS, model.model())) > 0
+              ? CounterFamily.TERMINAL_METRIC_COST_NANO_USD
+              : CounterFamily.TERMINAL_EVENT_COST_NANO_USD;
+      long named = 0;
+      for (Map.Entry<Counter, Long> counter : stored.counters().entrySet()) {
+        List<String> parts = counter.getKey().dimensionParts();
+        if (counter.getKey().family() == source
+            && parts.size() == 2
+            && parts.get(1).equals(model.model())) {
+          costs.merge(parts.get(0), counter.getValue(), Math::addExact);
+          named = Math.addExact(named, counter.getValue());
+        }
+      }
+      unknownCost = Math.addExact(unknownCost, Math.max(0, model.costNanoUsd() - named));
+    }
+    long unknownSessions = 0;
+    for (long named : sessions.values()) {
+      unknownSessions = Math.addExact(unknownSessions, named);
+    }
+    unknownSessions = Math.max(0, stored.get(Counter.of(CounterFamily.SESSIONS)) - unknownSessions);
+    SortedMap<String, TerminalUsage> terminals = new TreeMap<>();
+    TreeSet<String> types = new TreeSet<>(sessions.keySet());
+    types.addAll(costs.keySet());
+    for (String type : types) {
+      terminals.put(
+          type,
+          new TerminalUsage(type, sessions.getOrDefault(type, 0L), costs.getOrDefault(type, 0L)));
+    }
+    if (unknownSessions > 0 || unknownCost > 0) {
+      TerminalUsage named = terminals.get(UNKNOWN_TERMINAL);
+      terminals.put(
+          UNKNOWN_TERMINAL,
+          named == null
+              ? new TerminalUsage(UNKNOWN_TERMINAL, unknownSessions, unknownCost)
+              : new TerminalUsage(
+                  UNKNOWN_TERMINAL,
+                  Math.addExact(named.sessions(), unknownSessions),
+                  Math.addExact(named.costNanoUsd(), unknownCost)));
+    }
+    return List.copyOf(terminals.values());
   }
 
   private static SortedMap<String, Long> byDimension(StoredUsage stored, CounterFamily family) {

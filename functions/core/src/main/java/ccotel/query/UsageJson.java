@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Writes query answers in the JSON shape of CONTRACT §4 (that of the fixtures' expected.json). */
-final class UsageJson {
+public final class UsageJson {
 
   private static final JsonFactory JSON =
       JsonFactory.builder()
@@ -88,10 +88,7 @@ final class UsageJson {
       json.writeNumberField("cache_read", model.cacheReadTokens());
       json.writeNumberField("cache_creation", model.cacheCreationTokens());
       json.writeEndObject();
-      json.writeObjectFieldStart("estimated_cost");
-      json.writeStringField("currency", "USD");
-      json.writeNumberField("amount", model.costCents());
-      json.writeEndObject();
+      cost(json, model.costNanoUsd());
       json.writeEndObject();
     }
     json.writeEndArray();
@@ -121,6 +118,15 @@ final class UsageJson {
       json.writeEndObject();
     }
     json.writeEndObject();
+    json.writeArrayFieldStart("terminals");
+    for (DailyUsage.TerminalUsage terminal : usage.terminals()) {
+      json.writeStartObject();
+      json.writeStringField("terminal_type", terminal.terminalType());
+      json.writeNumberField("num_sessions", terminal.sessions());
+      cost(json, terminal.costNanoUsd());
+      json.writeEndObject();
+    }
+    json.writeEndArray();
     if (!usage.unreadableCounters().isEmpty()) {
       // Only on a row with a bad stored value: it answers, and says which numbers it lacks.
       json.writeArrayFieldStart("unreadable_counters");
@@ -134,7 +140,8 @@ final class UsageJson {
     json.writeEndObject();
   }
 
-  private static void actor(JsonGenerator json, UserIdentity user) throws IOException {
+  /** {@code "actor": {...}} as in a §4 record. */
+  public static void actor(JsonGenerator json, UserIdentity user) throws IOException {
     json.writeObjectFieldStart("actor");
     json.writeStringField("type", "user_actor");
     if (user.kind() == UserIdentity.Kind.EMAIL) {
@@ -143,6 +150,14 @@ final class UsageJson {
       json.writeNullField("email_address");
       json.writeStringField("user_id", user.value());
     }
+    json.writeEndObject();
+  }
+
+  /** {@code "estimated_cost": {"currency": "USD", "amount": cents}}, as §4 writes it. */
+  public static void cost(JsonGenerator json, long nanoUsd) throws IOException {
+    json.writeObjectFieldStart("estimated_cost");
+    json.writeStringField("currency", "USD");
+    json.writeNumberField("amount", DailyUsage.cents(nanoUsd));
     json.writeEndObject();
   }
 
@@ -165,11 +180,13 @@ final class UsageJson {
     };
   }
 
-  private interface Writing {
+  /** Writes one JSON document. */
+  public interface Writing {
     void writeTo(JsonGenerator json) throws IOException;
   }
 
-  private static byte[] write(Writing writing) {
+  /** The document {@code writing} writes, with amounts as plain decimals (never 1E+1). */
+  public static byte[] write(Writing writing) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (JsonGenerator json = JSON.createGenerator(bytes)) {
       writing.writeTo(json);

@@ -8,7 +8,6 @@ import ccotel.auth.TokenScope;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -24,15 +23,6 @@ public final class UsageQueryService {
   static final int DEFAULT_LIMIT = 20;
   static final int MAX_LIMIT = 1000;
 
-  /** The longest range one request may span, so a page never scans years of days. */
-  static final int MAX_RANGE_DAYS = 366;
-
-  /** No usage is older: ingest refuses timestamps before 2020. */
-  static final LocalDate FIRST_DAY = LocalDate.of(2020, 1, 1);
-
-  /** Stored days are keyed YYYY-MM-DD, which sorts as dates only with four-digit years. */
-  static final LocalDate LAST_DAY = LocalDate.of(9999, 12, 31);
-
   private static final String JSON = "application/json";
   private static final String CSV = "text/csv; charset=utf-8";
 
@@ -46,33 +36,22 @@ public final class UsageQueryService {
 
   public ApiResponse query(ApiRequest request) {
     if (!PATH.equals(request.path())) {
-      return error(404, "not_found_error", "no such path; usage is at " + PATH);
+      return QueryAnswers.error(404, "not_found_error", "no such path; usage is at " + PATH);
     }
     if (!"GET".equals(request.method())) {
-      return error(405, "invalid_request_error", "method not allowed; use GET")
+      return QueryAnswers.error(405, "invalid_request_error", "method not allowed; use GET")
           .withHeader("Allow", "GET");
     }
     TokenAuthorizer.Authorization authorization =
         authorizer.authorize(request.header("authorization"), TokenScope.READ);
-    switch (authorization.verdict()) {
-      case UNAUTHENTICATED -> {
-        return error(401, "authentication_error", authorization.message())
-            .withHeader("WWW-Authenticate", "Bearer");
-      }
-      case WRONG_SCOPE -> {
-        return error(403, "permission_error", authorization.message());
-      }
-      case UNAVAILABLE -> {
-        return unavailable(authorization.message());
-      }
-      case GRANTED -> {
-        // go on
-      }
+    Optional<ApiResponse> refusal = QueryAnswers.refusal(authorization);
+    if (refusal.isPresent()) {
+      return refusal.get();
     }
 
     Optional<AnswerFormat> format = AnswerFormat.negotiate(request.header("accept"));
     if (format.isEmpty()) {
-      return error(
+      return QueryAnswers.error(
           406,
           "invalid_request_error",
           "not acceptable: this API answers " + JSON + " or text/csv; ask for either in Accept");
@@ -81,17 +60,21 @@ public final class UsageQueryService {
     try {
       range = Range.of(request);
     } catch (IllegalArgumentException e) {
-      return error(400, "invalid_request_error", e.getMessage());
+      return QueryAnswers.badRequest(e.getMessage());
     }
     UsagePage page;
     try {
       page =
           reader.read(
-              authorization.connectionId(), range.from, range.to, range.limit, range.cursor);
+              authorization.connectionId(),
+              range.days.from(),
+              range.days.to(),
+              range.limit,
+              range.cursor);
     } catch (InvalidCursorException e) {
-      return error(400, "invalid_request_error", "invalid page cursor: " + e.getMessage());
+      return QueryAnswers.badRequest("invalid page cursor: " + e.getMessage());
     } catch (UsageStoreUnavailableException e) {
-      return unavailable("usage store unavailable, retry later");
+      return QueryAnswers.unavailable("usage store unavailable, retry later");
     }
     List<DailyUsage> records = new ArrayList<>(page.rows().size());
     for (StoredUsage row : page.rows()) {
@@ -99,7 +82,9 @@ public final class UsageQueryService {
     }
     // The day the page stops at; a page whose rows were all left out stops within the range too.
     LocalDate lastDay =
-        page.rows().isEmpty() ? range.from : page.rows().get(page.rows().size() - 1).key().day();
+        page.rows().isEmpty()
+            ? range.days.from()
+            : page.rows().get(page.rows().size() - 1).key().day();
     Optional<String> nextPage =
         page.nextCursor().map(cursor -> new Cursor(lastDay, cursor).encode());
     if (format.get() == AnswerFormat.CSV) {
@@ -153,81 +138,25 @@ public final class UsageQueryService {
     }
   }
 
-  private static ApiResponse error(int status, String type, String message) {
-    return ApiResponse.of(status, JSON, UsageJson.error(type, message));
-  }
-
-  /**
-   * The answer to a request that failed in a way nobody foresaw: a defect, not an outage, so 500
-   * (retrying the same request would fail the same way), in the API's error format.
-   */
+  /** See {@link QueryAnswers#unexpectedFailure()}. */
   public static ApiResponse unexpectedFailure() {
-    return error(500, "api_error", "internal error; the service has logged it");
-  }
-
-  private static ApiResponse unavailable(String message) {
-    return error(503, "api_error", message).withHeader("Retry-After", "5");
+    return QueryAnswers.unexpectedFailure();
   }
 
   /** The validated query parameters. */
-  private record Range(LocalDate from, LocalDate to, int limit, Optional<String> cursor) {
-
-    /** Parameters API Gateway may hand over joined with commas, as a repeated name arrives. */
-    private static final List<String> SINGLE_VALUED =
-        List.of("starting_at", "ending_at", "limit", "page");
+  private record Range(DateRange days, int limit, Optional<String> cursor) {
 
     static Range of(ApiRequest request) {
-      for (String name : SINGLE_VALUED) {
-        // None of their values has a comma, so one means the name was given more than once.
-        if (request.queryParameter(name).filter(v -> v.contains(",")).isPresent()) {
-          throw new IllegalArgumentException(name + " must be given once");
-        }
-      }
-      LocalDate from =
-          date(
-              "starting_at",
-              request
-                  .queryParameter("starting_at")
-                  .orElseThrow(
-                      () -> new IllegalArgumentException("starting_at (YYYY-MM-DD) is required")));
-      LocalDate to =
-          request.queryParameter("ending_at").map(v -> date("ending_at", v)).orElse(from);
-      if (to.isBefore(from)) {
-        throw new IllegalArgumentException("ending_at must not be before starting_at");
-      }
-      if (ChronoUnit.DAYS.between(from, to) >= MAX_RANGE_DAYS) {
-        throw new IllegalArgumentException(
-            "a range spans at most " + MAX_RANGE_DAYS + " days; page through longer periods");
-      }
+      // Checked first, so a repeated name is named before any value is judged.
+      DateRange.requireOnce(request, List.of("starting_at", "ending_at", "limit", "page"));
+      DateRange days = DateRange.of(request);
       int limit = request.queryParameter("limit").map(Range::limit).orElse(DEFAULT_LIMIT);
       Optional<String> cursor =
           request
               .queryParameter("page")
               .filter(p -> !p.isEmpty())
-              .map(page -> Cursor.decode(page).within(from, to));
-      return new Range(from, to, limit, cursor);
-    }
-
-    private static LocalDate date(String name, String value) {
-      LocalDate date;
-      try {
-        date = LocalDate.parse(value);
-      } catch (DateTimeParseException e) {
-        throw new IllegalArgumentException(
-            name + " must be a date YYYY-MM-DD, got '" + value + "'", e);
-      }
-      if (date.isBefore(FIRST_DAY) || date.isAfter(LAST_DAY)) {
-        throw new IllegalArgumentException(
-            name
-                + " must be a date from "
-                + FIRST_DAY
-                + " to "
-                + LAST_DAY
-                + ", got '"
-                + value
-                + "'");
-      }
-      return date;
+              .map(page -> Cursor.decode(page).within(days.from(), days.to()));
+      return new Range(days, limit, cursor);
     }
 
     private static int limit(String value) {

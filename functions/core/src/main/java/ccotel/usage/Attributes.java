@@ -30,7 +30,8 @@ final class Attributes {
           "output_tokens",
           "cache_read_tokens",
           "cache_creation_tokens",
-          "cost_usd");
+          "cost_usd",
+          "terminal.type");
 
   private final List<KeyValue> own;
   private final List<KeyValue> resource;
@@ -64,6 +65,14 @@ final class Attributes {
   Optional<String> ownText(String key) {
     AnyValue value = find(own, key);
     return value == null ? Optional.empty() : asText(value);
+  }
+
+  /**
+   * The point's or record's {@code terminal.type}; empty when it has none, or one no counter may be
+   * named by (too long): its usage is then the "unknown" terminal's, and still counts.
+   */
+  Optional<String> terminalType() {
+    return text("terminal.type").filter(PointGate::fitsDimension);
   }
 
   /** The user a point or record belongs to, by the precedence of CONTRACT §4. */

@@ -1,5 +1,6 @@
 package ccotel.usage;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -28,6 +29,35 @@ public record Counter(CounterFamily family, String dimension) implements Compara
 
   public static Counter of(CounterFamily family, String dimension) {
     return new Counter(family, dimension);
+  }
+
+  /**
+   * A counter of a family whose dimension is two names (a terminal type and a model). Either may
+   * hold any character, so the first is prefixed with its length: {@code 14/vscodeclaude-x}.
+   */
+  public static Counter of(CounterFamily family, String first, String second) {
+    return new Counter(family, first.length() + "/" + first + second);
+  }
+
+  /**
+   * The names the dimension is made of: the two of a two-name family, the dimension alone
+   * otherwise; empty if a stored two-name dimension is malformed.
+   */
+  public List<String> dimensionParts() {
+    if (family.dimension() != CounterFamily.Dimension.TERMINAL_MODEL) {
+      return List.of(dimension);
+    }
+    int slash = dimension.indexOf('/');
+    try {
+      int length = Integer.parseInt(dimension.substring(0, Math.max(slash, 0)));
+      int end = slash + 1 + length;
+      if (length < 0 || end > dimension.length()) {
+        return List.of();
+      }
+      return List.of(dimension.substring(slash + 1, end), dimension.substring(end));
+    } catch (NumberFormatException e) {
+      return List.of();
+    }
   }
 
   /** Family codes never contain the separator, so the dimension may contain anything. */

@@ -43,14 +43,26 @@ public enum CounterFamily {
   TOOL_ACCEPTED("tool.accepted", Dimension.TOOL),
   TOOL_REJECTED("tool.rejected", Dimension.TOOL),
   TOOL_SUCCEEDED("tool.succeeded", Dimension.TOOL),
-  TOOL_FAILED("tool.failed", Dimension.TOOL);
+  TOOL_FAILED("tool.failed", Dimension.TOOL),
+  /**
+   * Sessions per {@code terminal.type}, of the points that carry one (those without it are the
+   * user-day's other sessions: "unknown" at read time).
+   */
+  TERMINAL_SESSIONS("term.sessions", Dimension.TERMINAL),
+  /** {@link #METRIC_COST_NANO_USD} of the points that carry a {@code terminal.type}, per it. */
+  TERMINAL_METRIC_COST_NANO_USD("term.m.cost", Dimension.TERMINAL_MODEL),
+  /** {@link #EVENT_COST_NANO_USD} of the records that carry a {@code terminal.type}, per it. */
+  TERMINAL_EVENT_COST_NANO_USD("term.e.cost", Dimension.TERMINAL_MODEL);
 
   /** What a family's counters are broken down by. */
   public enum Dimension {
     NONE,
     MODEL,
     TOOL,
-    TYPE
+    TYPE,
+    TERMINAL,
+    /** A terminal type and a model: see {@link Counter#of(CounterFamily, String, String)}. */
+    TERMINAL_MODEL
   }
 
   private static final Map<String, CounterFamily> BY_CODE = new HashMap<>();
@@ -80,7 +92,11 @@ public enum CounterFamily {
   /** The unit its amounts are in, for messages. */
   public String unit() {
     return switch (this) {
-      case METRIC_COST_NANO_USD, EVENT_COST_NANO_USD -> "nano-USD";
+      case METRIC_COST_NANO_USD,
+          EVENT_COST_NANO_USD,
+          TERMINAL_METRIC_COST_NANO_USD,
+          TERMINAL_EVENT_COST_NANO_USD ->
+          "nano-USD";
       case ACTIVE_MICROS -> "microseconds";
       case METRIC_INPUT_TOKENS,
           METRIC_OUTPUT_TOKENS,

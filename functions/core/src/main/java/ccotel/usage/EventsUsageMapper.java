@@ -130,6 +130,12 @@ final class EventsUsageMapper {
     counted.put(Counter.of(CounterFamily.EVENT_CACHE_READ_TOKENS, model), cacheRead);
     counted.put(Counter.of(CounterFamily.EVENT_CACHE_CREATION_TOKENS, model), cacheCreation);
     counted.put(Counter.of(CounterFamily.EVENT_COST_NANO_USD, model), costNanoUsd);
+    Optional<String> terminal = attributes.terminalType();
+    if (terminal.isPresent() && costNanoUsd > 0) {
+      counted.put(
+          Counter.of(CounterFamily.TERMINAL_EVENT_COST_NANO_USD, terminal.get(), model),
+          costNanoUsd);
+    }
   }
 
   private static void countToolDecision(Attributes attributes, Map<Counter, Long> counted) {

@@ -103,23 +103,32 @@ final class MetricsUsageMapper {
       }
       UsageKey key = UsageKey.at(point.getTimeUnixNano(), user.get());
       Counter marker = sourceMarkerOf(counter.get());
-      problem =
-          gate.admit(
-              key,
-              marker == null
-                  ? Map.of(counter.get(), value)
-                  : Map.of(counter.get(), value, marker, 1L));
+      Optional<Counter> terminal = terminalShareOf(counter.get(), attributes);
+      Map<Counter, Long> admitted = new HashMap<>();
+      admitted.put(counter.get(), value);
+      if (marker != null) {
+        admitted.put(marker, 1L);
+      }
+      terminal.ifPresent(share -> admitted.put(share, value));
+      problem = gate.admit(key, admitted);
       if (problem != null) {
         rejections.reject(where, problem);
         continue;
       }
       if (sum.getAggregationTemporality() == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA) {
         deltas.add(key, counter.get(), value);
+        terminal.ifPresent(share -> deltas.add(key, share, value));
       } else if (sum.getAggregationTemporality()
           == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE) {
         SeriesId series = seriesOf(metric.getName(), point, resource);
         cumulative.add(
-            new CumulativePoint(series, key, counter.get(), point.getTimeUnixNano(), value));
+            new CumulativePoint(
+                series,
+                key,
+                counter.get(),
+                terminal.map(List::of).orElse(List.of()),
+                point.getTimeUnixNano(),
+                value));
       } else {
         rejections.reject(where, "aggregationTemporality must be DELTA or CUMULATIVE");
         continue;
@@ -219,6 +228,27 @@ final class MetricsUsageMapper {
     return point.getValueCase() == NumberDataPoint.ValueCase.AS_INT
         ? FixedPoint.of(point.getAsInt(), scale)
         : FixedPoint.of(point.getAsDouble(), scale);
+  }
+
+  /**
+   * The counter that keeps the share of {@code counter} of the point's {@code terminal.type}, if it
+   * names one: sessions, and the metric cost per model (CONTRACT §5 {@code by_terminal}).
+   */
+  private static Optional<Counter> terminalShareOf(Counter counter, Attributes attributes) {
+    Optional<String> terminal = attributes.terminalType();
+    if (terminal.isEmpty()) {
+      return Optional.empty();
+    }
+    return switch (counter.family()) {
+      case SESSIONS -> Optional.of(Counter.of(CounterFamily.TERMINAL_SESSIONS, terminal.get()));
+      case METRIC_COST_NANO_USD ->
+          Optional.of(
+              Counter.of(
+                  CounterFamily.TERMINAL_METRIC_COST_NANO_USD,
+                  terminal.get(),
+                  counter.dimension()));
+      default -> Optional.empty();
+    };
   }
 
   /**

@@ -50,6 +50,11 @@ final class PointGate {
     this.latestNanos = latest.getEpochSecond() * 1_000_000_000L + latest.getNano();
   }
 
+  /** Whether {@code name} may be a counter's model, tool, type or terminal name. */
+  static boolean fitsDimension(String name) {
+    return name.length() <= MAX_DIMENSION_CHARS && !LongValues.isDigestForm(name);
+  }
+
   /** Why a point or record may not count, or null when it may. */
   String problem(int attributes, UserIdentity user, long timeUnixNano) {
     if (attributes > MAX_ATTRIBUTES) {
@@ -80,9 +85,12 @@ final class PointGate {
    */
   String admit(UsageKey key, Map<Counter, Long> added) {
     for (Map.Entry<Counter, Long> amount : added.entrySet()) {
-      if (amount.getKey().dimension().length() > MAX_DIMENSION_CHARS
-          || LongValues.isDigestForm(amount.getKey().dimension())) {
-        return "model, tool or type name longer than " + MAX_DIMENSION_CHARS + " characters";
+      for (String name : amount.getKey().dimensionParts()) {
+        if (!fitsDimension(name)) {
+          return "model, tool, type or terminal name longer than "
+              + MAX_DIMENSION_CHARS
+              + " characters";
+        }
       }
       if (amount.getValue() > MAX_REQUEST_AMOUNT) {
         return "value "

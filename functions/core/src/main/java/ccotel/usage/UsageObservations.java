@@ -46,6 +46,7 @@ public record UsageObservations(
               point.series(),
               replaced(point.key(), replacements),
               point.counter(),
+              point.alsoCounters(),
               point.timeUnixNano(),
               point.value()));
     }

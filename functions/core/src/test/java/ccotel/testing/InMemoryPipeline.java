@@ -1,5 +1,6 @@
 package ccotel.testing;
 
+import ccotel.activity.LastExportReader;
 import ccotel.aggregate.AggregationService;
 import ccotel.aggregate.InMemoryUsageStore;
 import ccotel.api.ApiRequest;
@@ -12,10 +13,14 @@ import ccotel.ingest.InMemoryIngestQueue;
 import ccotel.ingest.IngestService;
 import ccotel.ingest.QueuedExport;
 import ccotel.query.UsageQueryService;
+import ccotel.summary.SummaryService;
+import ccotel.summary.TeamLookup;
+import ccotel.usage.UserIdentity;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -34,6 +39,11 @@ public final class InMemoryPipeline {
   public final AggregationService aggregation;
   public final UsageQueryService query;
 
+  /** Each user's team, for the summary (rosters do not exist yet: tests set them here). */
+  public final Map<UserIdentity, String> teams = new HashMap<>();
+
+  public final SummaryService summary;
+
   public InMemoryPipeline() {
     this(new InMemoryUsageStore());
   }
@@ -46,6 +56,13 @@ public final class InMemoryPipeline {
     this.ingest = new IngestService(authorizer, queue, CLOCK, MAX_BODY_BYTES);
     this.aggregation = new AggregationService(store);
     this.query = new UsageQueryService(authorizer, store);
+    TeamLookup teamLookup =
+        (connectionId, users) -> {
+          Map<UserIdentity, String> found = new HashMap<>(teams);
+          found.keySet().retainAll(users);
+          return found;
+        };
+    this.summary = new SummaryService(authorizer, store, teamLookup, LastExportReader.NONE);
   }
 
   public ApiResponse send(Fixtures.CapturedRequest request, String ingestToken) {
@@ -75,6 +92,15 @@ public final class InMemoryPipeline {
             Map.of("Authorization", "Bearer " + readToken),
             parameters,
             new byte[0]));
+  }
+
+  /** {@code GET /api/usage/claude_code/summary} with these parameters and headers. */
+  public ApiResponse summary(
+      String readToken, Map<String, String> parameters, Map<String, String> headers) {
+    Map<String, String> all = new HashMap<>(headers);
+    all.put("Authorization", "Bearer " + readToken);
+    return summary.summarize(
+        new ApiRequest("GET", SummaryService.PATH, all, parameters, new byte[0]));
   }
 
   /** The same query asking for CSV. */

@@ -62,6 +62,10 @@ class ClaudeCodeUsageMapperTest {
     expected.add(DEV, Counter.of(CounterFamily.METRIC_CACHE_CREATION_TOKENS, SONNET), 15_873);
     expected.add(DEV, Counter.of(CounterFamily.METRIC_POINTS, SONNET), 5);
     expected.add(DEV, Counter.of(CounterFamily.EDIT_ACCEPTED, "Write"), 1);
+    expected.add(
+        DEV,
+        Counter.of(CounterFamily.TERMINAL_METRIC_COST_NANO_USD, "non-interactive", SONNET),
+        61_590_750);
     assertEquals(expected, observations.deltas());
     assertEquals(List.of(), observations.cumulativePoints());
   }
@@ -78,6 +82,10 @@ class ClaudeCodeUsageMapperTest {
     expected.add(DEV, Counter.of(CounterFamily.EVENT_COST_NANO_USD, SONNET), 61_590_750);
     expected.add(DEV, Counter.of(CounterFamily.TOOL_ACCEPTED, "Write"), 1);
     expected.add(DEV, Counter.of(CounterFamily.TOOL_SUCCEEDED, "Write"), 1);
+    expected.add(
+        DEV,
+        Counter.of(CounterFamily.TERMINAL_EVENT_COST_NANO_USD, "non-interactive", SONNET),
+        61_590_750);
     assertEquals(expected, observations.deltas());
   }
 

@@ -1,6 +1,9 @@
 package ccotel.lambda;
 
+import ccotel.activity.LastExportRecorder;
+import ccotel.activity.LastExports;
 import ccotel.aggregate.AggregationService;
+import ccotel.aggregate.UsageStoreUnavailableException;
 import ccotel.ingest.QueuedExport;
 import ccotel.metrics.ServiceMetrics;
 import ccotel.sqs.SqsExportMessages;
@@ -26,6 +29,7 @@ public final class AggregatorHandler implements RequestHandler<SQSEvent, SQSBatc
   private final AggregationService aggregation;
   private final ServiceMetrics metrics;
   private final Clock clock;
+  private final LastExports lastExports;
 
   /** For the Lambda runtime. */
   public AggregatorHandler() {
@@ -33,7 +37,11 @@ public final class AggregatorHandler implements RequestHandler<SQSEvent, SQSBatc
   }
 
   private AggregatorHandler(Components components) {
-    this(components.aggregationService(), components.serviceMetrics(), components.clock());
+    this(
+        components.aggregationService(),
+        components.serviceMetrics(),
+        components.clock(),
+        components.lastExportRecorder());
   }
 
   public AggregatorHandler(AggregationService aggregation) {
@@ -41,9 +49,18 @@ public final class AggregatorHandler implements RequestHandler<SQSEvent, SQSBatc
   }
 
   public AggregatorHandler(AggregationService aggregation, ServiceMetrics metrics, Clock clock) {
+    this(aggregation, metrics, clock, LastExportRecorder.NONE);
+  }
+
+  public AggregatorHandler(
+      AggregationService aggregation,
+      ServiceMetrics metrics,
+      Clock clock,
+      LastExportRecorder lastExport) {
     this.aggregation = aggregation;
     this.metrics = metrics;
     this.clock = clock;
+    this.lastExports = new LastExports(lastExport);
   }
 
   @Override
@@ -64,15 +81,23 @@ public final class AggregatorHandler implements RequestHandler<SQSEvent, SQSBatc
       }
     }
     List<AggregationService.Outcome> outcomes = aggregation.aggregateAll(exports);
+    List<QueuedExport> counted = new ArrayList<>();
     for (int i = 0; i < outcomes.size(); i++) {
       AggregationService.Outcome outcome = outcomes.get(i);
       if (outcome.failed()) {
         failed(failures, context, readable.get(i), outcome.failure());
       } else {
+        counted.add(exports.get(i));
         applied += outcome.result().partsApplied();
         duplicates += outcome.result().partsAlreadyApplied();
         rejected += outcome.result().rejected();
       }
+    }
+    try {
+      lastExports.counted(counted);
+    } catch (UsageStoreUnavailableException | RuntimeException e) {
+      // Usage is counted; the time moves on with the connection's next batch.
+      InvocationLog.failure(context, "recording the last export time failed", e);
     }
     metrics.aggregated(
         new ServiceMetrics.Batch(

@@ -1,5 +1,7 @@
 package ccotel.lambda;
 
+import ccotel.activity.LastExportReader;
+import ccotel.activity.LastExportRecorder;
 import ccotel.aggregate.AggregationService;
 import ccotel.auth.CachingConnectionLookup;
 import ccotel.auth.TokenAuthorizer;
@@ -8,6 +10,7 @@ import ccotel.auth.TokenScope;
 import ccotel.cloudwatch.EmfServiceMetrics;
 import ccotel.config.Config;
 import ccotel.dynamodb.DynamoDbConnectionRegistry;
+import ccotel.dynamodb.DynamoDbLastExport;
 import ccotel.dynamodb.DynamoDbUsageStore;
 import ccotel.ingest.IngestService;
 import ccotel.metrics.ServiceMetrics;
@@ -16,6 +19,8 @@ import ccotel.query.UsagePage;
 import ccotel.query.UsageQueryService;
 import ccotel.sqs.SqsExportMessages;
 import ccotel.sqs.SqsIngestQueue;
+import ccotel.summary.SummaryService;
+import ccotel.summary.TeamLookup;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -122,6 +127,20 @@ public final class Components {
     return new UsageQueryService(authorizer(), usageStore());
   }
 
+  /** The summary API; no rosters exist yet (issue 15), so nobody has a team. */
+  public SummaryService summaryService() {
+    return new SummaryService(authorizer(), usageStore(), TeamLookup.NONE, lastExport());
+  }
+
+  /** Where the aggregator keeps each connection's last export time. */
+  public LastExportRecorder lastExportRecorder() {
+    return lastExport();
+  }
+
+  private DynamoDbLastExport lastExport() {
+    return new DynamoDbLastExport(dynamoDb.get(), config.usageTable());
+  }
+
   public DynamoDbConnectionRegistry connectionRegistry() {
     return new DynamoDbConnectionRegistry(
         dynamoDb.get(), config.tokensTable(), config.connectionsTable(), clock);
@@ -167,6 +186,15 @@ public final class Components {
     return new UsageQueryService(
         grantingEveryToken(TokenScope.READ),
         (connectionId, from, to, limit, cursor) -> new UsagePage(sample, Optional.empty()));
+  }
+
+  /** The summary path that grants every token to one connection and reads {@code sample}. */
+  SummaryService primingSummaryService(List<StoredUsage> sample) {
+    return new SummaryService(
+        grantingEveryToken(TokenScope.READ),
+        (connectionId, from, to, limit, cursor) -> new UsagePage(sample, Optional.empty()),
+        TeamLookup.NONE,
+        LastExportReader.NONE);
   }
 
   /** A read-only call on the ingest queue, which warms the SQS client without sending. */

@@ -6,6 +6,7 @@ import ccotel.api.Health;
 import ccotel.auth.SecretToken;
 import ccotel.auth.TokenScope;
 import ccotel.query.UsageQueryService;
+import ccotel.summary.SummaryService;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -15,8 +16,10 @@ import java.time.ZoneOffset;
 import java.util.Map;
 
 /**
- * {@code GET /api/usage/claude_code}: daily usage for dashboards; and {@code GET /healthz}, which
- * answers 200 once this function starts with a valid configuration (its clients are built then).
+ * {@code GET /api/usage/claude_code}: daily usage for dashboards; {@code GET
+ * /api/usage/claude_code/summary}: a range's usage summed for the dashboard; and {@code GET
+ * /healthz}, which answers 200 once this function starts with a valid configuration (its clients
+ * are built then).
  */
 public final class QueryHandler
     implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -25,6 +28,7 @@ public final class QueryHandler
   private static final int PRIMING_ROUNDS = 300;
 
   private final UsageQueryService query;
+  private final SummaryService summary;
 
   /** Held here because CRaC holds hooks weakly. */
   private final Priming priming;
@@ -36,11 +40,13 @@ public final class QueryHandler
 
   QueryHandler(Components components) {
     this.query = components.queryService();
+    this.summary = components.summaryService();
     this.priming = Priming.beforeCheckpoint(() -> prime(components));
   }
 
-  public QueryHandler(UsageQueryService query) {
+  public QueryHandler(UsageQueryService query, SummaryService summary) {
     this.query = query;
+    this.summary = summary;
     this.priming = Priming.NONE;
   }
 
@@ -54,10 +60,23 @@ public final class QueryHandler
     handleRequest(usageRequest(SecretToken.generate(TokenScope.READ)), null);
     handleRequest(Priming.event("GET", Health.PATH, Map.of(), null), null);
     // Past it, in memory: the range, the paging and the JSON of the sample export's usage.
-    QueryHandler inMemory = new QueryHandler(components.primingQueryService(Priming.sampleUsage()));
+    QueryHandler inMemory =
+        new QueryHandler(
+            components.primingQueryService(Priming.sampleUsage()),
+            components.primingSummaryService(Priming.sampleUsage()));
     APIGatewayV2HTTPEvent sample = usageRequest(SecretToken.generate(TokenScope.READ));
+    APIGatewayV2HTTPEvent summarySample = usageRequest(SecretToken.generate(TokenScope.READ));
+    summarySample.setRawPath(SummaryService.PATH);
+    summarySample.getRequestContext().getHttp().setPath(SummaryService.PATH);
+    summarySample.setQueryStringParameters(
+        Map.of(
+            "starting_at",
+            LocalDate.now(ZoneOffset.UTC).minusDays(29).toString(),
+            "ending_at",
+            LocalDate.now(ZoneOffset.UTC).toString()));
     for (int round = 0; round < PRIMING_ROUNDS; round++) {
       inMemory.handleRequest(sample, null);
+      inMemory.handleRequest(summarySample, null);
     }
   }
 
@@ -79,7 +98,13 @@ public final class QueryHandler
     ApiResponse response;
     try {
       // Started means configured and its clients built: ready.
-      response = Health.PATH.equals(request.path()) ? Health.of(true) : query.query(request);
+      if (Health.PATH.equals(request.path())) {
+        response = Health.of(true);
+      } else if (SummaryService.PATH.equals(request.path())) {
+        response = summary.summarize(request);
+      } else {
+        response = query.query(request);
+      }
     } catch (RuntimeException e) {
       InvocationLog.failure(context, "query " + request.path() + " failed", e);
       response = UsageQueryService.unexpectedFailure();

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ccotel.auth.TokenAuthorizer;
 import ccotel.auth.TokenHash;
+import ccotel.dynamodb.DynamoDbLastExport;
 import ccotel.embedded.EmbeddedAws;
+import ccotel.metrics.ServiceMetrics;
 import ccotel.query.UsageQueryService;
 import ccotel.testing.Json;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -21,10 +23,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -45,8 +50,14 @@ class AggregatorAndQueryHandlerIT {
   void setUp() {
     stack = new AwsTestStack(AWS);
     SampleConnection.register(stack);
-    aggregator = new AggregatorHandler(stack.components.aggregationService());
-    query = new QueryHandler(stack.components.queryService());
+    // As deployed: it keeps the last export time, an item of the usage table §4 reads must skip.
+    aggregator =
+        new AggregatorHandler(
+            stack.components.aggregationService(),
+            ServiceMetrics.NONE,
+            Clock.systemUTC(),
+            stack.components.lastExportRecorder());
+    query = new QueryHandler(stack.components.queryService(), stack.components.summaryService());
   }
 
   @Test
@@ -88,6 +99,89 @@ class AggregatorAndQueryHandlerIT {
   }
 
   @Test
+  void sampleSummary_sumsTheSampleBatchExactly() throws Exception {
+    aggregator.handleRequest(sampleBatch(), null);
+
+    APIGatewayV2HTTPResponse response = query.handleRequest(summaryEvent(), null);
+
+    assertEquals(200, response.getStatusCode(), response.getBody());
+    assertEquals("application/json", response.getHeaders().get("Content-Type"));
+    JsonNode summary = Json.read(ApiGatewayResponses.body(response));
+    assertEquals("2026-11-18", summary.get("starting_at").asText());
+    assertEquals("2026-11-24", summary.get("ending_at").asText());
+    // The newest receivedAt of the batch (both its messages were received then).
+    assertEquals("2026-11-24T14:02:42.500Z", summary.get("last_export_at").asText());
+    assertEquals(7, summary.get("by_day").size());
+    assertEquals(0, summary.get("by_day").get(0).get("active_users").asInt());
+    JsonNode lastDay = summary.get("by_day").get(6);
+    assertEquals("2026-11-24", lastDay.get("date").asText());
+    assertEquals(1, lastDay.get("active_users").asInt());
+    assertEquals(11, lastDay.get("lines_added").asLong());
+    JsonNode totals = summary.get("totals");
+    assertEquals(1, totals.get("active_users").asInt());
+    assertEquals(11, totals.get("lines_added").asLong());
+    assertEquals(1, totals.get("api_requests").asLong());
+    assertEquals(15_873, totals.get("tokens").get("cache_creation").asLong());
+    assertEquals("6.159075", totals.get("estimated_cost").get("amount").decimalValue().toString());
+    assertEquals(1, totals.get("edit_decisions").get("accepted").asLong());
+    JsonNode user = summary.get("by_user").get(0);
+    assertEquals("dev@example.com", user.get("actor").get("email_address").asText());
+    assertTrue(user.get("team").isNull());
+    assertEquals(1, user.get("active_days").asInt());
+    assertEquals("2026-11-24", user.get("last_active").asText());
+    assertJsonEquals(
+        Json.read(
+            ("[{\"terminal_type\":\"non-interactive\",\"num_sessions\":0,\"active_users\":1,"
+                    + "\"estimated_cost\":{\"currency\":\"USD\",\"amount\":6.159075}}]")
+                .getBytes(StandardCharsets.UTF_8)),
+        summary.get("by_terminal"));
+    assertJsonEquals(
+        Json.read(
+            "[{\"tool\":\"Write\",\"accepted\":1,\"rejected\":0}]"
+                .getBytes(StandardCharsets.UTF_8)),
+        summary.get("by_tool"));
+  }
+
+  @Test
+  void summaryBeforeAnyExport_hasNoLastExportTime_andZerosForEveryDay() {
+    APIGatewayV2HTTPResponse response = query.handleRequest(summaryEvent(), null);
+
+    assertEquals(200, response.getStatusCode(), response.getBody());
+    JsonNode summary = Json.read(ApiGatewayResponses.body(response));
+    assertTrue(summary.get("last_export_at").isNull());
+    assertEquals(7, summary.get("by_day").size());
+    assertEquals(0, summary.get("totals").get("active_users").asInt());
+    assertEquals(0, summary.get("by_user").size());
+  }
+
+  @Test
+  void lastExportTime_onlyMovesForward() throws Exception {
+    DynamoDbLastExport lastExport =
+        new DynamoDbLastExport(AWS.dynamoDb().client(), stack.config.usageTable());
+    Instant newer = Instant.parse("2026-11-24T15:00:00.250Z");
+    Instant older = Instant.parse("2026-11-24T14:00:00Z");
+
+    lastExport.exportReceived("conn_sample", newer);
+    lastExport.exportReceived("conn_sample", older); // a batch that finished late
+
+    assertEquals(Optional.of(newer), lastExport.lastExportAt("conn_sample"));
+    assertEquals(Optional.empty(), lastExport.lastExportAt("conn_other"));
+  }
+
+  @Test
+  void summaryWithAnIngestToken_is403_andWithoutAToken_is401() {
+    APIGatewayV2HTTPEvent event = summaryEvent();
+    Map<String, String> headers = new HashMap<>(event.getHeaders());
+    headers.put("authorization", "Bearer " + SampleConnection.INGEST_TOKEN);
+    event.setHeaders(headers);
+    assertEquals(403, query.handleRequest(event, null).getStatusCode());
+
+    headers.remove("authorization");
+    event.setHeaders(headers);
+    assertEquals(401, query.handleRequest(event, null).getStatusCode());
+  }
+
+  @Test
   void ingestTokenOnQuery_is403() {
     APIGatewayV2HTTPEvent event =
         EventLoader.loadApiGatewayHttpEvent("events/query/usage-day.json");
@@ -123,7 +217,8 @@ class AggregatorAndQueryHandlerIT {
                 new TokenAuthorizer(stack.components.connectionRegistry()),
                 (connectionId, from, to, limit, cursor) -> {
                   throw new IllegalStateException("reader broke (test)");
-                }));
+                }),
+            stack.components.summaryService());
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     PrintStream original = System.err;
     System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
@@ -151,6 +246,10 @@ class AggregatorAndQueryHandlerIT {
         List.of(SampleConnection.READ_TOKEN, TokenHash.of(SampleConnection.READ_TOKEN).hex())) {
       assertFalse(logs.contains(secret), "a token or hash in the logs: " + logs);
     }
+  }
+
+  private static APIGatewayV2HTTPEvent summaryEvent() {
+    return EventLoader.loadApiGatewayHttpEvent("events/query/usage-summary.json");
   }
 
   private static SQSEvent sampleBatch() {

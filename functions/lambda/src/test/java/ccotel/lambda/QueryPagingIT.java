@@ -45,7 +45,7 @@ class QueryPagingIT {
   @BeforeEach
   void setUp() throws Exception {
     stack = new AwsTestStack(AWS);
-    query = new QueryHandler(stack.components.queryService());
+    query = new QueryHandler(stack.components.queryService(), stack.components.summaryService());
     team = newConnection("team", "alice@example.com", "bob@example.com");
   }
 

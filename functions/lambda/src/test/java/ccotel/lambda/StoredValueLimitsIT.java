@@ -42,7 +42,7 @@ class StoredValueLimitsIT {
     stack = new AwsTestStack(AWS);
     SampleConnection.register(stack);
     aggregator = new AggregatorHandler(stack.components.aggregationService());
-    query = new QueryHandler(stack.components.queryService());
+    query = new QueryHandler(stack.components.queryService(), stack.components.summaryService());
   }
 
   @Test

@@ -12,6 +12,7 @@ import ccotel.lambda.AggregatorHandler;
 import ccotel.lambda.Components;
 import ccotel.lambda.IngestHandler;
 import ccotel.lambda.QueryHandler;
+import ccotel.metrics.ServiceMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,7 +115,11 @@ final class LocalStack implements AutoCloseable {
             sqs.client(),
             queueUrl,
             queueArn,
-            new AggregatorHandler(components.aggregationService()));
+            new AggregatorHandler(
+                components.aggregationService(),
+                ServiceMetrics.NONE,
+                components.clock(),
+                components.lastExportRecorder()));
     int pollers = pollers(processEnv);
     poller.start(pollers);
     TokenAuthorizer tokens = components.authorizer();
@@ -125,7 +130,7 @@ final class LocalStack implements AutoCloseable {
                 new IngestHandler(components.ingestService()),
                 header -> tokens.authorize(header, TokenScope.INGEST).granted()),
             new HttpFrontDoor.Backend(
-                new QueryHandler(components.queryService()),
+                new QueryHandler(components.queryService(), components.summaryService()),
                 header -> tokens.authorize(header, TokenScope.READ).granted()),
             pollers == 0 ? () -> true : poller::isPolling);
     frontDoor.start();

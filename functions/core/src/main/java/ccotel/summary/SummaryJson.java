@@ -1,0 +1,146 @@
+package ccotel.summary;
+
+import ccotel.query.UsageJson;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.time.format.DateTimeFormatter;
+
+/** Writes a summary in the JSON shape of CONTRACT §5, amounts as §4 writes them. */
+final class SummaryJson {
+
+  private SummaryJson() {}
+
+  static byte[] of(UsageSummary summary) {
+    return UsageJson.write(
+        json -> {
+          json.writeStartObject();
+          json.writeStringField("starting_at", summary.range().from().toString());
+          json.writeStringField("ending_at", summary.range().to().toString());
+          if (summary.lastExportAt().isPresent()) {
+            json.writeStringField(
+                "last_export_at",
+                DateTimeFormatter.ISO_INSTANT.format(summary.lastExportAt().get()));
+          } else {
+            json.writeNullField("last_export_at");
+          }
+
+          json.writeObjectFieldStart("totals");
+          figures(json, summary.totals().figures());
+          json.writeNumberField("active_users", summary.totals().activeUsers());
+          json.writeEndObject();
+
+          json.writeArrayFieldStart("by_day");
+          for (UsageSummary.Day day : summary.byDay()) {
+            json.writeStartObject();
+            json.writeStringField("date", day.date().toString());
+            figures(json, day.figures());
+            json.writeNumberField("active_users", day.activeUsers());
+            json.writeEndObject();
+          }
+          json.writeEndArray();
+
+          json.writeArrayFieldStart("by_user");
+          for (UsageSummary.User user : summary.byUser()) {
+            json.writeStartObject();
+            UsageJson.actor(json, user.actor());
+            team(json, user.team().orElse(null));
+            figures(json, user.figures());
+            json.writeNumberField("active_days", user.activeDays());
+            json.writeStringField("last_active", user.lastActive().toString());
+            json.writeEndObject();
+          }
+          json.writeEndArray();
+
+          json.writeArrayFieldStart("by_team");
+          for (UsageSummary.Team team : summary.byTeam()) {
+            json.writeStartObject();
+            team(json, team.team().orElse(null));
+            figures(json, team.figures());
+            json.writeNumberField("active_users", team.activeUsers());
+            json.writeEndObject();
+          }
+          json.writeEndArray();
+
+          json.writeArrayFieldStart("by_model");
+          for (UsageSummary.Model model : summary.byModel()) {
+            json.writeStartObject();
+            json.writeStringField("model", model.model());
+            tokens(
+                json,
+                model.inputTokens(),
+                model.outputTokens(),
+                model.cacheReadTokens(),
+                model.cacheCreationTokens());
+            UsageJson.cost(json, model.costNanoUsd());
+            json.writeNumberField("api_requests", model.apiRequests());
+            json.writeEndObject();
+          }
+          json.writeEndArray();
+
+          json.writeArrayFieldStart("by_tool");
+          for (UsageSummary.Tool tool : summary.byTool()) {
+            json.writeStartObject();
+            json.writeStringField("tool", tool.tool());
+            json.writeNumberField("accepted", tool.accepted());
+            json.writeNumberField("rejected", tool.rejected());
+            json.writeEndObject();
+          }
+          json.writeEndArray();
+
+          json.writeArrayFieldStart("by_terminal");
+          for (UsageSummary.Terminal terminal : summary.byTerminal()) {
+            json.writeStartObject();
+            json.writeStringField("terminal_type", terminal.terminalType());
+            json.writeNumberField("num_sessions", terminal.sessions());
+            json.writeNumberField("active_users", terminal.activeUsers());
+            UsageJson.cost(json, terminal.costNanoUsd());
+            json.writeEndObject();
+          }
+          json.writeEndArray();
+
+          json.writeEndObject();
+        });
+  }
+
+  /** CONTRACT §5's FIGURES keys. */
+  private static void figures(JsonGenerator json, Figures figures) throws IOException {
+    json.writeNumberField("num_sessions", figures.sessions());
+    json.writeNumberField("lines_added", figures.linesAdded());
+    json.writeNumberField("lines_removed", figures.linesRemoved());
+    json.writeNumberField("commits", figures.commits());
+    json.writeNumberField("pull_requests", figures.pullRequests());
+    json.writeNumberField("prompts", figures.prompts());
+    json.writeNumberField("api_requests", figures.apiRequests());
+    json.writeNumberField("api_errors", figures.apiErrors());
+    tokens(
+        json,
+        figures.inputTokens(),
+        figures.outputTokens(),
+        figures.cacheReadTokens(),
+        figures.cacheCreationTokens());
+    UsageJson.cost(json, figures.costNanoUsd());
+    json.writeObjectFieldStart("edit_decisions");
+    json.writeNumberField("accepted", figures.editAccepted());
+    json.writeNumberField("rejected", figures.editRejected());
+    json.writeEndObject();
+  }
+
+  private static void tokens(
+      JsonGenerator json, long input, long output, long cacheRead, long cacheCreation)
+      throws IOException {
+    json.writeObjectFieldStart("tokens");
+    json.writeNumberField("input", input);
+    json.writeNumberField("output", output);
+    json.writeNumberField("cache_read", cacheRead);
+    json.writeNumberField("cache_creation", cacheCreation);
+    json.writeEndObject();
+  }
+
+  private static void team(JsonGenerator json, String team) throws IOException {
+    if (team == null) {
+      json.writeNullField("team");
+    } else {
+      json.writeStringField("team", team);
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package ccotel.summary;
+
+import ccotel.activity.LastExportReader;
+import ccotel.aggregate.UsageStoreUnavailableException;
+import ccotel.api.ApiRequest;
+import ccotel.api.ApiResponse;
+import ccotel.auth.TokenAuthorizer;
+import ccotel.auth.TokenScope;
+import ccotel.query.AnswerFormat;
+import ccotel.query.DailyUsage;
+import ccotel.query.DateRange;
+import ccotel.query.InvalidCursorException;
+import ccotel.query.QueryAnswers;
+import ccotel.query.StoredUsage;
+import ccotel.query.UsagePage;
+import ccotel.query.UsageReader;
+import ccotel.usage.UserIdentity;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code GET /api/usage/claude_code/summary} (CONTRACT §5): authorize a read token, validate the
+ * range as §4 does, read every user-day of it, sum them, answer JSON.
+ */
+public final class SummaryService {
+
+  public static final String PATH = "/api/usage/claude_code/summary";
+
+  /** User-days read per call to the reader (the §4 API's largest page). */
+  static final int READ_PAGE = 1000;
+
+  private static final String JSON = "application/json";
+
+  private final TokenAuthorizer authorizer;
+  private final UsageReader reader;
+  private final TeamLookup teams;
+  private final LastExportReader lastExport;
+
+  public SummaryService(
+      TokenAuthorizer authorizer,
+      UsageReader reader,
+      TeamLookup teams,
+      LastExportReader lastExport) {
+    this.authorizer = authorizer;
+    this.reader = reader;
+    this.teams = teams;
+    this.lastExport = lastExport;
+  }
+
+  public ApiResponse summarize(ApiRequest request) {
+    if (!PATH.equals(request.path())) {
+      return QueryAnswers.error(404, "not_found_error", "no such path; the summary is at " + PATH);
+    }
+    if (!"GET".equals(request.method())) {
+      return QueryAnswers.error(405, "invalid_request_error", "method not allowed; use GET")
+          .withHeader("Allow", "GET");
+    }
+    TokenAuthorizer.Authorization authorization =
+        authorizer.authorize(request.header("authorization"), TokenScope.READ);
+    Optional<ApiResponse> refusal = QueryAnswers.refusal(authorization);
+    if (refusal.isPresent()) {
+      return refusal.get();
+    }
+    if (!AnswerFormat.JSON.acceptedBy(request.header("accept"))) {
+      return QueryAnswers.error(
+          406,
+          "invalid_request_error",
+          "not acceptable: the summary answers "
+              + JSON
+              + " only (the usage records at /api/usage/claude_code also answer text/csv)");
+    }
+    DateRange range;
+    Optional<String> team;
+    try {
+      // Checked first, so a repeated name is named before any value is judged. A team name with a
+      // comma cannot be told from a repeated team= and is refused too.
+      DateRange.requireOnce(request, List.of("starting_at", "ending_at", "team"));
+      range = DateRange.of(request);
+      team = team(request);
+    } catch (IllegalArgumentException e) {
+      return QueryAnswers.badRequest(e.getMessage());
+    }
+    String connectionId = authorization.connectionId();
+    List<DailyUsage> records;
+    Map<UserIdentity, String> userTeams;
+    Optional<Instant> lastExportAt;
+    try {
+      records = readAll(connectionId, range);
+      Set<UserIdentity> users = new HashSet<>();
+      records.forEach(record -> users.add(record.key().user()));
+      userTeams = teams.teams(connectionId, users);
+      lastExportAt = lastExport.lastExportAt(connectionId);
+    } catch (UsageStoreUnavailableException e) {
+      return QueryAnswers.unavailable("usage store unavailable, retry later");
+    }
+    UsageSummary summary;
+    try {
+      summary = UsageSummary.of(range, records, userTeams, team, lastExportAt);
+    } catch (ArithmeticException e) {
+      // Only absurd stored values can do this; the same range always will, so no retry status.
+      return QueryAnswers.error(
+          422,
+          "invalid_request_error",
+          "a sum of this range passes 2^63 - 1; ask for a shorter range or one team");
+    }
+    return ApiResponse.of(200, JSON, SummaryJson.of(summary));
+  }
+
+  /** {@code team=T}: only T's users; absent: everyone. Empty is refused, not read as "no team". */
+  private static Optional<String> team(ApiRequest request) {
+    Optional<String> team = request.queryParameter("team");
+    if (team.isPresent() && team.get().isBlank()) {
+      throw new IllegalArgumentException(
+          "team must name a team; leave it out to summarize everyone");
+    }
+    return team;
+  }
+
+  /** Every user-day of the range, page after page. */
+  private List<DailyUsage> readAll(String connectionId, DateRange range)
+      throws UsageStoreUnavailableException {
+    List<DailyUsage> records = new ArrayList<>();
+    Optional<String> cursor = Optional.empty();
+    do {
+      UsagePage page;
+      try {
+        page = reader.read(connectionId, range.from(), range.to(), READ_PAGE, cursor);
+      } catch (InvalidCursorException e) {
+        throw new IllegalStateException("the reader refused its own cursor", e);
+      }
+      for (StoredUsage row : page.rows()) {
+        records.add(DailyUsage.of(row));
+      }
+      cursor = page.nextCursor();
+    } while (cursor.isPresent());
+    return records;
+  }
+}

@@ -1,0 +1,210 @@
+package ccotel.summary;
+
+import ccotel.query.DailyUsage;
+import ccotel.query.DateRange;
+import ccotel.usage.UserIdentity;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * One range's usage summed every way the dashboard shows it (CONTRACT §5). Each figure is the exact
+ * sum of the §4 records it covers; cost stays integer nano-USD until it is written.
+ *
+ * @param team the team the summary is limited to, if any
+ * @param lastExportAt when the newest export of the connection was received (an extension)
+ */
+public record UsageSummary(
+    DateRange range,
+    Optional<String> team,
+    Optional<Instant> lastExportAt,
+    Group totals,
+    List<Day> byDay,
+    List<User> byUser,
+    List<Team> byTeam,
+    List<Model> byModel,
+    List<Tool> byTool,
+    List<Terminal> byTerminal) {
+
+  /** Figures and how many distinct actors have a record among them. */
+  public record Group(Figures figures, int activeUsers) {}
+
+  public record Day(LocalDate date, Figures figures, int activeUsers) {}
+
+  /**
+   * @param activeDays days of the range with a record of this user
+   * @param lastActive the latest of them
+   */
+  public record User(
+      UserIdentity actor,
+      Optional<String> team,
+      Figures figures,
+      int activeDays,
+      LocalDate lastActive) {}
+
+  public record Team(Optional<String> team, Figures figures, int activeUsers) {}
+
+  public record Model(
+      String model,
+      long inputTokens,
+      long outputTokens,
+      long cacheReadTokens,
+      long cacheCreationTokens,
+      long costNanoUsd,
+      long apiRequests) {}
+
+  public record Tool(String tool, long accepted, long rejected) {}
+
+  public record Terminal(String terminalType, long sessions, int activeUsers, long costNanoUsd) {}
+
+  /** Highest cost first; ties by name, so that the order is stable. */
+  private static final Comparator<User> USER_ORDER =
+      Comparator.comparingLong((User u) -> u.figures().costNanoUsd())
+          .reversed()
+          .thenComparing(User::actor);
+
+  private static final Comparator<Team> TEAM_ORDER =
+      Comparator.comparingLong((Team t) -> t.figures().costNanoUsd())
+          .reversed()
+          .thenComparing((Team t) -> t.team().orElse(null), nullsLast());
+
+  private static final Comparator<Model> MODEL_ORDER =
+      Comparator.comparingLong(Model::costNanoUsd).reversed().thenComparing(Model::model);
+
+  private static final Comparator<Terminal> TERMINAL_ORDER =
+      Comparator.comparingLong(Terminal::costNanoUsd)
+          .reversed()
+          .thenComparing(Terminal::terminalType);
+
+  private static Comparator<String> nullsLast() {
+    return Comparator.nullsLast(Comparator.naturalOrder());
+  }
+
+  /**
+   * Sums {@code records} (the §4 records of {@code range}, any order) into a summary.
+   *
+   * @param teams each user's team; users missing from it have none
+   * @param team if present, only the records of that team's users count
+   * @throws ArithmeticException if a sum would pass 2^63 - 1
+   */
+  public static UsageSummary of(
+      DateRange range,
+      List<DailyUsage> records,
+      Map<UserIdentity, String> teams,
+      Optional<String> team,
+      Optional<Instant> lastExportAt) {
+    Figures total = new Figures();
+    Set<UserIdentity> actors = new HashSet<>();
+    Map<LocalDate, Figures> dayFigures = new TreeMap<>();
+    Map<LocalDate, Set<UserIdentity>> dayActors = new HashMap<>();
+    Map<UserIdentity, Figures> userFigures = new HashMap<>();
+    Map<UserIdentity, Set<LocalDate>> userDays = new HashMap<>();
+    Map<Optional<String>, Figures> teamFigures = new HashMap<>();
+    Map<Optional<String>, Set<UserIdentity>> teamActors = new HashMap<>();
+    Map<String, long[]> models =
+        new TreeMap<>(); // input, output, cache read/creation, cost, requests
+    Map<String, long[]> tools = new TreeMap<>(); // accepted, rejected
+    Map<String, long[]> terminals = new TreeMap<>(); // sessions, cost
+    Map<String, Set<UserIdentity>> terminalActors = new HashMap<>();
+
+    for (LocalDate day : range.days()) {
+      dayFigures.put(day, new Figures());
+      dayActors.put(day, new HashSet<>());
+    }
+    for (DailyUsage record : records) {
+      UserIdentity actor = record.key().user();
+      LocalDate day = record.key().day();
+      Optional<String> userTeam = Optional.ofNullable(teams.get(actor));
+      if (!range.contains(day) || (team.isPresent() && !team.equals(userTeam))) {
+        continue;
+      }
+      total.add(record);
+      actors.add(actor);
+      dayFigures.get(day).add(record);
+      dayActors.get(day).add(actor);
+      userFigures.computeIfAbsent(actor, a -> new Figures()).add(record);
+      userDays.computeIfAbsent(actor, a -> new HashSet<>()).add(day);
+      teamFigures.computeIfAbsent(userTeam, t -> new Figures()).add(record);
+      teamActors.computeIfAbsent(userTeam, t -> new HashSet<>()).add(actor);
+      for (DailyUsage.ModelUsage model : record.models()) {
+        long[] sums = models.computeIfAbsent(model.model(), m -> new long[6]);
+        add(sums, 0, model.inputTokens());
+        add(sums, 1, model.outputTokens());
+        add(sums, 2, model.cacheReadTokens());
+        add(sums, 3, model.cacheCreationTokens());
+        add(sums, 4, model.costNanoUsd());
+        add(sums, 5, model.apiRequests());
+      }
+      record
+          .toolDecisions()
+          .forEach(
+              (tool, decisions) -> {
+                long[] sums = tools.computeIfAbsent(tool, t -> new long[2]);
+                add(sums, 0, decisions.accepted());
+                add(sums, 1, decisions.rejected());
+              });
+      for (DailyUsage.TerminalUsage terminal : record.terminals()) {
+        long[] sums = terminals.computeIfAbsent(terminal.terminalType(), t -> new long[2]);
+        add(sums, 0, terminal.sessions());
+        add(sums, 1, terminal.costNanoUsd());
+        terminalActors.computeIfAbsent(terminal.terminalType(), t -> new HashSet<>()).add(actor);
+      }
+    }
+
+    List<Day> byDay = new ArrayList<>();
+    dayFigures.forEach(
+        (day, figures) -> byDay.add(new Day(day, figures, dayActors.get(day).size())));
+    List<User> byUser = new ArrayList<>();
+    userFigures.forEach(
+        (actor, figures) -> {
+          Set<LocalDate> days = userDays.get(actor);
+          byUser.add(
+              new User(
+                  actor,
+                  Optional.ofNullable(teams.get(actor)),
+                  figures,
+                  days.size(),
+                  days.stream().max(Comparator.naturalOrder()).orElseThrow()));
+        });
+    byUser.sort(USER_ORDER);
+    List<Team> byTeam = new ArrayList<>();
+    teamFigures.forEach(
+        (name, figures) -> byTeam.add(new Team(name, figures, teamActors.get(name).size())));
+    byTeam.sort(TEAM_ORDER);
+    List<Model> byModel = new ArrayList<>();
+    models.forEach((model, s) -> byModel.add(new Model(model, s[0], s[1], s[2], s[3], s[4], s[5])));
+    byModel.sort(MODEL_ORDER);
+    List<Tool> byTool = new ArrayList<>();
+    tools.forEach((tool, s) -> byTool.add(new Tool(tool, s[0], s[1])));
+    List<Terminal> byTerminal = new ArrayList<>();
+    terminals.forEach(
+        (terminal, s) ->
+            byTerminal.add(
+                new Terminal(terminal, s[0], terminalActors.get(terminal).size(), s[1])));
+    byTerminal.sort(TERMINAL_ORDER);
+
+    return new UsageSummary(
+        range,
+        team,
+        lastExportAt,
+        new Group(total, actors.size()),
+        byDay,
+        byUser,
+        byTeam,
+        byModel,
+        byTool,
+        byTerminal);
+  }
+
+  private static void add(long[] sums, int index, long amount) {
+    sums[index] = Math.addExact(sums[index], amount);
+  }
+}

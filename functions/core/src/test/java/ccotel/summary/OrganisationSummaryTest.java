@@ -1,0 +1,122 @@
+package ccotel.summary;
+
+import static ccotel.testing.Json.assertJsonEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ccotel.api.ApiResponse;
+import ccotel.auth.ConnectionAdmin;
+import ccotel.testing.Fixtures;
+import ccotel.testing.InMemoryPipeline;
+import ccotel.testing.Json;
+import ccotel.testing.Organisation;
+import ccotel.testing.RecordSums;
+import ccotel.usage.UserIdentity;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The captured session replayed as an organisation (several members, days, terminals) through the
+ * core pipeline: every part of the summary equals the sums of the §4 records of the same range.
+ */
+class OrganisationSummaryTest {
+
+  private final List<Organisation.Member> members = Organisation.members();
+  private InMemoryPipeline pipeline;
+  private ConnectionAdmin.NewConnection connection;
+  private LocalDate first;
+  private LocalDate last;
+
+  @BeforeEach
+  void replay() throws Exception {
+    pipeline = new InMemoryPipeline();
+    connection = pipeline.admin.create("organisation");
+    for (Fixtures.CapturedRequest request : Organisation.requests(members)) {
+      ApiResponse answer = pipeline.send(request, connection.ingestToken().value());
+      assertEquals(200, answer.status(), request + ": " + answer.bodyText());
+    }
+    pipeline.aggregateQueued();
+    first = Organisation.captureDay().minusDays(5);
+    last = Organisation.captureDay();
+  }
+
+  @Test
+  void theRecords_areTheCapturesOnePerMemberDay() {
+    List<JsonNode> expected = Organisation.expectedRecords(members);
+    List<JsonNode> actual = records(first, last);
+
+    assertEquals(expected.size(), actual.size());
+    for (int i = 0; i < expected.size(); i++) {
+      assertJsonEquals(expected.get(i), actual.get(i));
+    }
+  }
+
+  @Test
+  void theWholeRange_sumsItsRecords() {
+    assertSummaryIsTheRecordsSum(first.minusDays(1), last, Map.of(), Optional.empty());
+  }
+
+  @Test
+  void aSubWindow_sumsItsRecords() {
+    assertSummaryIsTheRecordsSum(first.plusDays(2), first.plusDays(4), Map.of(), Optional.empty());
+  }
+
+  @Test
+  void teams_groupAndFilter() {
+    Map<String, String> teams = new HashMap<>();
+    teams.put("ada@org.example", "platform");
+    teams.put("bob@org.example", "platform");
+    teams.put("uid-anon", "mobile");
+    teams.forEach(
+        (actor, team) ->
+            pipeline.teams.put(
+                actor.contains("@") ? UserIdentity.email(actor) : UserIdentity.userId(actor),
+                team));
+
+    assertSummaryIsTheRecordsSum(first, last, teams, Optional.empty());
+    assertSummaryIsTheRecordsSum(first, last, teams, Optional.of("platform"));
+    assertSummaryIsTheRecordsSum(first, last, teams, Optional.of("nobody"));
+  }
+
+  private void assertSummaryIsTheRecordsSum(
+      LocalDate from, LocalDate to, Map<String, String> teams, Optional<String> team) {
+    Map<String, String> parameters = new HashMap<>();
+    parameters.put("starting_at", from.toString());
+    parameters.put("ending_at", to.toString());
+    team.ifPresent(t -> parameters.put("team", t));
+    ApiResponse answer = pipeline.summary(connection.readToken().value(), parameters, Map.of());
+    assertEquals(200, answer.status(), answer.bodyText());
+    ObjectNode summary = (ObjectNode) Json.read(answer.body());
+    summary.remove("last_export_at");
+
+    assertJsonEquals(RecordSums.summary(records(from, to), from, to, teams, team), summary);
+  }
+
+  /** Every §4 record of the range, page by page as a client reads them. */
+  private List<JsonNode> records(LocalDate from, LocalDate to) {
+    List<JsonNode> records = new ArrayList<>();
+    String page = null;
+    do {
+      Map<String, String> parameters = new HashMap<>();
+      parameters.put("starting_at", from.toString());
+      parameters.put("ending_at", to.toString());
+      parameters.put("limit", "7");
+      if (page != null) {
+        parameters.put("page", page);
+      }
+      ApiResponse answer = pipeline.query(connection.readToken().value(), parameters);
+      assertEquals(200, answer.status(), answer.bodyText());
+      JsonNode body = Json.read(answer.body());
+      body.get("data").forEach(records::add);
+      page = body.get("next_page").isNull() ? null : body.get("next_page").asText();
+    } while (page != null);
+    return records;
+  }
+}
