@@ -1,28 +1,35 @@
 package ccotel.bench;
 
-import ccotel.aggregate.UsageCommit;
+import ccotel.aggregate.DayDelivery;
+import ccotel.aggregate.UsageStore;
+import ccotel.api.ApiRequest;
+import ccotel.api.ApiResponse;
+import ccotel.auth.Connection;
 import ccotel.auth.ConnectionAdmin;
+import ccotel.auth.TokenScope;
 import ccotel.config.Config;
 import ccotel.dynamodb.DynamoDbRangeReader;
 import ccotel.dynamodb.DynamoDbTables;
 import ccotel.dynamodb.DynamoDbUsageStore;
 import ccotel.embedded.EmbeddedDynamoDb;
-import ccotel.query.DailyUsage;
-import ccotel.query.StoredUsage;
+import ccotel.lambda.Components;
 import ccotel.query.UsagePage;
 import ccotel.query.UsageRangeReader;
+import ccotel.summary.SummaryService;
 import ccotel.testing.Fixtures;
 import ccotel.testing.InMemoryPipeline;
 import ccotel.usage.Counter;
+import ccotel.usage.CounterFamily;
 import ccotel.usage.UsageKey;
-import ccotel.usage.UsageTally;
 import ccotel.usage.UserIdentity;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,7 +57,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 final class QueryBench {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String CONNECTION = "conn_query_bench";
+  private static final Counter SESSIONS = Counter.of(CounterFamily.SESSIONS);
   private static final LocalDate FIRST_DAY = LocalDate.of(2026, 9, 1);
 
   private QueryBench() {}
@@ -64,9 +71,10 @@ final class QueryBench {
     int days = Integer.parseInt(options.getOrDefault("days", "90"));
     int runs = Integer.parseInt(options.getOrDefault("runs", "10"));
     int[] threads =
-        Arrays.stream(options.getOrDefault("threads", "1,4,8,16,32").split(","))
+        Arrays.stream(options.getOrDefault("threads", "1,2,8").split(","))
             .mapToInt(Integer::parseInt)
             .toArray();
+    boolean paged = !"false".equals(options.get("paged"));
     LocalDate lastDay = FIRST_DAY.plusDays(days - 1);
     Path data =
         options.containsKey("data")
@@ -85,67 +93,82 @@ final class QueryBench {
               config.stateTable(),
               Clock.systemUTC(),
               config.deliveryRetention());
+      // The summary as the local runner and the query function wire it.
+      Components components = new Components(config, client, null, Clock.systemUTC());
+      ConnectionAdmin admin =
+          new ConnectionAdmin(components.connectionRegistry(), Clock.systemUTC());
+      String name = "bench-query-" + users + "x" + days;
+      String connection =
+          admin.list().stream()
+              .map(ConnectionAdmin.ConnectionSummary::connection)
+              .filter(c -> c.name().equals(name))
+              .map(Connection::id)
+              .findFirst()
+              .orElseGet(() -> admin.create(name).connection().id());
+      String readToken = admin.rotate(connection, TokenScope.READ, Duration.ZERO).value();
 
       long loadStarted = System.nanoTime();
-      long items = load(store, users, days);
+      Expected expected = load(store, connection, users, days);
       System.out.printf(
-          "loaded %d user-days (%d users x %d days) in %.1f s into %s%n",
-          items, users, days, (System.nanoTime() - loadStarted) / 1e9, data);
+          "%d user-days (%d users x %d days) loaded in %.1f s into %s%n",
+          (long) users * days, users, days, (System.nanoTime() - loadStarted) / 1e9, data);
+
+      List<Variant> variants = new ArrayList<>();
+      if (paged) {
+        variants.add(
+            new Variant(
+                "read: one paged Query (pages of 1,000)",
+                () -> {
+                  long rows = 0;
+                  Optional<String> cursor = Optional.empty();
+                  do {
+                    UsagePage page = store.read(connection, FIRST_DAY, lastDay, 1000, cursor);
+                    rows += page.rows().size();
+                    cursor = page.nextCursor();
+                  } while (cursor.isPresent());
+                  return rows;
+                }));
+      }
+      for (int n : threads) {
+        UsageRangeReader reader = new DynamoDbRangeReader(client, config.usageTable(), n);
+        variants.add(
+            new Variant(
+                "read: a Query per day, " + n + " at once",
+                () -> {
+                  LongAdder rows = new LongAdder();
+                  reader.readRange(connection, FIRST_DAY, lastDay, (day, r) -> rows.add(r.size()));
+                  return rows.sum();
+                }));
+      }
+      SummaryService summary = components.summaryService();
+      ApiRequest request =
+          new ApiRequest(
+              "GET",
+              SummaryService.PATH,
+              Map.of("Authorization", "Bearer " + readToken),
+              Map.of("starting_at", FIRST_DAY.toString(), "ending_at", lastDay.toString()),
+              new byte[0]);
+      variants.add(
+          new Variant(
+              "summary (SummaryService as wired by Components)",
+              () -> expected.check(summary.summarize(request))));
 
       ObjectNode report = JSON.createObjectNode();
       report.put("users", users);
       report.put("days", days);
       report.put("userDays", (long) users * days);
       report.put("runs", runs);
-      ArrayNode variants = report.putArray("variants");
-
-      variants.add(
-          time(
-              "one paged Query (pages of 1,000)",
-              runs,
-              meter,
-              () -> {
-                long rows = 0;
-                Optional<String> cursor = Optional.empty();
-                do {
-                  UsagePage page = store.read(CONNECTION, FIRST_DAY, lastDay, 1000, cursor);
-                  rows += page.rows().size();
-                  cursor = page.nextCursor();
-                } while (cursor.isPresent());
-                return rows;
-              }));
-      for (int n : threads) {
-        UsageRangeReader reader = new DynamoDbRangeReader(client, config.usageTable(), n);
-        variants.add(
-            time(
-                "a Query per day, " + n + " threads",
-                runs,
-                meter,
-                () -> {
-                  LongAdder rows = new LongAdder();
-                  reader.readRange(CONNECTION, FIRST_DAY, lastDay, (day, r) -> rows.add(r.size()));
-                  return rows.sum();
-                }));
-        variants.add(
-            time(
-                "a Query per day, " + n + " threads, each row made a §4 record",
-                runs,
-                meter,
-                () -> {
-                  LongAdder rows = new LongAdder();
-                  reader.readRange(
-                      CONNECTION,
-                      FIRST_DAY,
-                      lastDay,
-                      (day, r) -> {
-                        for (StoredUsage row : r) {
-                          DailyUsage.of(row);
-                          rows.increment();
-                        }
-                      });
-                  return rows.sum();
-                }));
+      report.put("summaryReadParallelism", "see Components.SUMMARY_READ_PARALLELISM");
+      report.put(
+          "loadAverageBefore",
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+      ArrayNode measured = report.putArray("variants");
+      for (ObjectNode result : time(variants, runs, meter)) {
+        measured.add(result);
       }
+      report.put(
+          "loadAverageAfter",
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 
       Path file = results.resolve("query-" + users + "-users-" + days + "-days.json");
       Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
@@ -154,37 +177,59 @@ final class QueryBench {
   }
 
   private interface Read {
-    long rows() throws Exception;
+    /** Reads once; returns what must be the same on every run (rows, or the answer checked). */
+    long once() throws Exception;
   }
 
-  /** Runs {@code read} twice to warm up, then {@code runs} times, timed and metered. */
-  private static ObjectNode time(String name, int runs, WriteUnits.CapacityMeter meter, Read read)
-      throws Exception {
-    long expected = read.rows();
-    read.rows();
-    double[] millis = new double[runs];
-    double units = meter.readUnits.sum();
-    for (int i = 0; i < runs; i++) {
-      long started = System.nanoTime();
-      long rows = read.rows();
-      millis[i] = (System.nanoTime() - started) / 1e6;
-      if (rows != expected) {
-        throw new IllegalStateException(name + " read " + rows + " rows, before " + expected);
+  private record Variant(String name, Read read) {}
+
+  /**
+   * Each variant twice to warm up, then {@code runs} rounds of every variant once, in an order that
+   * rotates each round, so that a busy spell of the machine falls on all of them alike.
+   */
+  private static List<ObjectNode> time(
+      List<Variant> variants, int runs, WriteUnits.CapacityMeter meter) throws Exception {
+    long[] expected = new long[variants.size()];
+    for (int v = 0; v < variants.size(); v++) {
+      expected[v] = variants.get(v).read().once();
+      variants.get(v).read().once();
+    }
+    double[][] millis = new double[variants.size()][runs];
+    double[] units = new double[variants.size()];
+    for (int round = 0; round < runs; round++) {
+      for (int i = 0; i < variants.size(); i++) {
+        int v = (i + round) % variants.size();
+        double unitsBefore = meter.readUnits.sum();
+        long started = System.nanoTime();
+        long check = variants.get(v).read().once();
+        millis[v][round] = (System.nanoTime() - started) / 1e6;
+        units[v] += meter.readUnits.sum() - unitsBefore;
+        if (check != expected[v]) {
+          throw new IllegalStateException(
+              variants.get(v).name() + " gave " + check + ", before " + expected[v]);
+        }
       }
     }
-    double unitsPerRun = (meter.readUnits.sum() - units) / runs;
-    Arrays.sort(millis);
-    ObjectNode result = JSON.createObjectNode();
-    result.put("name", name);
-    result.put("rows", expected);
-    result.put("p50Millis", percentile(millis, 50));
-    result.put("p99Millis", percentile(millis, 99));
-    result.put("maxMillis", millis[millis.length - 1]);
-    result.put("readUnitsPerRun", unitsPerRun);
-    System.out.printf(
-        "  %-62s p50 %7.0f ms  p99 %7.0f ms  %8.0f read units%n",
-        name, percentile(millis, 50), percentile(millis, 99), unitsPerRun);
-    return result;
+    List<ObjectNode> results = new ArrayList<>();
+    for (int v = 0; v < variants.size(); v++) {
+      double[] sorted = millis[v].clone();
+      Arrays.sort(sorted);
+      ObjectNode result = JSON.createObjectNode();
+      result.put("name", variants.get(v).name());
+      result.put("p50Millis", percentile(sorted, 50));
+      result.put("p99Millis", percentile(sorted, 99));
+      result.put("minMillis", sorted[0]);
+      result.put("readUnitsPerRun", units[v] / runs);
+      results.add(result);
+      System.out.printf(
+          "  %-52s p50 %7.0f ms  p99 %7.0f ms  min %7.0f ms  %8.0f read units%n",
+          variants.get(v).name(),
+          percentile(sorted, 50),
+          percentile(sorted, 99),
+          sorted[0],
+          units[v] / runs);
+    }
+    return results;
   }
 
   /** Nearest-rank percentile of sorted values. */
@@ -194,54 +239,104 @@ final class QueryBench {
   }
 
   /**
-   * Writes every user-day through the store's commit path (99 user-days and a commit record per
-   * transaction, on 4 threads), unless a previous run on the same data directory did.
+   * Writes every user-day through the store's plain-write path (100 user-days per call, on 4
+   * threads), unless a previous run on the same data directory did; returns what the summary of the
+   * whole range must say.
    */
-  private static long load(DynamoDbUsageStore store, int users, int days) throws Exception {
+  private static Expected load(DynamoDbUsageStore store, String connection, int users, int days)
+      throws Exception {
+    List<SortedMap<Counter, Long>> templates = templates();
+    long sessions = 0;
+    for (int day = 0; day < days; day++) {
+      for (int user = 0; user < users; user++) {
+        sessions += userDay(templates, user, day).getOrDefault(SESSIONS, 0L);
+      }
+    }
+    Expected expected = new Expected(users, sessions);
     LongAdder lastDayRows = new LongAdder();
     LocalDate lastDay = FIRST_DAY.plusDays(days - 1);
     UsageRangeReader.paging(store, 1000)
-        .readRange(CONNECTION, lastDay, lastDay, (day, rows) -> lastDayRows.add(rows.size()));
+        .readRange(connection, lastDay, lastDay, (day, rows) -> lastDayRows.add(rows.size()));
     if (lastDayRows.sum() == users) {
-      return (long) users * days;
+      return expected;
     }
-    List<SortedMap<Counter, Long>> templates = templates();
     ExecutorService writers = Executors.newFixedThreadPool(4);
     List<Future<?>> writes = new ArrayList<>();
-    UsageTally tally = new UsageTally();
-    long written = 0;
+    List<DayDelivery> batch = new ArrayList<>();
     for (int day = 0; day < days; day++) {
       for (int user = 0; user < users; user++) {
-        tally.addAll(
-            new UsageKey(FIRST_DAY.plusDays(day), UserIdentity.email(email(user))),
-            userDay(templates, user, day));
-        written++;
-        if (tally.byKey().size() == store.maxWritesPerDelivery() - 1) {
-          writes.add(commit(writers, store, tally, written));
-          tally = new UsageTally();
+        UsageKey key = new UsageKey(FIRST_DAY.plusDays(day), UserIdentity.email(email(user)));
+        // A delivery id as ingest makes them (a SHA-256 in hex), kept in the item's lastDeliveries.
+        batch.add(new DayDelivery(sha256(key.toString()), key, userDay(templates, user, day)));
+        if (batch.size() == 100) {
+          writes.add(count(writers, store, connection, batch));
+          batch = new ArrayList<>();
         }
       }
     }
-    if (!tally.isEmpty()) {
-      writes.add(commit(writers, store, tally, written));
+    if (!batch.isEmpty()) {
+      writes.add(count(writers, store, connection, batch));
     }
     for (Future<?> write : writes) {
       write.get();
     }
     writers.shutdown();
-    return written;
+    return expected;
   }
 
-  private static Future<?> commit(
-      ExecutorService writers, DynamoDbUsageStore store, UsageTally tally, long written) {
+  /**
+   * Counts a batch through the store's plain-write path, the one a delta export of one user-day
+   * takes, so each item carries what that path stores besides the counters.
+   */
+  private static Future<?> count(
+      ExecutorService writers,
+      DynamoDbUsageStore store,
+      String connection,
+      List<DayDelivery> batch) {
     return writers.submit(
         () -> {
-          if (!store.commit(
-              UsageCommit.claimed(CONNECTION, "load-" + written, tally, new TreeMap<>()))) {
-            throw new IllegalStateException("a load commit was refused");
+          Map<String, UsageStore.Counted> counted = store.countOnce(connection, batch);
+          if (counted.size() != batch.size()
+              || counted.values().stream().anyMatch(c -> c != UsageStore.Counted.NOW)) {
+            throw new IllegalStateException("a load batch was not counted whole: " + counted);
           }
           return null;
         });
+  }
+
+  private static String sha256(String text) throws Exception {
+    return java.util.HexFormat.of()
+        .formatHex(
+            java.security.MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
+  /** What the summary of the whole range must say: every user active, every session counted. */
+  private record Expected(int users, long sessions) {
+    long check(ApiResponse answer) throws Exception {
+      if (answer.status() != 200) {
+        throw new IllegalStateException("the summary answered " + answer.bodyText());
+      }
+      JsonNode summary = JSON.readTree(answer.body());
+      long activeUsers = summary.path("totals").path("active_users").asLong();
+      long sessions = summary.path("totals").path("num_sessions").asLong();
+      int byUser = summary.path("by_user").size();
+      if (activeUsers != users || byUser != users || sessions != this.sessions) {
+        throw new IllegalStateException(
+            "the summary says "
+                + activeUsers
+                + " active users, "
+                + byUser
+                + " in by_user, "
+                + sessions
+                + " sessions; loaded "
+                + users
+                + " users, "
+                + this.sessions
+                + " sessions");
+      }
+      return sessions;
+    }
   }
 
   static String email(int user) {
