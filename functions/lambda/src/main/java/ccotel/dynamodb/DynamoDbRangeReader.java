@@ -3,6 +3,7 @@ package ccotel.dynamodb;
 import ccotel.aggregate.UsageStoreUnavailableException;
 import ccotel.query.StoredUsage;
 import ccotel.query.UsageRangeReader;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -11,8 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -27,13 +30,15 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  */
 public final class DynamoDbRangeReader implements UsageRangeReader {
 
+  private static final Duration IDLE_THREADS_LIVE = Duration.ofMinutes(1);
+
   private final DynamoDbClient dynamoDb;
   private final String usageTable;
   private final int parallelism;
   private final Integer pageLimit;
   private final ExecutorService days;
 
-  /** Reads up to {@code parallelism} days at once on threads of its own, kept for its lifetime. */
+  /** Reads up to {@code parallelism} days at once on threads of its own. */
   public DynamoDbRangeReader(DynamoDbClient dynamoDb, String usageTable, int parallelism) {
     this(dynamoDb, usageTable, parallelism, null);
   }
@@ -48,14 +53,20 @@ public final class DynamoDbRangeReader implements UsageRangeReader {
     this.usageTable = usageTable;
     this.parallelism = parallelism;
     this.pageLimit = pageLimit;
-    this.days =
-        Executors.newFixedThreadPool(
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
             parallelism,
+            parallelism,
+            IDLE_THREADS_LIVE.toSeconds(),
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
             work -> {
               Thread thread = new Thread(work, "ccotel-day-reader");
-              thread.setDaemon(true); // idle between requests; never keeps a JVM up
+              thread.setDaemon(true); // never keeps a JVM up
               return thread;
             });
+    pool.allowCoreThreadTimeOut(true); // no threads kept between summaries a minute apart
+    this.days = pool;
   }
 
   @Override
