@@ -22,7 +22,7 @@ public final class BenchCli {
         ccotel bench writes [--users N] [--batch B] [--minutes M]
                                                 DynamoDB write units per 1,000 exports
         ccotel bench load --clients N --minutes M [--data DIR | --endpoint URL --token T --read-token R]
-        ccotel bench query [--users 1000] [--days 90] [--runs 10] [--threads 1,4,8,16,32] [--data DIR]
+        ccotel bench query [--users 1000] [--days 90] [--runs 10] [--threads 1,2,8] [--paged false] [--data DIR]
                                                 reading and summing a range: latency p50/p99, read units
       Results are written as JSON under bench/results/.""";
 

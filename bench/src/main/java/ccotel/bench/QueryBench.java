@@ -50,9 +50,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * summed, on DynamoDB Local as {@code ./ccotel local} runs it (sqlite on disk, in this JVM).
  *
  * <p>It loads {@code --users} users × {@code --days} days of user-days once, through the store's
- * own commit path, each a mix of the captured sessions' counters (several models, tools, both
+ * plain-write path, each a mix of the captured sessions' counters (several models, tools, both
  * metrics and events), then times reading the whole range {@code --runs} times each way: one paged
- * Query (the §4 reader's pages of 1,000), one Query per day on N threads, and the summary.
+ * Query (the §4 reader's pages of 1,000), one Query per day N days at once, and the summary as
+ * {@code Components} wires it (the real service, token check included).
  */
 final class QueryBench {
 
@@ -158,7 +159,6 @@ final class QueryBench {
       report.put("days", days);
       report.put("userDays", (long) users * days);
       report.put("runs", runs);
-      report.put("summaryReadParallelism", "see Components.SUMMARY_READ_PARALLELISM");
       report.put(
           "loadAverageBefore",
           java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());

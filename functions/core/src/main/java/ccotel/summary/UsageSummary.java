@@ -59,9 +59,38 @@ public record UsageSummary(
       long cacheReadTokens,
       long cacheCreationTokens,
       long costNanoUsd,
-      long apiRequests) {}
+      long apiRequests) {
 
-  public record Tool(String tool, long accepted, long rejected) {}
+    static Model of(DailyUsage.ModelUsage usage) {
+      return new Model(
+          usage.model(),
+          usage.inputTokens(),
+          usage.outputTokens(),
+          usage.cacheReadTokens(),
+          usage.cacheCreationTokens(),
+          usage.costNanoUsd(),
+          usage.apiRequests());
+    }
+
+    Model plus(Model other) {
+      return new Model(
+          model,
+          Math.addExact(inputTokens, other.inputTokens),
+          Math.addExact(outputTokens, other.outputTokens),
+          Math.addExact(cacheReadTokens, other.cacheReadTokens),
+          Math.addExact(cacheCreationTokens, other.cacheCreationTokens),
+          Math.addExact(costNanoUsd, other.costNanoUsd),
+          Math.addExact(apiRequests, other.apiRequests));
+    }
+  }
+
+  public record Tool(String tool, long accepted, long rejected) {
+
+    Tool plus(Tool other) {
+      return new Tool(
+          tool, Math.addExact(accepted, other.accepted), Math.addExact(rejected, other.rejected));
+    }
+  }
 
   public record Terminal(String terminalType, long sessions, int activeUsers, long costNanoUsd) {}
 
@@ -109,10 +138,9 @@ public record UsageSummary(
     Map<UserIdentity, Set<LocalDate>> userDays = new HashMap<>();
     Map<Optional<String>, Figures> teamFigures = new HashMap<>();
     Map<Optional<String>, Set<UserIdentity>> teamActors = new HashMap<>();
-    Map<String, long[]> models =
-        new TreeMap<>(); // input, output, cache read/creation, cost, requests
-    Map<String, long[]> tools = new TreeMap<>(); // accepted, rejected
-    Map<String, long[]> terminals = new TreeMap<>(); // sessions, cost
+    Map<String, Model> models = new HashMap<>();
+    Map<String, Tool> tools = new TreeMap<>();
+    Map<String, DailyUsage.TerminalUsage> terminals = new HashMap<>();
     Map<String, Set<UserIdentity>> terminalActors = new HashMap<>();
 
     for (LocalDate day : range.days()) {
@@ -135,26 +163,18 @@ public record UsageSummary(
       teamFigures.computeIfAbsent(userTeam, t -> new Figures()).add(record);
       teamActors.computeIfAbsent(userTeam, t -> new HashSet<>()).add(actor);
       for (DailyUsage.ModelUsage model : record.models()) {
-        long[] sums = models.computeIfAbsent(model.model(), m -> new long[6]);
-        add(sums, 0, model.inputTokens());
-        add(sums, 1, model.outputTokens());
-        add(sums, 2, model.cacheReadTokens());
-        add(sums, 3, model.cacheCreationTokens());
-        add(sums, 4, model.costNanoUsd());
-        add(sums, 5, model.apiRequests());
+        models.merge(model.model(), Model.of(model), Model::plus);
       }
       record
           .toolDecisions()
           .forEach(
-              (tool, decisions) -> {
-                long[] sums = tools.computeIfAbsent(tool, t -> new long[2]);
-                add(sums, 0, decisions.accepted());
-                add(sums, 1, decisions.rejected());
-              });
+              (tool, decisions) ->
+                  tools.merge(
+                      tool,
+                      new Tool(tool, decisions.accepted(), decisions.rejected()),
+                      Tool::plus));
       for (DailyUsage.TerminalUsage terminal : record.terminals()) {
-        long[] sums = terminals.computeIfAbsent(terminal.terminalType(), t -> new long[2]);
-        add(sums, 0, terminal.sessions());
-        add(sums, 1, terminal.costNanoUsd());
+        terminals.merge(terminal.terminalType(), terminal, UsageSummary::plus);
         terminalActors.computeIfAbsent(terminal.terminalType(), t -> new HashSet<>()).add(actor);
       }
     }
@@ -179,16 +199,15 @@ public record UsageSummary(
     teamFigures.forEach(
         (name, figures) -> byTeam.add(new Team(name, figures, teamActors.get(name).size())));
     byTeam.sort(TEAM_ORDER);
-    List<Model> byModel = new ArrayList<>();
-    models.forEach((model, s) -> byModel.add(new Model(model, s[0], s[1], s[2], s[3], s[4], s[5])));
+    List<Model> byModel = new ArrayList<>(models.values());
     byModel.sort(MODEL_ORDER);
-    List<Tool> byTool = new ArrayList<>();
-    tools.forEach((tool, s) -> byTool.add(new Tool(tool, s[0], s[1])));
+    List<Tool> byTool = new ArrayList<>(tools.values());
     List<Terminal> byTerminal = new ArrayList<>();
     terminals.forEach(
-        (terminal, s) ->
+        (type, sums) ->
             byTerminal.add(
-                new Terminal(terminal, s[0], terminalActors.get(terminal).size(), s[1])));
+                new Terminal(
+                    type, sums.sessions(), terminalActors.get(type).size(), sums.costNanoUsd())));
     byTerminal.sort(TERMINAL_ORDER);
 
     return new UsageSummary(
@@ -204,7 +223,11 @@ public record UsageSummary(
         byTerminal);
   }
 
-  private static void add(long[] sums, int index, long amount) {
-    sums[index] = Math.addExact(sums[index], amount);
+  private static DailyUsage.TerminalUsage plus(
+      DailyUsage.TerminalUsage a, DailyUsage.TerminalUsage b) {
+    return new DailyUsage.TerminalUsage(
+        a.terminalType(),
+        Math.addExact(a.sessions(), b.sessions()),
+        Math.addExact(a.costNanoUsd(), b.costNanoUsd()));
   }
 }

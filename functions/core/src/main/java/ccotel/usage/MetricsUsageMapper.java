@@ -104,12 +104,12 @@ final class MetricsUsageMapper {
       UsageKey key = UsageKey.at(point.getTimeUnixNano(), user.get());
       Counter marker = sourceMarkerOf(counter.get());
       Optional<Counter> terminal = terminalShareOf(counter.get(), attributes);
-      Map<Counter, Long> admitted = new HashMap<>();
-      admitted.put(counter.get(), value);
-      if (marker != null) {
-        admitted.put(marker, 1L);
+      Map<Counter, Long> admitted =
+          marker == null ? Map.of(counter.get(), value) : Map.of(counter.get(), value, marker, 1L);
+      if (terminal.isPresent()) {
+        admitted = new HashMap<>(admitted);
+        admitted.put(terminal.get(), value);
       }
-      terminal.ifPresent(share -> admitted.put(share, value));
       problem = gate.admit(key, admitted);
       if (problem != null) {
         rejections.reject(where, problem);
@@ -235,19 +235,17 @@ final class MetricsUsageMapper {
    * names one: sessions, and the metric cost per model (CONTRACT §5 {@code by_terminal}).
    */
   private static Optional<Counter> terminalShareOf(Counter counter, Attributes attributes) {
-    Optional<String> terminal = attributes.terminalType();
-    if (terminal.isEmpty()) {
-      return Optional.empty();
-    }
     return switch (counter.family()) {
-      case SESSIONS -> Optional.of(Counter.of(CounterFamily.TERMINAL_SESSIONS, terminal.get()));
+      case SESSIONS ->
+          attributes.terminalType().map(t -> Counter.of(CounterFamily.TERMINAL_SESSIONS, t));
       case METRIC_COST_NANO_USD ->
-          Optional.of(
-              Counter.of(
-                  CounterFamily.TERMINAL_METRIC_COST_NANO_USD,
-                  terminal.get(),
-                  counter.dimension()));
-      default -> Optional.empty();
+          attributes
+              .terminalType()
+              .map(
+                  t ->
+                      Counter.of(
+                          CounterFamily.TERMINAL_METRIC_COST_NANO_USD, t, counter.dimension()));
+      default -> Optional.empty(); // only sessions and cost are shown per terminal
     };
   }
 
