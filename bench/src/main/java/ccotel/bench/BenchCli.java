@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
 
-/** {@code ./ccotel bench jmh|decode|coldstart|writes|load}: the measurements README publishes. */
+/**
+ * {@code ./ccotel bench jmh|decode|coldstart|writes|load|query}: the measurements README publishes.
+ */
 public final class BenchCli {
 
   private BenchCli() {}
@@ -20,6 +22,8 @@ public final class BenchCli {
         ccotel bench writes [--users N] [--batch B] [--minutes M] [--scenario S]
                                                 DynamoDB write units per 1,000 exports
         ccotel bench load --clients N --minutes M [--data DIR | --endpoint URL --token T --read-token R]
+        ccotel bench query [--users 1000] [--days 90] [--runs 10] [--threads 1,2,8] [--paged false] [--data DIR]
+                                                reading and summing a range: latency p50/p99, read units
       Results are written as JSON under bench/results/.""";
 
   public static void main(String[] args) throws Exception {
@@ -35,6 +39,7 @@ public final class BenchCli {
       case "coldstart" -> ColdStart.run(rest, results);
       case "writes" -> WriteUnits.run(rest, results);
       case "load" -> LoadGenerator.run(rest, results);
+      case "query" -> QueryBench.run(rest, results);
       default -> {
         System.err.println("ccotel bench: unknown command '" + args[0] + "'\n" + USAGE);
         System.exit(2);

@@ -43,6 +43,8 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
@@ -84,18 +86,7 @@ final class WriteUnits {
     List<QueuedExport> stream = stream(users, minutes, scenario);
     try (EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.startInMemory()) {
       CapacityMeter meter = new CapacityMeter();
-      DynamoDbClient client =
-          DynamoDbClient.builder()
-              .endpointOverride(dynamoDb.endpoint())
-              .region(software.amazon.awssdk.regions.Region.US_EAST_1)
-              .credentialsProvider(
-                  software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                      software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
-                          "local", "local")))
-              .httpClient(
-                  software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
-              .overrideConfiguration(c -> c.addExecutionInterceptor(meter))
-              .build();
+      DynamoDbClient client = meter.client(dynamoDb.endpoint());
 
       Cost lowerBound = lowerBound(client, meter, stream);
       Cost perExport =
@@ -330,7 +321,7 @@ final class WriteUnits {
         config.deliveryRetention());
   }
 
-  private static Config config(String name) {
+  static Config config(String name) {
     return Config.fromEnv(
         Map.of(
             Config.USAGE_TABLE, name + "-usage",
@@ -376,6 +367,8 @@ final class WriteUnits {
         return get.toBuilder().returnConsumedCapacity(total).build();
       } else if (request instanceof BatchGetItemRequest batch) {
         return batch.toBuilder().returnConsumedCapacity(total).build();
+      } else if (request instanceof QueryRequest query) {
+        return query.toBuilder().returnConsumedCapacity(total).build();
       }
       return request;
     }
@@ -395,7 +388,23 @@ final class WriteUnits {
         add(readUnits, get.consumedCapacity());
       } else if (response instanceof BatchGetItemResponse batch) {
         batch.consumedCapacity().forEach(capacity -> add(readUnits, capacity));
+      } else if (response instanceof QueryResponse query) {
+        add(readUnits, query.consumedCapacity());
       }
+    }
+
+    /** A client of DynamoDB Local at {@code endpoint} whose calls this meter adds up. */
+    DynamoDbClient client(java.net.URI endpoint) {
+      return DynamoDbClient.builder()
+          .endpointOverride(endpoint)
+          .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+          .credentialsProvider(
+              software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                  software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                      "local", "local")))
+          .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+          .overrideConfiguration(c -> c.addExecutionInterceptor(this))
+          .build();
     }
 
     private static void add(DoubleAdder sum, ConsumedCapacity capacity) {

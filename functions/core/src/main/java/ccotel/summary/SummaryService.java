@@ -9,10 +9,9 @@ import ccotel.auth.TokenScope;
 import ccotel.query.AnswerFormat;
 import ccotel.query.DailyUsage;
 import ccotel.query.DateRange;
-import ccotel.query.InvalidCursorException;
 import ccotel.query.QueryAnswers;
 import ccotel.query.StoredUsage;
-import ccotel.query.UsagePage;
+import ccotel.query.UsageRangeReader;
 import ccotel.query.UsageReader;
 import ccotel.usage.UserIdentity;
 import java.time.Instant;
@@ -37,13 +36,23 @@ public final class SummaryService {
   private static final String JSON = "application/json";
 
   private final TokenAuthorizer authorizer;
-  private final UsageReader reader;
+  private final UsageRangeReader reader;
   private final TeamLookup teams;
   private final LastExportReader lastExport;
 
+  /** A summary that reads the range with {@code reader}'s pages, one after another. */
   public SummaryService(
       TokenAuthorizer authorizer,
       UsageReader reader,
+      TeamLookup teams,
+      LastExportReader lastExport) {
+    this(authorizer, UsageRangeReader.paging(reader, READ_PAGE), teams, lastExport);
+  }
+
+  /** A summary that reads the range with {@code reader} (in AWS: a Query per day, in parallel). */
+  public SummaryService(
+      TokenAuthorizer authorizer,
+      UsageRangeReader reader,
       TeamLookup teams,
       LastExportReader lastExport) {
     this.authorizer = authorizer;
@@ -121,23 +130,19 @@ public final class SummaryService {
     return team;
   }
 
-  /** Every user-day of the range, page after page. */
+  /** Every user-day of the range, as §4 records. */
   private List<DailyUsage> readAll(String connectionId, DateRange range)
       throws UsageStoreUnavailableException {
     List<DailyUsage> records = new ArrayList<>();
-    Optional<String> cursor = Optional.empty();
-    do {
-      UsagePage page;
-      try {
-        page = reader.read(connectionId, range.from(), range.to(), READ_PAGE, cursor);
-      } catch (InvalidCursorException e) {
-        throw new IllegalStateException("the reader refused its own cursor", e);
-      }
-      for (StoredUsage row : page.rows()) {
-        records.add(DailyUsage.of(row));
-      }
-      cursor = page.nextCursor();
-    } while (cursor.isPresent());
+    reader.readRange(
+        connectionId,
+        range.from(),
+        range.to(),
+        (day, rows) -> {
+          for (StoredUsage row : rows) {
+            records.add(DailyUsage.of(row));
+          }
+        });
     return records;
   }
 }

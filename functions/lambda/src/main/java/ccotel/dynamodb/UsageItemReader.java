@@ -111,7 +111,7 @@ final class UsageItemReader implements UsageReader {
     return new UsagePage(rows, next);
   }
 
-  private static StoredUsage storedUsage(Map<String, AttributeValue> item) {
+  static StoredUsage storedUsage(Map<String, AttributeValue> item) {
     UsageKey key =
         new UsageKey(
             LocalDate.parse(item.get(DAY).s()),

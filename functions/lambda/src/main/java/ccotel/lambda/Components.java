@@ -11,6 +11,7 @@ import ccotel.cloudwatch.EmfServiceMetrics;
 import ccotel.config.Config;
 import ccotel.dynamodb.DynamoDbConnectionRegistry;
 import ccotel.dynamodb.DynamoDbLastExport;
+import ccotel.dynamodb.DynamoDbRangeReader;
 import ccotel.dynamodb.DynamoDbUsageStore;
 import ccotel.ingest.IngestService;
 import ccotel.metrics.ServiceMetrics;
@@ -48,6 +49,9 @@ public final class Components {
    * can still answer 503 with Retry-After.
    */
   static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(3);
+
+  /** Days of a range the summary reads at once (see docs/decisions.md, "Summary"). */
+  static final int SUMMARY_READ_PARALLELISM = 8;
 
   private static volatile Components fromEnvironment;
 
@@ -127,9 +131,16 @@ public final class Components {
     return new UsageQueryService(authorizer(), usageStore());
   }
 
-  /** The summary API; no rosters exist yet (issue 15), so nobody has a team. */
+  /**
+   * The summary API, reading a Query per day {@value #SUMMARY_READ_PARALLELISM} days at a time; no
+   * rosters exist yet (issue 15), so nobody has a team.
+   */
   public SummaryService summaryService() {
-    return new SummaryService(authorizer(), usageStore(), TeamLookup.NONE, lastExport());
+    return new SummaryService(
+        authorizer(),
+        new DynamoDbRangeReader(dynamoDb.get(), config.usageTable(), SUMMARY_READ_PARALLELISM),
+        TeamLookup.NONE,
+        lastExport());
   }
 
   /** Where the aggregator keeps each connection's last export time. */
