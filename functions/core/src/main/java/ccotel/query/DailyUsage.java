@@ -68,6 +68,18 @@ public record DailyUsage(
       long costNanoUsd,
       long apiRequests) {
 
+    /** The two models' sums (of one model: the name is this one's). */
+    public ModelUsage plus(ModelUsage other) {
+      return new ModelUsage(
+          model,
+          Math.addExact(inputTokens, other.inputTokens),
+          Math.addExact(outputTokens, other.outputTokens),
+          Math.addExact(cacheReadTokens, other.cacheReadTokens),
+          Math.addExact(cacheCreationTokens, other.cacheCreationTokens),
+          Math.addExact(costNanoUsd, other.costNanoUsd),
+          Math.addExact(apiRequests, other.apiRequests));
+    }
+
     public BigDecimal costCents() {
       return cents(costNanoUsd);
     }

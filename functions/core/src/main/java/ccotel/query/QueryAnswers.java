@@ -1,8 +1,9 @@
 package ccotel.query;
 
+import ccotel.api.ApiRequest;
 import ccotel.api.ApiResponse;
 import ccotel.auth.TokenAuthorizer;
-import java.util.Optional;
+import ccotel.auth.TokenScope;
 
 /** The answers every read endpoint (usage records, summary) gives alike, in the API's format. */
 public final class QueryAnswers {
@@ -11,17 +12,42 @@ public final class QueryAnswers {
 
   private QueryAnswers() {}
 
-  /** The 401, 403 or 503 for a read token that was not granted; empty when it was. */
-  public static Optional<ApiResponse> refusal(TokenAuthorizer.Authorization authorization) {
+  /** A read of an endpoint: the connection it was granted for, or the answer that refuses it. */
+  public record Read(String connectionId, ApiResponse refusal) {
+    public boolean refused() {
+      return refusal != null;
+    }
+  }
+
+  /**
+   * Admits a {@code GET} of {@code path} (where {@code what} lives) with a read token, or refuses
+   * it with 404, 405, or the 401, 403 or 503 of a token that was not granted.
+   */
+  public static Read read(
+      ApiRequest request, String path, String what, TokenAuthorizer authorizer) {
+    if (!path.equals(request.path())) {
+      return refused(error(404, "not_found_error", "no such path; " + what + " is at " + path));
+    }
+    if (!"GET".equals(request.method())) {
+      return refused(
+          error(405, "invalid_request_error", "method not allowed; use GET")
+              .withHeader("Allow", "GET"));
+    }
+    TokenAuthorizer.Authorization authorization =
+        authorizer.authorize(request.header("authorization"), TokenScope.READ);
     return switch (authorization.verdict()) {
       case UNAUTHENTICATED ->
-          Optional.of(
+          refused(
               error(401, "authentication_error", authorization.message())
                   .withHeader("WWW-Authenticate", "Bearer"));
-      case WRONG_SCOPE -> Optional.of(error(403, "permission_error", authorization.message()));
-      case UNAVAILABLE -> Optional.of(unavailable(authorization.message()));
-      case GRANTED -> Optional.empty();
+      case WRONG_SCOPE -> refused(error(403, "permission_error", authorization.message()));
+      case UNAVAILABLE -> refused(unavailable(authorization.message()));
+      case GRANTED -> new Read(authorization.connectionId(), null);
     };
+  }
+
+  private static Read refused(ApiResponse answer) {
+    return new Read(null, answer);
   }
 
   /** An error answer, shaped like the Anthropic API's: {"error": {"type", "message"}}. */

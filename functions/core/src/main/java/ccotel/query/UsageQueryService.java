@@ -4,7 +4,6 @@ import ccotel.aggregate.UsageStoreUnavailableException;
 import ccotel.api.ApiRequest;
 import ccotel.api.ApiResponse;
 import ccotel.auth.TokenAuthorizer;
-import ccotel.auth.TokenScope;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -35,18 +34,9 @@ public final class UsageQueryService {
   }
 
   public ApiResponse query(ApiRequest request) {
-    if (!PATH.equals(request.path())) {
-      return QueryAnswers.error(404, "not_found_error", "no such path; usage is at " + PATH);
-    }
-    if (!"GET".equals(request.method())) {
-      return QueryAnswers.error(405, "invalid_request_error", "method not allowed; use GET")
-          .withHeader("Allow", "GET");
-    }
-    TokenAuthorizer.Authorization authorization =
-        authorizer.authorize(request.header("authorization"), TokenScope.READ);
-    Optional<ApiResponse> refusal = QueryAnswers.refusal(authorization);
-    if (refusal.isPresent()) {
-      return refusal.get();
+    QueryAnswers.Read read = QueryAnswers.read(request, PATH, "usage", authorizer);
+    if (read.refused()) {
+      return read.refusal();
     }
 
     Optional<AnswerFormat> format = AnswerFormat.negotiate(request.header("accept"));
@@ -66,11 +56,7 @@ public final class UsageQueryService {
     try {
       page =
           reader.read(
-              authorization.connectionId(),
-              range.days.from(),
-              range.days.to(),
-              range.limit,
-              range.cursor);
+              read.connectionId(), range.days.from(), range.days.to(), range.limit, range.cursor);
     } catch (InvalidCursorException e) {
       return QueryAnswers.badRequest("invalid page cursor: " + e.getMessage());
     } catch (UsageStoreUnavailableException e) {

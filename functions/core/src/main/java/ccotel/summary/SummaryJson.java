@@ -1,5 +1,6 @@
 package ccotel.summary;
 
+import ccotel.query.DailyUsage;
 import ccotel.query.UsageJson;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
@@ -62,7 +63,7 @@ final class SummaryJson {
           json.writeEndArray();
 
           json.writeArrayFieldStart("by_model");
-          for (UsageSummary.Model model : summary.byModel()) {
+          for (DailyUsage.ModelUsage model : summary.byModel()) {
             json.writeStartObject();
             json.writeStringField("model", model.model());
             tokens(

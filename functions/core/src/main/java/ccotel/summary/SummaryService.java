@@ -5,7 +5,6 @@ import ccotel.aggregate.UsageStoreUnavailableException;
 import ccotel.api.ApiRequest;
 import ccotel.api.ApiResponse;
 import ccotel.auth.TokenAuthorizer;
-import ccotel.auth.TokenScope;
 import ccotel.query.AnswerFormat;
 import ccotel.query.DailyUsage;
 import ccotel.query.DateRange;
@@ -62,18 +61,9 @@ public final class SummaryService {
   }
 
   public ApiResponse summarize(ApiRequest request) {
-    if (!PATH.equals(request.path())) {
-      return QueryAnswers.error(404, "not_found_error", "no such path; the summary is at " + PATH);
-    }
-    if (!"GET".equals(request.method())) {
-      return QueryAnswers.error(405, "invalid_request_error", "method not allowed; use GET")
-          .withHeader("Allow", "GET");
-    }
-    TokenAuthorizer.Authorization authorization =
-        authorizer.authorize(request.header("authorization"), TokenScope.READ);
-    Optional<ApiResponse> refusal = QueryAnswers.refusal(authorization);
-    if (refusal.isPresent()) {
-      return refusal.get();
+    QueryAnswers.Read read = QueryAnswers.read(request, PATH, "the summary", authorizer);
+    if (read.refused()) {
+      return read.refusal();
     }
     if (!AnswerFormat.JSON.acceptedBy(request.header("accept"))) {
       return QueryAnswers.error(
@@ -94,7 +84,7 @@ public final class SummaryService {
     } catch (IllegalArgumentException e) {
       return QueryAnswers.badRequest(e.getMessage());
     }
-    String connectionId = authorization.connectionId();
+    String connectionId = read.connectionId();
     List<DailyUsage> records;
     Map<UserIdentity, String> userTeams;
     Optional<Instant> lastExportAt;

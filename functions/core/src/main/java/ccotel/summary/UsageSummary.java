@@ -30,7 +30,7 @@ public record UsageSummary(
     List<Day> byDay,
     List<User> byUser,
     List<Team> byTeam,
-    List<Model> byModel,
+    List<DailyUsage.ModelUsage> byModel,
     List<Tool> byTool,
     List<Terminal> byTerminal) {
 
@@ -51,38 +51,6 @@ public record UsageSummary(
       LocalDate lastActive) {}
 
   public record Team(Optional<String> team, Figures figures, int activeUsers) {}
-
-  public record Model(
-      String model,
-      long inputTokens,
-      long outputTokens,
-      long cacheReadTokens,
-      long cacheCreationTokens,
-      long costNanoUsd,
-      long apiRequests) {
-
-    static Model of(DailyUsage.ModelUsage usage) {
-      return new Model(
-          usage.model(),
-          usage.inputTokens(),
-          usage.outputTokens(),
-          usage.cacheReadTokens(),
-          usage.cacheCreationTokens(),
-          usage.costNanoUsd(),
-          usage.apiRequests());
-    }
-
-    Model plus(Model other) {
-      return new Model(
-          model,
-          Math.addExact(inputTokens, other.inputTokens),
-          Math.addExact(outputTokens, other.outputTokens),
-          Math.addExact(cacheReadTokens, other.cacheReadTokens),
-          Math.addExact(cacheCreationTokens, other.cacheCreationTokens),
-          Math.addExact(costNanoUsd, other.costNanoUsd),
-          Math.addExact(apiRequests, other.apiRequests));
-    }
-  }
 
   public record Tool(String tool, long accepted, long rejected) {
 
@@ -105,8 +73,10 @@ public record UsageSummary(
           .reversed()
           .thenComparing((Team t) -> t.team().orElse(null), nullsLast());
 
-  private static final Comparator<Model> MODEL_ORDER =
-      Comparator.comparingLong(Model::costNanoUsd).reversed().thenComparing(Model::model);
+  private static final Comparator<DailyUsage.ModelUsage> MODEL_ORDER =
+      Comparator.comparingLong(DailyUsage.ModelUsage::costNanoUsd)
+          .reversed()
+          .thenComparing(DailyUsage.ModelUsage::model);
 
   private static final Comparator<Terminal> TERMINAL_ORDER =
       Comparator.comparingLong(Terminal::costNanoUsd)
@@ -138,7 +108,7 @@ public record UsageSummary(
     Map<UserIdentity, Set<LocalDate>> userDays = new HashMap<>();
     Map<Optional<String>, Figures> teamFigures = new HashMap<>();
     Map<Optional<String>, Set<UserIdentity>> teamActors = new HashMap<>();
-    Map<String, Model> models = new HashMap<>();
+    Map<String, DailyUsage.ModelUsage> models = new HashMap<>();
     Map<String, Tool> tools = new TreeMap<>();
     Map<String, DailyUsage.TerminalUsage> terminals = new HashMap<>();
     Map<String, Set<UserIdentity>> terminalActors = new HashMap<>();
@@ -163,7 +133,7 @@ public record UsageSummary(
       teamFigures.computeIfAbsent(userTeam, t -> new Figures()).add(record);
       teamActors.computeIfAbsent(userTeam, t -> new HashSet<>()).add(actor);
       for (DailyUsage.ModelUsage model : record.models()) {
-        models.merge(model.model(), Model.of(model), Model::plus);
+        models.merge(model.model(), model, DailyUsage.ModelUsage::plus);
       }
       record
           .toolDecisions()
@@ -199,7 +169,7 @@ public record UsageSummary(
     teamFigures.forEach(
         (name, figures) -> byTeam.add(new Team(name, figures, teamActors.get(name).size())));
     byTeam.sort(TEAM_ORDER);
-    List<Model> byModel = new ArrayList<>(models.values());
+    List<DailyUsage.ModelUsage> byModel = new ArrayList<>(models.values());
     byModel.sort(MODEL_ORDER);
     List<Tool> byTool = new ArrayList<>(tools.values());
     List<Terminal> byTerminal = new ArrayList<>();

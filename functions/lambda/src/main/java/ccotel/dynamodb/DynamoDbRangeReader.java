@@ -19,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
@@ -121,21 +120,7 @@ public final class DynamoDbRangeReader implements UsageRangeReader {
     do {
       QueryResponse response =
           dynamoDb.query(
-              QueryRequest.builder()
-                  .tableName(usageTable)
-                  // BETWEEN, not begins_with: DynamoDB Local runs begins_with as a scan of the
-                  // whole partition. '#' < '$': every sort key of the day sorts between the two.
-                  .keyConditionExpression("#c = :c AND #sk BETWEEN :from AND :to")
-                  .expressionAttributeNames(
-                      Map.of("#c", ItemLayout.CONNECTION, "#sk", ItemLayout.SORT_KEY))
-                  .expressionAttributeValues(
-                      Map.of(
-                          ":c",
-                          ItemLayout.s(connectionId),
-                          ":from",
-                          ItemLayout.s(day + "#"),
-                          ":to",
-                          ItemLayout.s(day + "$")))
+              ItemLayout.days(usageTable, connectionId, day, day)
                   .exclusiveStartKey(start)
                   .limit(pageLimit)
                   .build());

@@ -6,11 +6,13 @@ import ccotel.usage.UsageKey;
 import ccotel.usage.UserIdentity;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
 /**
  * Where ccotel's usage lives in DynamoDB (docs/decisions.md, "Usage table layout"): a usage item
@@ -43,6 +45,21 @@ final class ItemLayout {
 
   static Map<String, AttributeValue> usageKey(String connectionId, UsageKey key) {
     return Map.of(CONNECTION, s(connectionId), SORT_KEY, s(sortKey(key)));
+  }
+
+  /**
+   * A Query of the user-days from {@code from} to {@code to} of a connection, in (day, user) order.
+   * BETWEEN, not begins_with: DynamoDB Local runs begins_with as a scan of the whole partition. '#'
+   * < '$': every sort key of day {@code to} sorts below "to$".
+   */
+  static QueryRequest.Builder days(
+      String usageTable, String connectionId, LocalDate from, LocalDate to) {
+    return QueryRequest.builder()
+        .tableName(usageTable)
+        .keyConditionExpression("#c = :c AND #sk BETWEEN :from AND :to")
+        .expressionAttributeNames(Map.of("#c", CONNECTION, "#sk", SORT_KEY))
+        .expressionAttributeValues(
+            Map.of(":c", s(connectionId), ":from", s(from + "#"), ":to", s(to + "$")));
   }
 
   /** Day first, then the user's value, so items sort by date then actor. */

@@ -26,7 +26,6 @@ import java.util.regex.Pattern;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
@@ -74,16 +73,7 @@ final class UsageItemReader implements UsageReader {
       do {
         QueryResponse response =
             dynamoDb.query(
-                QueryRequest.builder()
-                    .tableName(usageTable)
-                    .keyConditionExpression("#c = :c AND #sk BETWEEN :from AND :to")
-                    .expressionAttributeNames(Map.of("#c", CONNECTION, "#sk", SORT_KEY))
-                    .expressionAttributeValues(
-                        Map.of(
-                            ":c", s(connectionId),
-                            // '#' < '$': every sort key of day `to` sorts below "to$".
-                            ":from", s(from + "#"),
-                            ":to", s(to + "$")))
+                ItemLayout.days(usageTable, connectionId, from, to)
                     .exclusiveStartKey(start)
                     .limit(limit + 1 - items.size())
                     .build());
