@@ -396,7 +396,7 @@ class AggregationServiceTest {
   }
 
   @Test
-  void aBatchOfOneUsersDeltas_isOnePlainWrite_withoutClaimsOrTransactions() throws Exception {
+  void aBatchOfOneUsersDeltas_isOnePlainWrite_withoutTransactions() throws Exception {
     List<List<DayDelivery>> calls = new java.util.ArrayList<>();
     InMemoryUsageStore real = new InMemoryUsageStore();
     UsageStore recording =
