@@ -33,6 +33,17 @@ final class DynamoDbCalls {
   }
 
   /**
+   * A failed read of usage as the query side must take it: an outage is worth a retry (503); a
+   * request DynamoDB refuses as such is a bug of ours, which no retry can cure.
+   */
+  static UsageStoreUnavailableException readFailure(SdkException e) {
+    if (!isServiceFailure(e)) {
+      throw new IllegalStateException("DynamoDB refused reading usage: " + e.getMessage(), e);
+    }
+    return new UsageStoreUnavailableException("reading usage: " + e.getMessage(), e);
+  }
+
+  /**
    * Whether a call failed for a reason a later retry can cure: throttling, a DynamoDB fault or the
    * network. DynamoDB's other 4xx answers (a ValidationException, say) fail again on every retry.
    */

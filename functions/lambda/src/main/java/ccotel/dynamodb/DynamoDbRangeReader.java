@@ -98,13 +98,7 @@ public final class DynamoDbRangeReader implements UsageRangeReader {
       throw new UsageStoreUnavailableException("interrupted while reading usage", e);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof SdkException failure) {
-        if (DynamoDbCalls.isServiceFailure(failure)) {
-          throw new UsageStoreUnavailableException(
-              "reading usage: " + failure.getMessage(), failure);
-        }
-        // A request DynamoDB refuses as such is a bug of ours: no retry can make it succeed.
-        throw new IllegalStateException(
-            "DynamoDB refused reading usage: " + failure.getMessage(), failure);
+        throw DynamoDbCalls.readFailure(failure);
       }
       if (e.getCause() instanceof RuntimeException defect) {
         throw defect;

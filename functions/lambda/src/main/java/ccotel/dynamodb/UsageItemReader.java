@@ -84,11 +84,7 @@ final class UsageItemReader implements UsageReader {
                 : null;
       } while (start != null && items.size() <= limit);
     } catch (SdkException e) {
-      if (DynamoDbCalls.isServiceFailure(e)) {
-        throw DynamoDbCalls.failure("reading usage", e);
-      }
-      // A request DynamoDB refuses as such is a bug of ours: no retry can make it succeed.
-      throw new IllegalStateException("DynamoDB refused reading usage: " + e.getMessage(), e);
+      throw DynamoDbCalls.readFailure(e);
     }
     List<StoredUsage> rows = new ArrayList<>();
     for (Map<String, AttributeValue> item : items.subList(0, Math.min(limit, items.size()))) {
