@@ -12,9 +12,15 @@ public final class TokenAuthorizer {
   }
 
   /** The verdict on one request. */
-  public record Authorization(Verdict verdict, String connectionId, String message) {
+  /** {@code grant} is present exactly when the verdict is {@link Verdict#GRANTED}. */
+  public record Authorization(Verdict verdict, Optional<TokenGrant> grant, String message) {
     public boolean granted() {
       return verdict == Verdict.GRANTED;
+    }
+
+    /** The granted connection, or "" when nothing was granted. */
+    public String connectionId() {
+      return grant.map(TokenGrant::connectionId).orElse("");
     }
   }
 
@@ -51,10 +57,10 @@ public final class TokenAuthorizer {
               + required.label()
               + " token");
     }
-    return new Authorization(Verdict.GRANTED, grant.get().connectionId(), "");
+    return new Authorization(Verdict.GRANTED, grant, "");
   }
 
   private static Authorization denied(Verdict verdict, String message) {
-    return new Authorization(verdict, "", message);
+    return new Authorization(verdict, Optional.empty(), message);
   }
 }

@@ -2,7 +2,9 @@ package ccotel.query;
 
 import ccotel.api.ApiRequest;
 import ccotel.api.ApiResponse;
+import ccotel.auth.ReadView;
 import ccotel.auth.TokenAuthorizer;
+import ccotel.auth.TokenGrant;
 import ccotel.auth.TokenScope;
 
 /** The answers every read endpoint (usage records, summary) gives alike, in the API's format. */
@@ -13,9 +15,18 @@ public final class QueryAnswers {
   private QueryAnswers() {}
 
   /** A read of an endpoint: the connection it was granted for, or the answer that refuses it. */
-  public record Read(String connectionId, ApiResponse refusal) {
+  public record Read(TokenGrant grant, ApiResponse refusal) {
     public boolean refused() {
       return refusal != null;
+    }
+
+    public String connectionId() {
+      return grant.connectionId();
+    }
+
+    /** What the read token may see. */
+    public ReadView view() {
+      return grant.view();
     }
   }
 
@@ -42,7 +53,7 @@ public final class QueryAnswers {
                   .withHeader("WWW-Authenticate", "Bearer"));
       case WRONG_SCOPE -> refused(error(403, "permission_error", authorization.message()));
       case UNAVAILABLE -> refused(unavailable(authorization.message()));
-      case GRANTED -> new Read(authorization.connectionId(), null);
+      case GRANTED -> new Read(authorization.grant().orElseThrow(), null);
     };
   }
 
