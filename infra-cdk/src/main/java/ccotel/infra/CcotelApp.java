@@ -14,6 +14,12 @@ public final class CcotelApp {
   public static final String FUNCTIONS_ASSET_CONTEXT = "functionsAsset";
 
   /**
+   * Context key for the stopped-sending alarm's hours: {@code npx cdk deploy -c
+   * silenceAlarmHours=72}.
+   */
+  public static final String SILENCE_ALARM_HOURS_CONTEXT = "silenceAlarmHours";
+
+  /**
    * System property naming the jar when no context does: infra-cdk's pom sets it for {@code cdk
    * synth} (cdk.json runs exec:java) from the build's version, so no version is written here.
    */
@@ -38,9 +44,23 @@ public final class CcotelApp {
               + FUNCTIONS_ASSET_CONTEXT
               + "=PATH");
     }
-    CcotelStack stack = new CcotelStack(app, STACK_ID, new CcotelStackProps(assetPath));
+    CcotelStack stack =
+        new CcotelStack(app, STACK_ID, new CcotelStackProps(assetPath, silenceAlarmHours(app)));
     // A rule's error becomes an error annotation, which fails `cdk synth` and the tests.
     Aspects.of(app).add(new AwsSolutionsChecks());
     return stack;
+  }
+
+  private static int silenceAlarmHours(App app) {
+    Object hours = app.getNode().tryGetContext(SILENCE_ALARM_HOURS_CONTEXT);
+    if (hours == null) {
+      return CcotelStackProps.DEFAULT_SILENCE_ALARM_HOURS;
+    }
+    try {
+      return Integer.parseInt(hours.toString().trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          SILENCE_ALARM_HOURS_CONTEXT + " must be a whole number of hours, not '" + hours + "'");
+    }
   }
 }

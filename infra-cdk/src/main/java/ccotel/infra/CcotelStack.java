@@ -77,6 +77,7 @@ public final class CcotelStack extends Stack {
   static final String METRICS_DIMENSION = "Service";
   static final String METRICS_SERVICE = "ccotel";
   static final String MESSAGE_FAILURES_METRIC = "MessageFailures";
+  static final String EXPORTS_ACCEPTED_METRIC = "ExportsAccepted";
 
   /** SQS's largest message, what ingest's splitting is sized for. */
   static final int MAX_MESSAGE_BYTES = 1_048_576;
@@ -341,6 +342,30 @@ public final class CcotelStack extends Stack {
         OLDEST_MESSAGE_SECONDS_THRESHOLD,
         "Aggregation is behind: the oldest queued export is older than 20 minutes",
         alarms);
+    // Data that stops arriving is the quiet failure of telemetry: a client roll-out that lost its
+    // settings, a proxy, a revoked token. The ingest function writes ExportsAccepted on every
+    // answer (0 when refused), so hours without a 200 — or without any request — are a breach.
+    Alarm silence =
+        Alarm.Builder.create(this, "ExportsStoppedAlarm")
+            .metric(
+                Metric.Builder.create()
+                    .namespace(METRICS_NAMESPACE)
+                    .metricName(EXPORTS_ACCEPTED_METRIC)
+                    .dimensionsMap(Map.of(METRICS_DIMENSION, METRICS_SERVICE))
+                    .period(Duration.hours(1))
+                    .statistic("Sum")
+                    .build())
+            .threshold(1)
+            .evaluationPeriods(props.silenceAlarmHours())
+            .comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD)
+            .treatMissingData(TreatMissingData.BREACHING)
+            .alarmDescription(
+                "No export accepted for "
+                    + props.silenceAlarmHours()
+                    + " hours: Claude Code stopped sending, or ingest refuses it (see README,"
+                    + " Operating it)")
+            .build();
+    silence.addAlarmAction(new SnsAction(alarms));
     alarm(
         "Ingest5xxAlarm",
         api.metricServerError(

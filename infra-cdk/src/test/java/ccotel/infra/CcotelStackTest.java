@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +20,7 @@ import software.amazon.awscdk.App;
 import software.amazon.awscdk.Token;
 import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
 import software.amazon.awscdk.cxapi.CloudAssembly;
 import software.amazon.awscdk.services.sqs.Queue;
 
@@ -169,5 +171,43 @@ class CcotelStackTest {
     IllegalStateException missing =
         assertThrows(IllegalStateException.class, () -> CcotelApp.define(app(Map.of())));
     assertTrue(missing.getMessage().contains("-c functionsAsset=PATH"), missing.getMessage());
+  }
+
+  @Test
+  void theStoppedSendingAlarmsHours_comeFromContext_andNonsenseIsRefused() {
+    String jar = fakeJar().toString();
+
+    CcotelStack stack =
+        CcotelApp.define(
+            app(
+                Map.of(
+                    CcotelApp.FUNCTIONS_ASSET_CONTEXT,
+                    jar,
+                    CcotelApp.SILENCE_ALARM_HOURS_CONTEXT,
+                    "72")));
+
+    assertEquals(72, stack.props().silenceAlarmHours());
+    JsonNode alarms =
+        new ObjectMapper()
+            .valueToTree(Template.fromStack(stack).findResources("AWS::CloudWatch::Alarm"));
+    JsonNode silence = null;
+    for (Map.Entry<String, JsonNode> alarm : alarms.properties()) {
+      if (alarm.getKey().startsWith("ExportsStoppedAlarm")) {
+        silence = alarm.getValue().path("Properties");
+      }
+    }
+    assertEquals(72, silence.path("EvaluationPeriods").asInt(), String.valueOf(silence));
+    for (String nonsense : List.of("0", "169", "-3", "a day")) {
+      IllegalArgumentException refused =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  CcotelApp.define(
+                      app(
+                          Map.of(
+                              CcotelApp.FUNCTIONS_ASSET_CONTEXT, jar,
+                              CcotelApp.SILENCE_ALARM_HOURS_CONTEXT, nonsense))));
+      assertTrue(refused.getMessage().contains("hours"), refused.getMessage());
+    }
   }
 }

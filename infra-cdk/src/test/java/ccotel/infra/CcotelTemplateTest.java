@@ -265,7 +265,8 @@ class CcotelTemplateTest {
             "Errors",
             "5xx",
             "MessageFailures",
-            "ApproximateAgeOfOldestMessage"),
+            "ApproximateAgeOfOldestMessage",
+            "ExportsAccepted"),
         metrics);
     for (JsonNode logGroup : ofType("AWS::Logs::LogGroup")) {
       assertEquals(30, logGroup.at("/Properties/RetentionInDays").asInt());
@@ -288,6 +289,29 @@ class CcotelTemplateTest {
     assertEquals(300, alarm.path("Period").asInt());
     assertEquals(5, alarm.path("Threshold").asInt());
     assertEquals("GreaterThanOrEqualToThreshold", alarm.path("ComparisonOperator").asText());
+    assertEquals("AlarmTopic", logicalIdPrefix(alarm.at("/AlarmActions/0/Ref").asText()));
+  }
+
+  @Test
+  void noExportAccepted_forADay_alarmsOnTheIngestFunctionsOwnMetric_missingDataIncluded() {
+    JsonNode alarm = alarm("ExportsStoppedAlarm");
+    assertEquals(EmfServiceMetrics.NAMESPACE, alarm.path("Namespace").asText());
+    assertEquals(EmfServiceMetrics.EXPORTS_ACCEPTED, alarm.path("MetricName").asText());
+    assertEquals(
+        "[{\"Name\":\""
+            + EmfServiceMetrics.DIMENSION
+            + "\",\"Value\":\""
+            + EmfServiceMetrics.SERVICE
+            + "\"}]",
+        alarm.path("Dimensions").toString());
+    assertEquals("Sum", alarm.path("Statistic").asText());
+    assertEquals(3600, alarm.path("Period").asInt());
+    assertEquals(
+        CcotelStackProps.DEFAULT_SILENCE_ALARM_HOURS, alarm.path("EvaluationPeriods").asInt());
+    assertEquals(1, alarm.path("Threshold").asInt());
+    assertEquals("LessThanThreshold", alarm.path("ComparisonOperator").asText());
+    // No request at all writes no metric: silence must count as a breach, not as "no data".
+    assertEquals("breaching", alarm.path("TreatMissingData").asText());
     assertEquals("AlarmTopic", logicalIdPrefix(alarm.at("/AlarmActions/0/Ref").asText()));
   }
 
