@@ -10,7 +10,6 @@ import ccotel.testing.InMemoryPipeline;
 import ccotel.testing.Json;
 import ccotel.testing.Organisation;
 import ccotel.testing.RecordSums;
-import ccotel.usage.UserIdentity;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.LocalDate;
@@ -60,33 +59,33 @@ class OrganisationSummaryTest {
 
   @Test
   void theWholeRange_sumsItsRecords() {
-    assertSummaryIsTheRecordsSum(first.minusDays(1), last, Map.of(), Optional.empty());
+    assertSummaryIsTheRecordsSum(first.minusDays(1), last, Optional.empty());
   }
 
   @Test
   void aSubWindow_sumsItsRecords() {
-    assertSummaryIsTheRecordsSum(first.plusDays(2), first.plusDays(4), Map.of(), Optional.empty());
+    assertSummaryIsTheRecordsSum(first.plusDays(2), first.plusDays(4), Optional.empty());
   }
 
   @Test
-  void teams_groupAndFilter() {
-    Map<String, String> teams = new HashMap<>();
-    teams.put("ada@org.example", "platform");
-    teams.put("bob@org.example", "platform");
-    teams.put("uid-anon", "mobile");
-    teams.forEach(
-        (actor, team) ->
-            pipeline.teams.put(
-                actor.contains("@") ? UserIdentity.email(actor) : UserIdentity.userId(actor),
-                team));
+  void teams_groupAndFilter_exactlyAsTheirRecords() throws Exception {
+    // Roster names ada and Bob (any case); cy's and the anonymous member's clients send a team
+    // attribute; dee has neither.
+    pipeline.rosters.replace(
+        connection.connection().id(),
+        ccotel.teams.Roster.of(
+            Map.of(
+                "ada@org.example", ccotel.teams.Membership.of("platform", "eng", "cc-1"),
+                "bob@org.example", ccotel.teams.Membership.of("platform", null, null))));
 
-    assertSummaryIsTheRecordsSum(first, last, teams, Optional.empty());
-    assertSummaryIsTheRecordsSum(first, last, teams, Optional.of("platform"));
-    assertSummaryIsTheRecordsSum(first, last, teams, Optional.of("nobody"));
+    assertSummaryIsTheRecordsSum(first, last, Optional.empty());
+    assertSummaryIsTheRecordsSum(first, last, Optional.of("platform"));
+    assertSummaryIsTheRecordsSum(first, last, Optional.of("mobile"));
+    assertSummaryIsTheRecordsSum(first.plusDays(2), first.plusDays(4), Optional.of("mobile"));
+    assertSummaryIsTheRecordsSum(first, last, Optional.of("nobody"));
   }
 
-  private void assertSummaryIsTheRecordsSum(
-      LocalDate from, LocalDate to, Map<String, String> teams, Optional<String> team) {
+  private void assertSummaryIsTheRecordsSum(LocalDate from, LocalDate to, Optional<String> team) {
     Map<String, String> parameters = new HashMap<>();
     parameters.put("starting_at", from.toString());
     parameters.put("ending_at", to.toString());
@@ -96,7 +95,7 @@ class OrganisationSummaryTest {
     ObjectNode summary = (ObjectNode) Json.read(answer.body());
     summary.remove("last_export_at");
 
-    assertJsonEquals(RecordSums.summary(records(from, to), from, to, teams, team), summary);
+    assertJsonEquals(RecordSums.summary(records(from, to), from, to, team), summary);
   }
 
   /** Every §4 record of the range, page by page as a client reads them. */

@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,11 +94,7 @@ class SummaryRunnerIT {
     assertFalse(at.isAfter(sentUntil), at + " after the replay ended at " + sentUntil);
     assertJsonEquals(
         RecordSums.summary(
-            records(first().minusDays(1), last()),
-            first().minusDays(1),
-            last(),
-            Map.of(),
-            Optional.empty()),
+            records(first().minusDays(1), last()), first().minusDays(1), last(), Optional.empty()),
         summary);
     // The organisation's shape, so that the comparison above covers every part.
     assertEquals(MEMBERS.size(), summary.get("by_user").size());
@@ -115,8 +110,7 @@ class SummaryRunnerIT {
     ObjectNode summary = summary(from, to, Optional.empty());
     summary.remove("last_export_at");
 
-    assertJsonEquals(
-        RecordSums.summary(records(from, to), from, to, Map.of(), Optional.empty()), summary);
+    assertJsonEquals(RecordSums.summary(records(from, to), from, to, Optional.empty()), summary);
   }
 
   @Test
@@ -125,8 +119,7 @@ class SummaryRunnerIT {
     summary.remove("last_export_at");
 
     assertJsonEquals(
-        RecordSums.summary(
-            records(first(), last()), first(), last(), Map.of(), Optional.of("platform")),
+        RecordSums.summary(records(first(), last()), first(), last(), Optional.of("platform")),
         summary);
     assertEquals(0, summary.get("totals").get("active_users").asInt());
   }
