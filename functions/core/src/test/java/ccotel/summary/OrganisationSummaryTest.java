@@ -2,6 +2,7 @@ package ccotel.summary;
 
 import static ccotel.testing.Json.assertJsonEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ccotel.api.ApiResponse;
 import ccotel.auth.ConnectionAdmin;
@@ -85,6 +86,28 @@ class OrganisationSummaryTest {
     assertSummaryIsTheRecordsSum(first, last, Optional.of("nobody"));
   }
 
+  @Test
+  void teamFilter_onRecords_pagesEachOfTheTeamsRecordsOnce_inFullPages() throws Exception {
+    pipeline.rosters.replace(
+        connection.connection().id(),
+        ccotel.teams.Roster.of(
+            Map.of("dee@org.example", ccotel.teams.Membership.of("mobile", null, null))));
+    List<JsonNode> all = records(first, last, Optional.empty(), 1000);
+
+    for (String team : List.of("mobile", "platform")) {
+      List<JsonNode> expected = new ArrayList<>();
+      all.stream()
+          .filter(r -> team.equals(r.at("/ccotel/team").asText(null)))
+          .forEach(expected::add);
+      for (int limit : List.of(1, 2, 3, 1000)) {
+        List<JsonNode> paged = records(first, last, Optional.of(team), limit);
+        assertEquals(expected, paged, team + " with limit " + limit);
+      }
+    }
+    // cy (2 days), the anonymous member (2) by attribute, dee (2) by roster.
+    assertEquals(6, records(first, last, Optional.of("mobile"), 4).size());
+  }
+
   private void assertSummaryIsTheRecordsSum(LocalDate from, LocalDate to, Optional<String> team) {
     Map<String, String> parameters = new HashMap<>();
     parameters.put("starting_at", from.toString());
@@ -100,13 +123,24 @@ class OrganisationSummaryTest {
 
   /** Every §4 record of the range, page by page as a client reads them. */
   private List<JsonNode> records(LocalDate from, LocalDate to) {
+    return records(from, to, Optional.empty(), 7);
+  }
+
+  /**
+   * The §4 records of the range (of {@code team=}, if given), page by page; every page but the last
+   * is full.
+   */
+  private List<JsonNode> records(LocalDate from, LocalDate to, Optional<String> team, int limit) {
     List<JsonNode> records = new ArrayList<>();
     String page = null;
+    boolean lastWasFull = true;
     do {
+      assertTrue(lastWasFull, "a page before the last held fewer than " + limit + " records");
       Map<String, String> parameters = new HashMap<>();
       parameters.put("starting_at", from.toString());
       parameters.put("ending_at", to.toString());
-      parameters.put("limit", "7");
+      parameters.put("limit", Integer.toString(limit));
+      team.ifPresent(t -> parameters.put("team", t));
       if (page != null) {
         parameters.put("page", page);
       }
@@ -114,6 +148,7 @@ class OrganisationSummaryTest {
       assertEquals(200, answer.status(), answer.bodyText());
       JsonNode body = Json.read(answer.body());
       body.get("data").forEach(records::add);
+      lastWasFull = body.get("data").size() == limit;
       page = body.get("next_page").isNull() ? null : body.get("next_page").asText();
     } while (page != null);
     return records;
