@@ -89,6 +89,10 @@ public final class RosterCsv {
       }
       String team = values.get(1);
       check(team, "team", MAX_VALUE_CHARS, line);
+      if (team.indexOf(',') >= 0) {
+        // team= could not select it: a comma cannot be told from a repeated team parameter.
+        throw new RosterFormatException(line, "a team name may not hold a comma");
+      }
       String department = optional(values, 2, "department", line);
       String costCenter = optional(values, 3, "cost_center", line);
       members.put(email, Membership.of(team, department, costCenter));

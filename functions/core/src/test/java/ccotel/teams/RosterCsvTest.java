@@ -18,14 +18,14 @@ class RosterCsvTest {
         parse(
             "\uFEFFEmail,Team,Department,Cost_Center\r\n"
                 + "  Ada@Org.Example , platform, eng, cc-1\r\n"
-                + "bob@org.example,\"payments, EU\",,\r\n"
+                + "bob@org.example,payments,\"R&D, EU\",\r\n"
                 + "\r\n"
                 + "cy@org.example,\"say \"\"hi\"\"\",sales,\n");
 
     assertEquals(
         Map.of(
             "ada@org.example", Membership.of("platform", "eng", "cc-1"),
-            "bob@org.example", Membership.of("payments, EU", null, null),
+            "bob@org.example", Membership.of("payments", "R&D, EU", null),
             "cy@org.example", Membership.of("say \"hi\"", "sales", null)),
         roster.members());
   }
@@ -55,6 +55,7 @@ class RosterCsvTest {
         "bidi override             | email,team\\na@x.example,t\\u202Ex           | 2 | unprintable",
         "unclosed quote            | email,team\\na@x.example,\"t                 | 2 | not closed",
         "quote inside a field      | email,team\\na@x.example,t\"x                | 2 | quote mark",
+        "comma in a team           | email,team\\na@x.example,\"a,b\"            | 2 | comma",
       })
   void malformedFile_isRefused_withTheLineAtFault(
       String name, String file, int line, String problem) {
