@@ -238,6 +238,8 @@ public final class CcotelStack extends Stack {
         "dynamodb:BatchWriteItem");
     tokensTable.grant(queryFunction, "dynamodb:GetItem");
     usageTable.grant(queryFunction, "dynamodb:Query");
+    // The roster: its pointer, then its chunks (DynamoDbRosterStore).
+    stateTable.grant(queryFunction, "dynamodb:GetItem", "dynamodb:BatchGetItem");
     aggregatorFunction.addEventSource(
         SqsEventSource.Builder.create(ingestQueue)
             .batchSize(BATCH_SIZE)

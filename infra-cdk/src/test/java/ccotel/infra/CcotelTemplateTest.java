@@ -248,7 +248,8 @@ class CcotelTemplateTest {
     assertEquals(
         Map.of(
             "TokensTable", Set.of("dynamodb:GetItem"),
-            "UsageTable", Set.of("dynamodb:Query")),
+            "UsageTable", Set.of("dynamodb:Query"),
+            "StateTable", Set.of("dynamodb:GetItem", "dynamodb:BatchGetItem")),
         grantsOf("QueryFunction"));
   }
 

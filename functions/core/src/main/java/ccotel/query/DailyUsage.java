@@ -1,12 +1,15 @@
 package ccotel.query;
 
+import ccotel.teams.Membership;
 import ccotel.usage.Counter;
 import ccotel.usage.CounterFamily;
+import ccotel.usage.Labels;
 import ccotel.usage.UsageKey;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -17,6 +20,11 @@ import java.util.TreeSet;
  * where the "metrics, else events, never both" rule for tokens and cost is applied, per model.
  * {@code unreadableCounters} names stored counters that held no count and read as 0 (see {@link
  * StoredUsage}); it is empty for every user-day ccotel wrote within its limits.
+ *
+ * <p>{@code labels} are the user-day's label tallies ({@link Labels}); {@code organizationId} and
+ * {@code membership} start as the values they name most often, and {@code membership} is replaced
+ * by the roster's where the roster names the user ({@code ccotel.teams.TeamAssignment}). {@code
+ * terminalType} is the named terminal with the most sessions (ties: the first by name), if any.
  */
 public record DailyUsage(
     UsageKey key,
@@ -34,7 +42,11 @@ public record DailyUsage(
     SortedMap<String, Decisions> toolDecisions,
     SortedMap<String, Results> toolResults,
     List<TerminalUsage> terminals,
-    SortedSet<String> unreadableCounters) {
+    SortedSet<String> unreadableCounters,
+    SortedMap<String, Long> labels,
+    Optional<String> organizationId,
+    Optional<String> terminalType,
+    Membership membership) {
 
   /** Sessions and cost of points and records that named no {@code terminal.type}. */
   public static final String UNKNOWN_TERMINAL = "unknown";
@@ -92,6 +104,8 @@ public record DailyUsage(
 
   public static DailyUsage of(StoredUsage stored) {
     List<ModelUsage> models = models(stored);
+    List<TerminalUsage> terminals = terminals(stored, models);
+    SortedMap<String, Long> labels = byDimension(stored, CounterFamily.LABEL);
     return new DailyUsage(
         stored.key(),
         stored.get(Counter.of(CounterFamily.SESSIONS)),
@@ -107,8 +121,56 @@ public record DailyUsage(
         activeSeconds(stored),
         decisions(stored, CounterFamily.TOOL_ACCEPTED, CounterFamily.TOOL_REJECTED),
         results(stored),
-        terminals(stored, models),
-        stored.unreadable());
+        terminals,
+        stored.unreadable(),
+        labels,
+        Labels.mostSeen(labels, Labels.ORGANIZATION_ID),
+        terminalType(terminals),
+        new Membership(
+            Labels.mostSeen(labels, Labels.TEAM),
+            Labels.mostSeen(labels, Labels.DEPARTMENT),
+            Labels.mostSeen(labels, Labels.COST_CENTER)));
+  }
+
+  /** The same record reported under {@code membership}. */
+  public DailyUsage withMembership(Membership membership) {
+    return new DailyUsage(
+        key,
+        sessions,
+        linesAdded,
+        linesRemoved,
+        commits,
+        pullRequests,
+        editTools,
+        models,
+        prompts,
+        apiRequests,
+        apiErrors,
+        activeSeconds,
+        toolDecisions,
+        toolResults,
+        terminals,
+        unreadableCounters,
+        labels,
+        organizationId,
+        terminalType,
+        membership);
+  }
+
+  /**
+   * The terminal type Claude Code named with the most sessions that day, ties to the first by name;
+   * empty when no named terminal had a session ("unknown" is not one Claude Code sent).
+   */
+  private static Optional<String> terminalType(List<TerminalUsage> terminals) {
+    TerminalUsage most = null;
+    for (TerminalUsage terminal : terminals) { // in name order
+      if (!terminal.terminalType().equals(UNKNOWN_TERMINAL)
+          && terminal.sessions() > 0
+          && (most == null || terminal.sessions() > most.sessions())) {
+        most = terminal;
+      }
+    }
+    return Optional.ofNullable(most).map(TerminalUsage::terminalType);
   }
 
   private static SortedMap<String, Decisions> editTools(StoredUsage stored) {

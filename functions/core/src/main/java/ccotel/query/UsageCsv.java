@@ -29,6 +29,9 @@ final class UsageCsv {
       boolean email = usage.key().user().kind() == ccotel.usage.UserIdentity.Kind.EMAIL;
       day.append(field(email ? usage.key().user().value() : "")).append(',');
       day.append(field(email ? "" : usage.key().user().value())).append(',');
+      day.append(field(usage.membership().team().orElse(""))).append(',');
+      day.append(field(usage.membership().department().orElse(""))).append(',');
+      day.append(field(usage.membership().costCenter().orElse(""))).append(',');
       day.append(usage.sessions()).append(',');
       day.append(usage.linesAdded()).append(',').append(usage.linesRemoved()).append(',');
       day.append(usage.commits()).append(',').append(usage.pullRequests()).append(',');

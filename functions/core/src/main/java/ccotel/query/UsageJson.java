@@ -57,6 +57,9 @@ public final class UsageJson {
     json.writeStartObject();
     json.writeStringField("date", usage.key().day() + "T00:00:00Z");
     actor(json, usage.key().user());
+    // As the Claude Code Analytics API names them; null when Claude Code sent none that day.
+    nullable(json, "organization_id", usage.organizationId());
+    nullable(json, "terminal_type", usage.terminalType());
 
     json.writeObjectFieldStart("core_metrics");
     json.writeNumberField("num_sessions", usage.sessions());
@@ -94,6 +97,9 @@ public final class UsageJson {
     json.writeEndArray();
 
     json.writeObjectFieldStart("ccotel");
+    nullable(json, "team", usage.membership().team());
+    nullable(json, "department", usage.membership().department());
+    nullable(json, "cost_center", usage.membership().costCenter());
     json.writeNumberField("prompts", usage.prompts());
     longs(json, "api_requests", usage.apiRequests());
     json.writeNumberField("api_errors", usage.apiErrors());
@@ -159,6 +165,15 @@ public final class UsageJson {
     json.writeStringField("currency", "USD");
     json.writeNumberField("amount", DailyUsage.cents(nanoUsd));
     json.writeEndObject();
+  }
+
+  private static void nullable(JsonGenerator json, String field, Optional<String> value)
+      throws IOException {
+    if (value.isPresent()) {
+      json.writeStringField(field, value.get());
+    } else {
+      json.writeNullField(field);
+    }
   }
 
   private static void longs(JsonGenerator json, String field, Map<String, Long> values)

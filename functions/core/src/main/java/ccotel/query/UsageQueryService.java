@@ -4,6 +4,9 @@ import ccotel.aggregate.UsageStoreUnavailableException;
 import ccotel.api.ApiRequest;
 import ccotel.api.ApiResponse;
 import ccotel.auth.TokenAuthorizer;
+import ccotel.teams.Roster;
+import ccotel.teams.RosterReader;
+import ccotel.teams.TeamAssignment;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -25,12 +28,25 @@ public final class UsageQueryService {
   private static final String JSON = "application/json";
   private static final String CSV = "text/csv; charset=utf-8";
 
+  /**
+   * User-days read at once while looking for a team's records ({@code team=}): most rows may be
+   * other teams'.
+   */
+  static final int FILTERED_READ = 200;
+
   private final TokenAuthorizer authorizer;
   private final UsageReader reader;
+  private final RosterReader rosters;
 
+  /** Records without rosters: teams only from the users' own {@code team} attributes. */
   public UsageQueryService(TokenAuthorizer authorizer, UsageReader reader) {
+    this(authorizer, reader, RosterReader.NONE);
+  }
+
+  public UsageQueryService(TokenAuthorizer authorizer, UsageReader reader, RosterReader rosters) {
     this.authorizer = authorizer;
     this.reader = reader;
+    this.rosters = rosters;
   }
 
   public ApiResponse query(ApiRequest request) {
@@ -52,27 +68,18 @@ public final class UsageQueryService {
     } catch (IllegalArgumentException e) {
       return QueryAnswers.badRequest(e.getMessage());
     }
-    UsagePage page;
+    Answer answer;
     try {
-      page =
-          reader.read(
-              read.connectionId(), range.days.from(), range.days.to(), range.limit, range.cursor);
+      answer = read(read.connectionId(), range);
     } catch (InvalidCursorException e) {
       return QueryAnswers.badRequest("invalid page cursor: " + e.getMessage());
     } catch (UsageStoreUnavailableException e) {
       return QueryAnswers.unavailable("usage store unavailable, retry later");
     }
-    List<DailyUsage> records = new ArrayList<>(page.rows().size());
-    for (StoredUsage row : page.rows()) {
-      records.add(DailyUsage.of(row));
-    }
-    // The day the page stops at; a page whose rows were all left out stops within the range too.
-    LocalDate lastDay =
-        page.rows().isEmpty()
-            ? range.days.from()
-            : page.rows().get(page.rows().size() - 1).key().day();
+    List<DailyUsage> records = answer.records();
+    LocalDate lastDay = answer.lastDay();
     Optional<String> nextPage =
-        page.nextCursor().map(cursor -> new Cursor(lastDay, cursor).encode());
+        answer.nextCursor().map(cursor -> new Cursor(lastDay, cursor).encode());
     if (format.get() == AnswerFormat.CSV) {
       ApiResponse csv =
           ApiResponse.of(200, CSV, UsageCsv.page(records))
@@ -80,6 +87,58 @@ public final class UsageQueryService {
       return nextPage.isPresent() ? csv.withHeader("X-Next-Page", nextPage.get()) : csv;
     }
     return ApiResponse.of(200, JSON, UsageJson.page(records, nextPage));
+  }
+
+  /** The records of one answer, where the reader stopped, and the day of its last row read. */
+  private record Answer(List<DailyUsage> records, Optional<String> nextCursor, LocalDate lastDay) {}
+
+  /**
+   * Up to {@code limit} records of the range (of {@code team=}'s, if asked) after the cursor, with
+   * their teams. With a team, reads on past other teams' rows until the page is full or the range
+   * ends, and stops the reader's cursor right after the page's last record, so that paging still
+   * gives every record once.
+   */
+  private Answer read(String connectionId, Range range)
+      throws InvalidCursorException, UsageStoreUnavailableException {
+    Roster roster = rosters.roster(connectionId);
+    List<DailyUsage> records = new ArrayList<>();
+    Optional<String> cursor = range.cursor;
+    // The day the answer stops at; one whose rows were all left out stops within the range too.
+    LocalDate lastDay = range.days.from();
+    while (true) {
+      int wanted = range.limit - records.size();
+      int size = range.team.isEmpty() ? wanted : Math.max(wanted, FILTERED_READ);
+      List<DailyUsage> matching;
+      UsagePage page;
+      while (true) {
+        page = reader.read(connectionId, range.days.from(), range.days.to(), size, cursor);
+        matching = new ArrayList<>();
+        int wantedRow = -1; // the row of the last record that fits in this answer
+        for (int i = 0; i < page.rows().size(); i++) {
+          DailyUsage record = TeamAssignment.assign(DailyUsage.of(page.rows().get(i)), roster);
+          if (TeamAssignment.inTeam(record, range.team)) {
+            matching.add(record);
+            if (matching.size() == wanted) {
+              wantedRow = i;
+            }
+          }
+        }
+        if (matching.size() <= wanted) {
+          break;
+        }
+        // More than fit: read the same rows again up to the last that fits, so that the reader's
+        // cursor stops right after it (fewer rows each time, so this ends).
+        size = wantedRow + 1;
+      }
+      records.addAll(matching);
+      if (!page.rows().isEmpty()) {
+        lastDay = page.rows().get(page.rows().size() - 1).key().day();
+      }
+      cursor = page.nextCursor();
+      if (cursor.isEmpty() || records.size() >= range.limit) {
+        return new Answer(records, cursor, lastDay);
+      }
+    }
   }
 
   /**
@@ -130,11 +189,12 @@ public final class UsageQueryService {
   }
 
   /** The validated query parameters. */
-  private record Range(DateRange days, int limit, Optional<String> cursor) {
+  private record Range(DateRange days, int limit, Optional<String> cursor, Optional<String> team) {
 
     static Range of(ApiRequest request) {
-      // Checked first, so a repeated name is named before any value is judged.
-      DateRange.requireOnce(request, List.of("starting_at", "ending_at", "limit", "page"));
+      // Checked first, so a repeated name is named before any value is judged (a team name with a
+      // comma cannot be told from a repeated team= and is refused too).
+      DateRange.requireOnce(request, List.of("starting_at", "ending_at", "limit", "page", "team"));
       DateRange days = DateRange.of(request);
       int limit = request.queryParameter("limit").map(Range::limit).orElse(DEFAULT_LIMIT);
       Optional<String> cursor =
@@ -142,7 +202,7 @@ public final class UsageQueryService {
               .queryParameter("page")
               .filter(p -> !p.isEmpty())
               .map(page -> Cursor.decode(page).within(days.from(), days.to()));
-      return new Range(days, limit, cursor);
+      return new Range(days, limit, cursor, TeamAssignment.requestedTeam(request));
     }
 
     private static int limit(String value) {

@@ -12,14 +12,12 @@ import ccotel.query.QueryAnswers;
 import ccotel.query.StoredUsage;
 import ccotel.query.UsageRangeReader;
 import ccotel.query.UsageReader;
-import ccotel.usage.UserIdentity;
+import ccotel.teams.RosterReader;
+import ccotel.teams.TeamAssignment;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * {@code GET /api/usage/claude_code/summary} (CONTRACT §5): authorize a read token, validate the
@@ -36,27 +34,27 @@ public final class SummaryService {
 
   private final TokenAuthorizer authorizer;
   private final UsageRangeReader reader;
-  private final TeamLookup teams;
+  private final RosterReader rosters;
   private final LastExportReader lastExport;
 
   /** A summary that reads the range with {@code reader}'s pages, one after another. */
   public SummaryService(
       TokenAuthorizer authorizer,
       UsageReader reader,
-      TeamLookup teams,
+      RosterReader rosters,
       LastExportReader lastExport) {
-    this(authorizer, UsageRangeReader.paging(reader, READ_PAGE), teams, lastExport);
+    this(authorizer, UsageRangeReader.paging(reader, READ_PAGE), rosters, lastExport);
   }
 
   /** A summary that reads the range with {@code reader} (in AWS: a Query per day, in parallel). */
   public SummaryService(
       TokenAuthorizer authorizer,
       UsageRangeReader reader,
-      TeamLookup teams,
+      RosterReader rosters,
       LastExportReader lastExport) {
     this.authorizer = authorizer;
     this.reader = reader;
-    this.teams = teams;
+    this.rosters = rosters;
     this.lastExport = lastExport;
   }
 
@@ -80,26 +78,22 @@ public final class SummaryService {
       // comma cannot be told from a repeated team= and is refused too.
       DateRange.requireOnce(request, List.of("starting_at", "ending_at", "team"));
       range = DateRange.of(request);
-      team = team(request);
+      team = TeamAssignment.requestedTeam(request);
     } catch (IllegalArgumentException e) {
       return QueryAnswers.badRequest(e.getMessage());
     }
     String connectionId = read.connectionId();
     List<DailyUsage> records;
-    Map<UserIdentity, String> userTeams;
     Optional<Instant> lastExportAt;
     try {
-      records = readAll(connectionId, range);
-      Set<UserIdentity> users = new HashSet<>();
-      records.forEach(record -> users.add(record.key().user()));
-      userTeams = teams.teams(connectionId, users);
+      records = TeamAssignment.assign(readAll(connectionId, range), rosters.roster(connectionId));
       lastExportAt = lastExport.lastExportAt(connectionId);
     } catch (UsageStoreUnavailableException e) {
       return QueryAnswers.unavailable("usage store unavailable, retry later");
     }
     UsageSummary summary;
     try {
-      summary = UsageSummary.of(range, records, userTeams, team, lastExportAt);
+      summary = UsageSummary.of(range, records, team, lastExportAt);
     } catch (ArithmeticException e) {
       // Only absurd stored values can do this; the same range always will, so no retry status.
       return QueryAnswers.error(
@@ -108,16 +102,6 @@ public final class SummaryService {
           "a sum of this range passes 2^63 - 1; ask for a shorter range or one team");
     }
     return ApiResponse.of(200, JSON, SummaryJson.of(summary));
-  }
-
-  /** {@code team=T}: only T's users; absent: everyone. Empty is refused, not read as "no team". */
-  private static Optional<String> team(ApiRequest request) {
-    Optional<String> team = request.queryParameter("team");
-    if (team.isPresent() && team.get().isBlank()) {
-      throw new IllegalArgumentException(
-          "team must name a team; leave it out to summarize everyone");
-    }
-    return team;
   }
 
   /** Every user-day of the range, as §4 records. */

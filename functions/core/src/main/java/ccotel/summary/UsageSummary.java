@@ -90,14 +90,13 @@ public record UsageSummary(
   /**
    * Sums {@code records} (the §4 records of {@code range}, any order) into a summary.
    *
-   * @param teams each user's team; users missing from it have none
-   * @param team if present, only the records of that team's users count
+   * @param team if present, only the records of that team count (each record's team is its
+   *     membership's: see {@code ccotel.teams.TeamAssignment})
    * @throws ArithmeticException if a sum would pass 2^63 - 1
    */
   public static UsageSummary of(
       DateRange range,
       List<DailyUsage> records,
-      Map<UserIdentity, String> teams,
       Optional<String> team,
       Optional<Instant> lastExportAt) {
     Figures total = new Figures();
@@ -106,6 +105,8 @@ public record UsageSummary(
     Map<LocalDate, Set<UserIdentity>> dayActors = new HashMap<>();
     Map<UserIdentity, Figures> userFigures = new HashMap<>();
     Map<UserIdentity, Set<LocalDate>> userDays = new HashMap<>();
+    // A user's team in by_user: that of their latest record (of the team asked for, if one was).
+    Map<UserIdentity, DailyUsage> userLatest = new HashMap<>();
     Map<Optional<String>, Figures> teamFigures = new HashMap<>();
     Map<Optional<String>, Set<UserIdentity>> teamActors = new HashMap<>();
     Map<String, DailyUsage.ModelUsage> models = new HashMap<>();
@@ -120,10 +121,11 @@ public record UsageSummary(
     for (DailyUsage record : records) {
       UserIdentity actor = record.key().user();
       LocalDate day = record.key().day();
-      Optional<String> userTeam = Optional.ofNullable(teams.get(actor));
+      Optional<String> userTeam = record.membership().team();
       if (!range.contains(day) || (team.isPresent() && !team.equals(userTeam))) {
         continue;
       }
+      userLatest.merge(actor, record, (a, b) -> a.key().day().isAfter(b.key().day()) ? a : b);
       total.add(record);
       actors.add(actor);
       dayFigures.get(day).add(record);
@@ -159,7 +161,7 @@ public record UsageSummary(
           byUser.add(
               new User(
                   actor,
-                  Optional.ofNullable(teams.get(actor)),
+                  userLatest.get(actor).membership().team(),
                   figures,
                   days.size(),
                   days.stream().max(Comparator.naturalOrder()).orElseThrow()));

@@ -31,7 +31,12 @@ final class Attributes {
           "cache_read_tokens",
           "cache_creation_tokens",
           "cost_usd",
-          "terminal.type");
+          "terminal.type",
+          // Labels (see Labels): counted per user-day, so the projection keeps them.
+          "team",
+          "department",
+          "cost_center",
+          "organization.id");
 
   private final List<KeyValue> own;
   private final List<KeyValue> resource;

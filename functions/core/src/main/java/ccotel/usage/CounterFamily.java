@@ -52,7 +52,13 @@ public enum CounterFamily {
   /** {@link #METRIC_COST_NANO_USD} of the points that carry a {@code terminal.type}, per it. */
   TERMINAL_METRIC_COST_NANO_USD("term.m.cost", Dimension.TERMINAL_MODEL),
   /** {@link #EVENT_COST_NANO_USD} of the records that carry a {@code terminal.type}, per it. */
-  TERMINAL_EVENT_COST_NANO_USD("term.e.cost", Dimension.TERMINAL_MODEL);
+  TERMINAL_EVENT_COST_NANO_USD("term.e.cost", Dimension.TERMINAL_MODEL),
+  /**
+   * Data points and records that carried a label resource attribute ({@code team}, {@code
+   * department}, {@code cost_center}, {@code organization.id}), per {@code key=value}: at read time
+   * the value seen most often is the user-day's (see {@link Labels}).
+   */
+  LABEL("label", Dimension.LABEL);
 
   /** What a family's counters are broken down by. */
   public enum Dimension {
@@ -62,7 +68,9 @@ public enum CounterFamily {
     TYPE,
     TERMINAL,
     /** A terminal type and a model: see {@link Counter#of(CounterFamily, String, String)}. */
-    TERMINAL_MODEL
+    TERMINAL_MODEL,
+    /** {@code key=value} of a label attribute. */
+    LABEL
   }
 
   private static final Map<String, CounterFamily> BY_CODE = new HashMap<>();

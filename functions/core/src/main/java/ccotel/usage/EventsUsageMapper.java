@@ -86,6 +86,11 @@ final class EventsUsageMapper {
       rejections.reject(EVENT_PREFIX, event, problem);
       return;
     }
+    problem = Labels.problem(attributes);
+    if (problem != null) {
+      rejections.reject(EVENT_PREFIX, event, problem);
+      return;
+    }
     if (WrongWireTypes.inAttributes(record.getAttributesList())) {
       rejections.reject(EVENT_PREFIX, event, "attribute fields have the wrong wire types");
       return;
@@ -97,6 +102,9 @@ final class EventsUsageMapper {
     } catch (FixedPoint.InvalidValueException e) {
       rejections.reject(EVENT_PREFIX, event, e.getMessage());
       return;
+    }
+    if (counted.values().stream().anyMatch(amount -> amount != 0)) {
+      Labels.count(attributes, counted); // not on a record that adds nothing (no day of its own)
     }
     // A record counts whole or not at all.
     problem = gate.admit(key, counted);

@@ -100,6 +100,11 @@ final class MetricsUsageMapper {
       rejections.reject(where, problem);
       return;
     }
+    problem = Labels.problem(attributes);
+    if (problem != null) {
+      rejections.reject(where, problem);
+      return;
+    }
     if (WrongWireTypes.inPoint(point)) {
       rejections.reject(where, "data point fields have the wrong wire types");
       return;
@@ -128,6 +133,19 @@ final class MetricsUsageMapper {
       admitted = new HashMap<>(admitted);
       admitted.put(terminal.get(), value);
     }
+    // Labels only on points that surely add to the user-day now (a delta with a value, or a token
+    // or cost point, which marks its model): a cumulative total re-sent unchanged after midnight
+    // must not make a day with no usage appear.
+    Map<Counter, Long> labels = new HashMap<>();
+    boolean delta =
+        sum.getAggregationTemporality() == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;
+    if (marker != null || (delta && value != 0)) {
+      Labels.count(attributes, labels);
+    }
+    if (!labels.isEmpty()) {
+      admitted = new HashMap<>(admitted);
+      admitted.putAll(labels);
+    }
     problem = gate.admit(key, admitted);
     if (problem != null) {
       rejections.reject(where, problem);
@@ -154,6 +172,7 @@ final class MetricsUsageMapper {
     if (marker != null) {
       deltas.add(key, marker, 1);
     }
+    deltas.addAll(key, labels); // one per point: a tally of points, not of amounts
   }
 
   static boolean isClaudeCodeMetric(String name) {

@@ -62,7 +62,7 @@ class ControlCharacterIdentityTest {
     String csv = csv();
     String[] lines = csv.split("\r\n");
     assertEquals(2, lines.length, csv);
-    assertTrue(lines[1].startsWith("2026-11-24,dev@example.com,,0,0,0,2,"), lines[1]);
+    assertTrue(lines[1].startsWith("2026-11-24,dev@example.com,,,,,0,0,0,2,"), lines[1]);
     assertEquals(-1, firstControlCharacter(csv.replace("\r\n", "")), csv);
   }
 

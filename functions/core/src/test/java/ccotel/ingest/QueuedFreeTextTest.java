@@ -97,7 +97,7 @@ class QueuedFreeTextTest {
     // Two cumulative series that differ only in an attribute ccotel does not read.
     byte[] first =
         OtlpRequests.metrics("dev@example.com")
-            .resource("department", FreeTextRequests.RESOURCE_VALUE)
+            .resource("host.name", FreeTextRequests.RESOURCE_VALUE)
             .cumulative(
                 "claude_code.commit.count",
                 start,
@@ -163,7 +163,7 @@ class QueuedFreeTextTest {
     // Queued before ingest left attributes out: the whole request was the message.
     byte[] before =
         OtlpRequests.metrics("dev@example.com")
-            .resource("department", "eng")
+            .resource("host.name", "eng")
             .cumulative(
                 "claude_code.commit.count",
                 start,
@@ -176,7 +176,7 @@ class QueuedFreeTextTest {
     pipeline.aggregation.aggregate(QueuedExports.metrics(connection.connection().id(), before));
     byte[] after =
         OtlpRequests.metrics("dev@example.com")
-            .resource("department", "eng")
+            .resource("host.name", "eng")
             .cumulative(
                 "claude_code.commit.count",
                 start,

@@ -267,7 +267,8 @@ class UsageQueryServiceTest {
     assertEquals(UsageCsv.HEADER, lines[0]);
     assertEquals(3, lines.length);
     assertEquals(
-        "2026-11-25,a@example.com,,0,0,0,10,0,0,0,0,0,0,0,0,0,0,0,0,claude-opus-4-1,0,0,0,0,1.25,0",
+        "2026-11-25,a@example.com,,,,,0,0,0,10,0,0,0,0,0,0,0,0,0,0,0,0,claude-opus-4-1,0,0,0,0,1.25,"
+            + "0",
         lines[1]);
   }
 

@@ -2,6 +2,7 @@ package ccotel.summary;
 
 import static ccotel.testing.Json.assertJsonEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ccotel.api.ApiResponse;
 import ccotel.auth.ConnectionAdmin;
@@ -10,7 +11,6 @@ import ccotel.testing.InMemoryPipeline;
 import ccotel.testing.Json;
 import ccotel.testing.Organisation;
 import ccotel.testing.RecordSums;
-import ccotel.usage.UserIdentity;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.LocalDate;
@@ -60,33 +60,55 @@ class OrganisationSummaryTest {
 
   @Test
   void theWholeRange_sumsItsRecords() {
-    assertSummaryIsTheRecordsSum(first.minusDays(1), last, Map.of(), Optional.empty());
+    assertSummaryIsTheRecordsSum(first.minusDays(1), last, Optional.empty());
   }
 
   @Test
   void aSubWindow_sumsItsRecords() {
-    assertSummaryIsTheRecordsSum(first.plusDays(2), first.plusDays(4), Map.of(), Optional.empty());
+    assertSummaryIsTheRecordsSum(first.plusDays(2), first.plusDays(4), Optional.empty());
   }
 
   @Test
-  void teams_groupAndFilter() {
-    Map<String, String> teams = new HashMap<>();
-    teams.put("ada@org.example", "platform");
-    teams.put("bob@org.example", "platform");
-    teams.put("uid-anon", "mobile");
-    teams.forEach(
-        (actor, team) ->
-            pipeline.teams.put(
-                actor.contains("@") ? UserIdentity.email(actor) : UserIdentity.userId(actor),
-                team));
+  void teams_groupAndFilter_exactlyAsTheirRecords() throws Exception {
+    // Roster names ada and Bob (any case); cy's and the anonymous member's clients send a team
+    // attribute; dee has neither.
+    pipeline.rosters.replace(
+        connection.connection().id(),
+        ccotel.teams.Roster.of(
+            Map.of(
+                "ada@org.example", ccotel.teams.Membership.of("platform", "eng", "cc-1"),
+                "bob@org.example", ccotel.teams.Membership.of("platform", null, null))));
 
-    assertSummaryIsTheRecordsSum(first, last, teams, Optional.empty());
-    assertSummaryIsTheRecordsSum(first, last, teams, Optional.of("platform"));
-    assertSummaryIsTheRecordsSum(first, last, teams, Optional.of("nobody"));
+    assertSummaryIsTheRecordsSum(first, last, Optional.empty());
+    assertSummaryIsTheRecordsSum(first, last, Optional.of("platform"));
+    assertSummaryIsTheRecordsSum(first, last, Optional.of("mobile"));
+    assertSummaryIsTheRecordsSum(first.plusDays(2), first.plusDays(4), Optional.of("mobile"));
+    assertSummaryIsTheRecordsSum(first, last, Optional.of("nobody"));
   }
 
-  private void assertSummaryIsTheRecordsSum(
-      LocalDate from, LocalDate to, Map<String, String> teams, Optional<String> team) {
+  @Test
+  void teamFilter_onRecords_pagesEachOfTheTeamsRecordsOnce_inFullPages() throws Exception {
+    pipeline.rosters.replace(
+        connection.connection().id(),
+        ccotel.teams.Roster.of(
+            Map.of("dee@org.example", ccotel.teams.Membership.of("mobile", null, null))));
+    List<JsonNode> all = records(first, last, Optional.empty(), 1000);
+
+    for (String team : List.of("mobile", "platform")) {
+      List<JsonNode> expected = new ArrayList<>();
+      all.stream()
+          .filter(r -> team.equals(r.at("/ccotel/team").asText(null)))
+          .forEach(expected::add);
+      for (int limit : List.of(1, 2, 3, 1000)) {
+        List<JsonNode> paged = records(first, last, Optional.of(team), limit);
+        assertEquals(expected, paged, team + " with limit " + limit);
+      }
+    }
+    // cy (2 days), the anonymous member (2) by attribute, dee (2) by roster.
+    assertEquals(6, records(first, last, Optional.of("mobile"), 4).size());
+  }
+
+  private void assertSummaryIsTheRecordsSum(LocalDate from, LocalDate to, Optional<String> team) {
     Map<String, String> parameters = new HashMap<>();
     parameters.put("starting_at", from.toString());
     parameters.put("ending_at", to.toString());
@@ -96,18 +118,29 @@ class OrganisationSummaryTest {
     ObjectNode summary = (ObjectNode) Json.read(answer.body());
     summary.remove("last_export_at");
 
-    assertJsonEquals(RecordSums.summary(records(from, to), from, to, teams, team), summary);
+    assertJsonEquals(RecordSums.summary(records(from, to), from, to, team), summary);
   }
 
   /** Every §4 record of the range, page by page as a client reads them. */
   private List<JsonNode> records(LocalDate from, LocalDate to) {
+    return records(from, to, Optional.empty(), 7);
+  }
+
+  /**
+   * The §4 records of the range (of {@code team=}, if given), page by page; every page but the last
+   * is full.
+   */
+  private List<JsonNode> records(LocalDate from, LocalDate to, Optional<String> team, int limit) {
     List<JsonNode> records = new ArrayList<>();
     String page = null;
+    boolean lastWasFull = true;
     do {
+      assertTrue(lastWasFull, "a page before the last held fewer than " + limit + " records");
       Map<String, String> parameters = new HashMap<>();
       parameters.put("starting_at", from.toString());
       parameters.put("ending_at", to.toString());
-      parameters.put("limit", "7");
+      parameters.put("limit", Integer.toString(limit));
+      team.ifPresent(t -> parameters.put("team", t));
       if (page != null) {
         parameters.put("page", page);
       }
@@ -115,6 +148,7 @@ class OrganisationSummaryTest {
       assertEquals(200, answer.status(), answer.bodyText());
       JsonNode body = Json.read(answer.body());
       body.get("data").forEach(records::add);
+      lastWasFull = body.get("data").size() == limit;
       page = body.get("next_page").isNull() ? null : body.get("next_page").asText();
     } while (page != null);
     return records;

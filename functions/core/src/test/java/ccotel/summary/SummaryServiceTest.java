@@ -14,6 +14,9 @@ import ccotel.query.DailyUsage;
 import ccotel.query.DateRange;
 import ccotel.query.StoredUsage;
 import ccotel.query.UsagePage;
+import ccotel.teams.Membership;
+import ccotel.teams.Roster;
+import ccotel.teams.RosterReader;
 import ccotel.testing.InMemoryPipeline;
 import ccotel.testing.Json;
 import ccotel.testing.OtlpRequests;
@@ -159,8 +162,7 @@ class SummaryServiceTest {
 
   @Test
   void everySection_isTheExactSumOfItsRecords() {
-    pipeline.teams.put(UserIdentity.email("a@example.com"), "core");
-    pipeline.teams.put(UserIdentity.email("b@example.com"), "core");
+    roster(Map.of("a@example.com", "core", "b@example.com", "core"));
 
     JsonNode summary = ok(Map.of("starting_at", "2026-11-23", "ending_at", "2026-11-26"));
 
@@ -249,7 +251,7 @@ class SummaryServiceTest {
 
   @Test
   void teamFilter_limitsEverySection_andAnUnknownTeamGivesZeros() {
-    pipeline.teams.put(UserIdentity.email("b@example.com"), "core");
+    roster(Map.of("b@example.com", "core"));
 
     JsonNode core =
         ok(Map.of("starting_at", "2026-11-23", "ending_at", "2026-11-26", "team", "core"));
@@ -354,7 +356,7 @@ class SummaryServiceTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "''|team must name a team; leave it out to summarize everyone",
+        "''|team must name a team; leave it out to read everyone",
         "a,b|team must be given once"
       })
   void anEmptyOrRepeatedTeam_is400(String team, String message) {
@@ -419,7 +421,7 @@ class SummaryServiceTest {
             new TokenAuthorizer(pipeline.registry),
             (connectionId, from, to, limit, cursor) ->
                 new UsagePage(List.of(huge1, huge2), Optional.empty()),
-            TeamLookup.NONE,
+            RosterReader.NONE,
             LastExportReader.NONE);
 
     ApiResponse answer =
@@ -438,7 +440,6 @@ class SummaryServiceTest {
             UsageSummary.of(
                 new DateRange(LocalDate.parse("2026-11-24"), LocalDate.parse("2026-11-24")),
                 List.of(DailyUsage.of(huge1), DailyUsage.of(huge2)),
-                Map.of(),
                 Optional.empty(),
                 Optional.empty()));
   }
@@ -462,5 +463,12 @@ class SummaryServiceTest {
 
   private static JsonNode json(String text) {
     return Json.read(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Makes these e-mails' teams the connection's roster. */
+  private void roster(Map<String, String> teams) {
+    Map<String, Membership> members = new HashMap<>();
+    teams.forEach((email, team) -> members.put(email, Membership.of(team, null, null)));
+    pipeline.rosters.replace(connection.connection().id(), Roster.of(members));
   }
 }

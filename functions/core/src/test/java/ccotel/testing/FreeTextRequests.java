@@ -45,7 +45,7 @@ public final class FreeTextRequests {
     request
         .getResourceLogsBuilder(0)
         .getResourceBuilder()
-        .addAttributes(attribute("department", RESOURCE_VALUE));
+        .addAttributes(attribute("host.name", RESOURCE_VALUE));
     request
         .getResourceLogsBuilder(0)
         .getScopeLogsBuilder(0)

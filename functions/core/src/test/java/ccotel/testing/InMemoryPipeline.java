@@ -14,8 +14,7 @@ import ccotel.ingest.IngestService;
 import ccotel.ingest.QueuedExport;
 import ccotel.query.UsageQueryService;
 import ccotel.summary.SummaryService;
-import ccotel.summary.TeamLookup;
-import ccotel.usage.UserIdentity;
+import ccotel.teams.InMemoryRosterStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,8 +38,8 @@ public final class InMemoryPipeline {
   public final AggregationService aggregation;
   public final UsageQueryService query;
 
-  /** Each user's team, for the summary (rosters do not exist yet: tests set them here). */
-  public final Map<UserIdentity, String> teams = new HashMap<>();
+  /** Each connection's roster, read by both query endpoints. */
+  public final InMemoryRosterStore rosters = new InMemoryRosterStore();
 
   public final SummaryService summary;
 
@@ -55,14 +54,8 @@ public final class InMemoryPipeline {
         new TokenAuthorizer(new CachingConnectionLookup(registry, CLOCK, Duration.ZERO));
     this.ingest = new IngestService(authorizer, queue, CLOCK, MAX_BODY_BYTES);
     this.aggregation = new AggregationService(store);
-    this.query = new UsageQueryService(authorizer, store);
-    TeamLookup teamLookup =
-        (connectionId, users) -> {
-          Map<UserIdentity, String> found = new HashMap<>(teams);
-          found.keySet().retainAll(users);
-          return found;
-        };
-    this.summary = new SummaryService(authorizer, store, teamLookup, LastExportReader.NONE);
+    this.query = new UsageQueryService(authorizer, store, rosters);
+    this.summary = new SummaryService(authorizer, store, rosters, LastExportReader.NONE);
   }
 
   public ApiResponse send(Fixtures.CapturedRequest request, String ingestToken) {

@@ -2,6 +2,7 @@ package ccotel.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
@@ -42,11 +43,18 @@ public final class Organisation {
    * @param userId their {@code user.id}
    * @param terminalType the {@code terminal.type} of their sessions
    * @param days the UTC days they use Claude Code on, one session each
+   * @param team the {@code team} resource attribute their client sends; null for none
    */
-  public record Member(String email, String userId, String terminalType, List<LocalDate> days) {
+  public record Member(
+      String email, String userId, String terminalType, List<LocalDate> days, String team) {
 
     public Member {
       days = List.copyOf(days);
+    }
+
+    /** A member whose client sends no team. */
+    public Member(String email, String userId, String terminalType, List<LocalDate> days) {
+      this(email, userId, terminalType, days, null);
     }
 
     /** The actor of their §4 records. */
@@ -73,16 +81,17 @@ public final class Organisation {
   /**
    * Five members over the six days before the capture's (so that no timestamp is in the future of a
    * clock at or after the capture): three terminal types, one member without e-mail, one whose
-   * client sends a mixed-case e-mail, days with nobody and with everybody.
+   * client sends a mixed-case e-mail, two whose clients send a team attribute, days with nobody and
+   * with everybody.
    */
   public static List<Member> members() {
     LocalDate first = captureDay().minusDays(5);
     return List.of(
         new Member("ada@org.example", "uid-ada", "vscode", days(first, 0, 1, 2, 4, 5)),
         new Member("Bob@Org.Example", "uid-bob", "iTerm.app", days(first, 0, 2, 5)),
-        new Member("cy@org.example", "uid-cy", "vscode", days(first, 1, 5)),
+        new Member("cy@org.example", "uid-cy", "vscode", days(first, 1, 5), "mobile"),
         new Member("dee@org.example", "uid-dee", "non-interactive", days(first, 4, 5)),
-        new Member(null, "uid-anon", "tmux", days(first, 2, 5)));
+        new Member(null, "uid-anon", "tmux", days(first, 2, 5), "mobile"));
   }
 
   /** Day 3 of {@link #members()}' six has nobody. */
@@ -141,6 +150,8 @@ public final class Organisation {
         ObjectNode record = expectedCapture().deepCopy();
         record.put("date", day + "T00:00:00Z");
         record.set("actor", member.actor());
+        record.put("terminal_type", member.terminalType());
+        ((ObjectNode) record.get("ccotel")).put("team", member.team());
         for (JsonNode terminal : record.at("/ccotel/terminals")) {
           ((ObjectNode) terminal).put("terminal_type", member.terminalType());
         }
@@ -196,6 +207,13 @@ public final class Organisation {
       return;
     }
     ObjectNode object = (ObjectNode) node;
+    if (member.team() != null
+        && object.has("resource")
+        && object.get("resource").has("attributes")) {
+      ObjectNode team = ((ArrayNode) object.get("resource").get("attributes")).addObject();
+      team.put("key", "team");
+      team.putObject("value").put("stringValue", member.team());
+    }
     if (object.has("key") && object.has("value")) {
       String value = value(object.get("key").asText(), member, day);
       if (value != null) {

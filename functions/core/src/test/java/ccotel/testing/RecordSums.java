@@ -32,15 +32,10 @@ public final class RecordSums {
 
   /**
    * @param records §4 records (any order, any dates: those outside the range are left out)
-   * @param teams each actor's team by {@link Organisation#actorValue}; absent: no team
-   * @param team the {@code team=} filter, if any
+   * @param team the {@code team=} filter, if any: each record's team is its {@code ccotel.team}
    */
   public static ObjectNode summary(
-      List<JsonNode> records,
-      LocalDate from,
-      LocalDate to,
-      Map<String, String> teams,
-      Optional<String> team) {
+      List<JsonNode> records, LocalDate from, LocalDate to, Optional<String> team) {
     Sums total = new Sums();
     Map<LocalDate, Sums> byDay = new TreeMap<>();
     for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
@@ -50,6 +45,7 @@ public final class RecordSums {
     Map<String, JsonNode> actors = new HashMap<>();
     Map<String, TreeSet<LocalDate>> userDays = new HashMap<>();
     Map<String, Sums> byTeam = new HashMap<>(); // "" for no team
+    Map<String, String> latestTeam = new HashMap<>();
     Map<String, long[]> modelCounts = new TreeMap<>();
     Map<String, BigDecimal> modelCost = new HashMap<>();
     Map<String, long[]> tools = new TreeMap<>();
@@ -60,7 +56,8 @@ public final class RecordSums {
     for (JsonNode record : records) {
       LocalDate day = LocalDate.parse(record.get("date").asText().substring(0, 10));
       String actor = Organisation.actorValue(record.get("actor"));
-      String userTeam = teams.get(actor);
+      String userTeam =
+          record.at("/ccotel/team").isTextual() ? record.at("/ccotel/team").asText() : null;
       if (day.isBefore(from) || day.isAfter(to)) {
         continue;
       }
@@ -72,6 +69,9 @@ public final class RecordSums {
       byUser.computeIfAbsent(actor, a -> new Sums()).add(record, actor);
       actors.put(actor, record.get("actor"));
       userDays.computeIfAbsent(actor, a -> new TreeSet<>()).add(day);
+      if (!day.isBefore(userDays.get(actor).last())) {
+        latestTeam.put(actor, userTeam); // by_user: the team of the user's latest record
+      }
       byTeam.computeIfAbsent(userTeam == null ? "" : userTeam, t -> new Sums()).add(record, actor);
       for (JsonNode model : record.get("model_breakdown")) {
         String name = model.get("model").asText();
@@ -124,7 +124,7 @@ public final class RecordSums {
             e -> {
               ObjectNode json = MAPPER.createObjectNode();
               json.set("actor", actors.get(e.getKey()));
-              String userTeam = teams.get(e.getKey());
+              String userTeam = latestTeam.get(e.getKey());
               if (userTeam == null) {
                 json.putNull("team");
               } else {

@@ -66,6 +66,8 @@ class ClaudeCodeUsageMapperTest {
         DEV,
         Counter.of(CounterFamily.TERMINAL_METRIC_COST_NANO_USD, "non-interactive", SONNET),
         61_590_750);
+    // The capture's department=eng resource attribute, once per point that counted something.
+    expected.add(DEV, Labels.counter(Labels.DEPARTMENT, "eng"), 7);
     assertEquals(expected, observations.deltas());
     assertEquals(List.of(), observations.cumulativePoints());
   }
@@ -86,6 +88,7 @@ class ClaudeCodeUsageMapperTest {
         DEV,
         Counter.of(CounterFamily.TERMINAL_EVENT_COST_NANO_USD, "non-interactive", SONNET),
         61_590_750);
+    expected.add(DEV, Labels.counter(Labels.DEPARTMENT, "eng"), 3); // once per counted record
     assertEquals(expected, observations.deltas());
   }
 

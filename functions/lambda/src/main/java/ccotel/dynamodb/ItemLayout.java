@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
  * Where ccotel's usage lives in DynamoDB (docs/decisions.md, "Usage table layout"): a usage item
  * per connection, UTC day and user, sorted by day then user, a number attribute {@code c:<name>}
  * per counter; in the state table, markers {@code d#}, series state {@code s#} (both expiring
- * through {@code expiresAt}) and identity links {@code l#}.
+ * through {@code expiresAt}), identity links {@code l#} and rosters {@code r#} ({@link
+ * DynamoDbRosterStore}).
  */
 final class ItemLayout {
 

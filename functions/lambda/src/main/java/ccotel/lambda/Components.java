@@ -12,6 +12,7 @@ import ccotel.config.Config;
 import ccotel.dynamodb.DynamoDbConnectionRegistry;
 import ccotel.dynamodb.DynamoDbLastExport;
 import ccotel.dynamodb.DynamoDbRangeReader;
+import ccotel.dynamodb.DynamoDbRosterStore;
 import ccotel.dynamodb.DynamoDbUsageStore;
 import ccotel.ingest.IngestService;
 import ccotel.metrics.ServiceMetrics;
@@ -21,7 +22,8 @@ import ccotel.query.UsageQueryService;
 import ccotel.sqs.SqsExportMessages;
 import ccotel.sqs.SqsIngestQueue;
 import ccotel.summary.SummaryService;
-import ccotel.summary.TeamLookup;
+import ccotel.teams.CachingRosterReader;
+import ccotel.teams.RosterReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -59,6 +61,7 @@ public final class Components {
   private final Clock clock;
   private final Supplier<DynamoDbClient> dynamoDb;
   private final Supplier<SqsClient> sqs;
+  private final Supplier<RosterReader> rosterCache;
 
   /** Wires the functions to the given clients (the local runner and tests point them locally). */
   public Components(Config config, DynamoDbClient dynamoDb, SqsClient sqs, Clock clock) {
@@ -71,6 +74,8 @@ public final class Components {
     this.dynamoDb = dynamoDb;
     this.sqs = sqs;
     this.clock = clock;
+    this.rosterCache =
+        memoize(() -> new CachingRosterReader(rosterStore(), clock, config.authCacheTtl()));
   }
 
   /** The container's components, from its environment; built on first use. */
@@ -128,19 +133,32 @@ public final class Components {
   }
 
   public UsageQueryService queryService() {
-    return new UsageQueryService(authorizer(), usageStore());
+    return new UsageQueryService(authorizer(), usageStore(), rosterReader());
   }
 
   /**
-   * The summary API, reading a Query per day {@value #SUMMARY_READ_PARALLELISM} days at a time; no
-   * rosters exist yet (issue 15), so nobody has a team.
+   * The summary API, reading a Query per day {@value #SUMMARY_READ_PARALLELISM} days at a time,
+   * with the connection's roster.
    */
   public SummaryService summaryService() {
     return new SummaryService(
         authorizer(),
         new DynamoDbRangeReader(dynamoDb.get(), config.usageTable(), SUMMARY_READ_PARALLELISM),
-        TeamLookup.NONE,
+        rosterReader(),
         lastExport());
+  }
+
+  /** Each connection's roster, read whole (the admin CLI replaces it). */
+  public DynamoDbRosterStore rosterStore() {
+    return new DynamoDbRosterStore(dynamoDb.get(), config.stateTable());
+  }
+
+  /**
+   * The roster as the query function reads it: kept per container as long as a token lookup ({@code
+   * AUTH_CACHE_SECONDS}), so an import shows in answers within that time.
+   */
+  private RosterReader rosterReader() {
+    return rosterCache.get();
   }
 
   /** Where the aggregator keeps each connection's last export time. */
@@ -204,7 +222,7 @@ public final class Components {
     return new SummaryService(
         grantingEveryToken(TokenScope.READ),
         (connectionId, from, to, limit, cursor) -> new UsagePage(sample, Optional.empty()),
-        TeamLookup.NONE,
+        RosterReader.NONE,
         LastExportReader.NONE);
   }
 

@@ -19,16 +19,21 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 /**
  * Where the admin CLI administers connections: the running local stack of a data directory, or a
  * deployed stack — found by its CloudFormation outputs ({@code --stack}) or named outright ({@code
- * --tokens-table}, {@code --connections-table}, {@code --api-url}) — through the standard AWS
- * credential chain.
+ * --tokens-table}, {@code --connections-table}, {@code --api-url}, and {@code --state-table} for
+ * rosters) — through the standard AWS credential chain.
  */
 record AdminTarget(
-    DynamoDbClient dynamoDb, String tokensTable, String connectionsTable, String ingestEndpoint)
+    DynamoDbClient dynamoDb,
+    String tokensTable,
+    String connectionsTable,
+    String ingestEndpoint,
+    Optional<String> stateTable)
     implements AutoCloseable {
 
   static final String STACK = "stack";
   static final String TOKENS_TABLE = "tokens-table";
   static final String CONNECTIONS_TABLE = "connections-table";
+  static final String STATE_TABLE = "state-table";
   static final String API_URL = "api-url";
   static final String REGION = "region";
   static final String ENDPOINT_URL = "endpoint-url";
@@ -40,12 +45,14 @@ record AdminTarget(
     Optional<String> tokensTable = arguments.option(TOKENS_TABLE);
     Optional<String> region = arguments.option(REGION);
     Optional<String> endpointUrl = arguments.option(ENDPOINT_URL);
+    Optional<String> stateTable = arguments.option(STATE_TABLE);
     if (stack.isPresent()) {
       Map<String, String> outputs = stackOutputs(stack.get(), region);
       return deployed(
           required(outputs, "TokensTableName", stack.get()),
           required(outputs, "ConnectionsTableName", stack.get()),
           required(outputs, "ApiUrl", stack.get()),
+          Optional.of(required(outputs, "StateTableName", stack.get())),
           region,
           endpointUrl);
     }
@@ -54,6 +61,7 @@ record AdminTarget(
           tokensTable.get(),
           arguments.required(CONNECTIONS_TABLE),
           arguments.required(API_URL),
+          stateTable,
           region,
           endpointUrl);
     }
@@ -63,13 +71,15 @@ record AdminTarget(
         LocalAwsClients.dynamoDb(runtime.dynamoDbEndpoint()),
         config.tokensTable(),
         config.connectionsTable(),
-        "http://127.0.0.1:" + runtime.port() + IngestService.BASE_PATH);
+        "http://127.0.0.1:" + runtime.port() + IngestService.BASE_PATH,
+        Optional.of(config.stateTable()));
   }
 
   private static AdminTarget deployed(
       String tokensTable,
       String connectionsTable,
       String apiUrl,
+      Optional<String> stateTable,
       Optional<String> region,
       Optional<String> endpointUrl) {
     DynamoDbClientBuilder builder =
@@ -78,7 +88,7 @@ record AdminTarget(
     endpointUrl.map(AdminTarget::endpointUrl).ifPresent(builder::endpointOverride);
     String base = apiUrl.endsWith("/") ? apiUrl.substring(0, apiUrl.length() - 1) : apiUrl;
     return new AdminTarget(
-        builder.build(), tokensTable, connectionsTable, base + IngestService.BASE_PATH);
+        builder.build(), tokensTable, connectionsTable, base + IngestService.BASE_PATH, stateTable);
   }
 
   static Map<String, String> stackOutputs(String stackName, Optional<String> region) {
@@ -118,6 +128,14 @@ record AdminTarget(
           "stack " + stack + " has no output " + key + "; is it a ccotel stack?");
     }
     return value;
+  }
+
+  /** The state table, where rosters are; named by the stack, or by {@code --state-table}. */
+  String requiredStateTable() {
+    return stateTable.orElseThrow(
+        () ->
+            new Arguments.UsageException(
+                "--" + STATE_TABLE + " is required with --" + TOKENS_TABLE + " for team commands"));
   }
 
   @Override

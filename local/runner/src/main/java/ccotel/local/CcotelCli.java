@@ -5,7 +5,12 @@ import ccotel.auth.SecretToken;
 import ccotel.auth.TokenScope;
 import ccotel.auth.UnknownConnectionException;
 import ccotel.dynamodb.DynamoDbConnectionRegistry;
+import ccotel.dynamodb.DynamoDbRosterStore;
 import ccotel.settings.ClaudeCodeSettings;
+import ccotel.teams.Membership;
+import ccotel.teams.Roster;
+import ccotel.teams.RosterCsv;
+import ccotel.teams.RosterFormatException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -109,6 +114,10 @@ public final class CcotelCli {
          --stack NAME [--region R], or --tokens-table T --connections-table C --api-url URL
          [--region R] [--endpoint-url URL]; AWS credentials from the standard chain)
         ccotel connection settings [--ingest-token T] [--endpoint URL] [--email E --user-name N] [--merge-into FILE] [--data DIR]
+        ccotel team import --connection ID --file F [--data DIR]
+        ccotel team list --connection ID [--json] [--data DIR]
+        (F: CSV with the header email,team[,department[,cost_center]]; an import replaces the
+         roster. Deployed: as connection commands, with --state-table T after --tokens-table)
         ccotel dlq list [--json] [--data DIR]
         ccotel dlq replay [--data DIR]
         (dlq acts on a deployed stack with --stack NAME [--region R], or --queue-url Q
@@ -126,6 +135,7 @@ public final class CcotelCli {
     return switch (command) {
       case "local" -> local(arguments);
       case "connection" -> connection(arguments);
+      case "team" -> team(arguments);
       case "dlq" -> deadLetters(arguments);
       default -> throw new Arguments.UsageException("unknown command '" + command + "'");
     };
@@ -222,6 +232,94 @@ public final class CcotelCli {
             throw new Arguments.UsageException("unknown connection command '" + action + "'");
       };
     }
+  }
+
+  /** {@code team import|list}: a connection's roster (CONTRACT §7). */
+  private int team(Arguments arguments) throws Exception {
+    String action = arguments.positional(1);
+    try (AdminTarget target = AdminTarget.resolve(arguments, dataDir(arguments), env)) {
+      ConnectionAdmin admin =
+          new ConnectionAdmin(
+              new DynamoDbConnectionRegistry(
+                  target.dynamoDb(),
+                  target.tokensTable(),
+                  target.connectionsTable(),
+                  Clock.systemUTC()),
+              Clock.systemUTC());
+      DynamoDbRosterStore rosters =
+          new DynamoDbRosterStore(target.dynamoDb(), target.requiredStateTable());
+      return switch (action) {
+        case "import" -> importRoster(arguments, admin, rosters);
+        case "list" -> listRoster(arguments, admin, rosters);
+        default -> throw new Arguments.UsageException("unknown team command '" + action + "'");
+      };
+    }
+  }
+
+  private int importRoster(Arguments arguments, ConnectionAdmin admin, DynamoDbRosterStore rosters)
+      throws Exception {
+    String connectionId = arguments.required("connection");
+    Path file = Paths.get(arguments.required("file"));
+    arguments.rejectUnknown();
+    admin.requireConnection(connectionId);
+    if (Files.size(file) > RosterCsv.MAX_BYTES) {
+      throw new IllegalArgumentException(
+          file + ": larger than " + RosterCsv.MAX_BYTES + " bytes; nothing was imported");
+    }
+    Roster roster;
+    try {
+      roster = RosterCsv.parse(Files.readAllBytes(file));
+    } catch (RosterFormatException e) {
+      throw new IllegalArgumentException(
+          file + ": " + e.getMessage() + "; nothing was imported, the roster is unchanged", e);
+    }
+    rosters.replace(connectionId, roster);
+    out.println(
+        "imported "
+            + roster.size()
+            + " members: they are now the roster of "
+            + connectionId
+            + " (for every day, past ones included)");
+    return 0;
+  }
+
+  private int listRoster(Arguments arguments, ConnectionAdmin admin, DynamoDbRosterStore rosters)
+      throws Exception {
+    String connectionId = arguments.required("connection");
+    boolean json = arguments.flag("json");
+    arguments.rejectUnknown();
+    admin.requireConnection(connectionId);
+    Roster roster = rosters.roster(connectionId);
+    if (json) {
+      out.print(
+          JsonText.of(
+              generator -> {
+                generator.writeStartArray();
+                for (Map.Entry<String, Membership> member : roster.members().entrySet()) {
+                  generator.writeStartObject();
+                  generator.writeStringField("email", member.getKey());
+                  generator.writeStringField("team", member.getValue().team().orElse(null));
+                  generator.writeStringField(
+                      "department", member.getValue().department().orElse(null));
+                  generator.writeStringField(
+                      "cost_center", member.getValue().costCenter().orElse(null));
+                  generator.writeEndObject();
+                }
+                generator.writeEndArray();
+              }));
+      return 0;
+    }
+    out.printf("%-40s %-24s %-24s %s%n", "EMAIL", "TEAM", "DEPARTMENT", "COST_CENTER");
+    for (Map.Entry<String, Membership> member : roster.members().entrySet()) {
+      Membership m = member.getValue();
+      out.printf(
+          "%-40s %-24s %-24s %s%n",
+          member.getKey(),
+          m.team().orElse(""),
+          m.department().orElse(""),
+          m.costCenter().orElse(""));
+    }
+    return 0;
   }
 
   /** Long enough for SQS to move a full dead-letter queue back at its pace (500 messages/s). */

@@ -488,8 +488,7 @@ class DashboardIT {
 
   /** The §5 summary of the records the organisation makes, summed by the tests' own code. */
   private static JsonNode expectedSummary(LocalDate from, LocalDate to) {
-    return RecordSums.summary(
-        Organisation.expectedRecords(MEMBERS), from, to, Map.of(), Optional.empty());
+    return RecordSums.summary(Organisation.expectedRecords(MEMBERS), from, to, Optional.empty());
   }
 
   /** The users with usage in the range, sorted: their e-mail, else their user id. */

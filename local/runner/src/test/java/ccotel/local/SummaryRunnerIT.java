@@ -3,6 +3,7 @@ package ccotel.local;
 import static ccotel.testing.Json.assertJsonEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ccotel.testing.Fixtures;
@@ -17,13 +18,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,6 +43,7 @@ class SummaryRunnerIT {
   @TempDir static Path dataDir;
   private static LocalRunnerProcess runner;
   private static String readToken;
+  private static String connectionId;
   private static String ingestToken;
   private static Instant sentFrom;
   private static Instant sentUntil;
@@ -56,6 +58,7 @@ class SummaryRunnerIT {
             LocalRunnerProcess.cli(dataDir, "connection", "create", "--name", "org", "--json")
                 .getBytes(StandardCharsets.UTF_8));
     readToken = connection.get("readToken").asText();
+    connectionId = connection.get("connectionId").asText();
     ingestToken = connection.get("ingestToken").asText();
     sentFrom = Instant.now();
     for (Fixtures.CapturedRequest request : Organisation.requests(MEMBERS)) {
@@ -95,11 +98,7 @@ class SummaryRunnerIT {
     assertFalse(at.isAfter(sentUntil), at + " after the replay ended at " + sentUntil);
     assertJsonEquals(
         RecordSums.summary(
-            records(first().minusDays(1), last()),
-            first().minusDays(1),
-            last(),
-            Map.of(),
-            Optional.empty()),
+            records(first().minusDays(1), last()), first().minusDays(1), last(), Optional.empty()),
         summary);
     // The organisation's shape, so that the comparison above covers every part.
     assertEquals(MEMBERS.size(), summary.get("by_user").size());
@@ -115,20 +114,109 @@ class SummaryRunnerIT {
     ObjectNode summary = summary(from, to, Optional.empty());
     summary.remove("last_export_at");
 
-    assertJsonEquals(
-        RecordSums.summary(records(from, to), from, to, Map.of(), Optional.empty()), summary);
+    assertJsonEquals(RecordSums.summary(records(from, to), from, to, Optional.empty()), summary);
   }
 
   @Test
-  void aTeamFilter_withoutRosters_leavesNobody() throws Exception {
-    ObjectNode summary = summary(first(), last(), Optional.of("platform"));
-    summary.remove("last_export_at");
+  void aTeamFilter_isTheSumOfThatTeamsRecords() throws Exception {
+    for (String team : List.of("mobile", "nobody")) {
+      ObjectNode summary = summary(first(), last(), Optional.of(team));
+      summary.remove("last_export_at");
 
-    assertJsonEquals(
-        RecordSums.summary(
-            records(first(), last()), first(), last(), Map.of(), Optional.of("platform")),
-        summary);
-    assertEquals(0, summary.get("totals").get("active_users").asInt());
+      assertJsonEquals(
+          RecordSums.summary(records(first(), last()), first(), last(), Optional.of(team)),
+          summary);
+    }
+    // cy and the anonymous member send team=mobile (the roster test below leaves them alone).
+    assertEquals(
+        2,
+        summary(first(), last(), Optional.of("mobile")).get("totals").get("active_users").asInt());
+  }
+
+  @Test
+  void teamImport_throughTheCli_replacesTheRoster_andRefusesABadFileWholly() throws Exception {
+    String connectionId = connectionId();
+    Path file = dataDir.resolve("roster.csv");
+    Files.writeString(
+        file,
+        "email,team,department,cost_center\n"
+            + "Ada@Org.Example,platform,eng,cc-1\n"
+            + "\"bob@org.example\",\"platform\",,\n"
+            + "dee@org.example,data,\"R&D, Berlin\",\n");
+    String imported =
+        LocalRunnerProcess.cli(
+            dataDir, "team", "import", "--connection", connectionId, "--file", file.toString());
+    assertTrue(imported.startsWith("imported 3 members"), imported);
+    assertEquals(
+        Json.read(
+            ("[{\"email\":\"ada@org.example\",\"team\":\"platform\",\"department\":\"eng\","
+                    + "\"cost_center\":\"cc-1\"},"
+                    + "{\"email\":\"bob@org.example\",\"team\":\"platform\",\"department\":null,"
+                    + "\"cost_center\":null},"
+                    + "{\"email\":\"dee@org.example\",\"team\":\"data\","
+                    + "\"department\":\"R&D, Berlin\","
+                    + "\"cost_center\":null}]")
+                .getBytes(StandardCharsets.UTF_8)),
+        rosterList(connectionId));
+
+    List<JsonNode> all = records(first(), last());
+    for (JsonNode record : all) {
+      String actor = Organisation.actorValue(record.get("actor"));
+      String expected =
+          switch (actor) {
+            case "ada@org.example", "bob@org.example" -> "platform";
+            case "dee@org.example" -> "data";
+            default -> "mobile"; // cy and the anonymous member, by their attribute
+          };
+      assertEquals(expected, record.at("/ccotel/team").asText(), record.toString());
+    }
+    for (String team : List.of("platform", "data", "mobile")) {
+      ObjectNode summary = summary(first(), last(), Optional.of(team));
+      summary.remove("last_export_at");
+      assertJsonEquals(RecordSums.summary(all, first(), last(), Optional.of(team)), summary);
+      List<JsonNode> teamRecords = records(first(), last(), Optional.of(team), 2);
+      assertEquals(
+          all.stream().filter(r -> team.equals(r.at("/ccotel/team").asText())).toList(),
+          teamRecords);
+    }
+    ObjectNode everyone = summary(first(), last(), Optional.empty());
+    everyone.remove("last_export_at");
+    assertJsonEquals(RecordSums.summary(all, first(), last(), Optional.empty()), everyone);
+    assertEquals(3, everyone.get("by_team").size());
+
+    // A malformed file (a duplicate e-mail, in another case, on line 3) changes nothing.
+    Files.writeString(file, "email,team\nada@org.example,core\nADA@org.example,other\n");
+    IllegalArgumentException refused =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                LocalRunnerProcess.cli(
+                    dataDir,
+                    "team",
+                    "import",
+                    "--connection",
+                    connectionId,
+                    "--file",
+                    file.toString()));
+    assertTrue(refused.getMessage().contains("line 3: "), refused.getMessage());
+    assertEquals(3, rosterList(connectionId).size());
+
+    // A second import replaces the roster: bob and dee are no longer on it.
+    Files.writeString(file, "email,team\nada@org.example,core\n");
+    LocalRunnerProcess.cli(
+        dataDir, "team", "import", "--connection", connectionId, "--file", file.toString());
+    assertEquals(1, rosterList(connectionId).size());
+    String table = LocalRunnerProcess.cli(dataDir, "team", "list", "--connection", connectionId);
+    assertTrue(table.contains("ada@org.example") && !table.contains("bob@"), table);
+    for (JsonNode record : records(first(), last())) {
+      String actor = Organisation.actorValue(record.get("actor"));
+      JsonNode team = record.at("/ccotel/team");
+      switch (actor) {
+        case "ada@org.example" -> assertEquals("core", team.asText());
+        case "bob@org.example", "dee@org.example" -> assertTrue(team.isNull(), record.toString());
+        default -> assertEquals("mobile", team.asText());
+      }
+    }
   }
 
   @Test
@@ -178,6 +266,12 @@ class SummaryRunnerIT {
 
   /** Every §4 record of the range, page by page as a client reads them. */
   private static List<JsonNode> records(LocalDate from, LocalDate to) throws Exception {
+    return records(from, to, Optional.empty(), 7);
+  }
+
+  /** The §4 records of the range (of {@code team=}, if given), {@code limit} a page. */
+  private static List<JsonNode> records(
+      LocalDate from, LocalDate to, Optional<String> team, int limit) throws Exception {
     List<JsonNode> records = new ArrayList<>();
     String page = null;
     do {
@@ -187,7 +281,9 @@ class SummaryRunnerIT {
               + from
               + "&ending_at="
               + to
-              + "&limit=7"
+              + "&limit="
+              + limit
+              + team.map(t -> "&team=" + URLEncoder.encode(t, StandardCharsets.UTF_8)).orElse("")
               + (page == null ? "" : "&page=" + page);
       HttpResponse<byte[]> answer =
           HTTP.send(
@@ -201,6 +297,16 @@ class SummaryRunnerIT {
       page = body.get("next_page").isNull() ? null : body.get("next_page").asText();
     } while (page != null);
     return records;
+  }
+
+  private static JsonNode rosterList(String connectionId) throws Exception {
+    return Json.read(
+        LocalRunnerProcess.cli(dataDir, "team", "list", "--connection", connectionId, "--json")
+            .getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String connectionId() {
+    return connectionId;
   }
 
   private static boolean sameRecords(List<JsonNode> expected, List<JsonNode> actual) {
