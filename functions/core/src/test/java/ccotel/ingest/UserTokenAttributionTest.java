@@ -124,6 +124,34 @@ class UserTokenAttributionTest {
   }
 
   @Test
+  void twoUsersIdenticalCumulativeSeries_areTwoSeries() throws Exception {
+    SecretToken bob =
+        pipeline.admin.issueUserToken(
+            connection.connection().id(), "bob@example.com", Optional.empty());
+    long start = nanos(DAY + "T09:00:00Z");
+    // Both claim the same (spoofed) user: without binding they would be one series.
+    byte[] body =
+        OtlpRequests.metrics("shared@example.com")
+            .cumulative("claude_code.session.count", start, nanos(DAY + "T10:00:00Z"), 4)
+            .build()
+            .toByteArray();
+
+    send("/api/otel/v1/metrics", body, alice.value());
+    send("/api/otel/v1/metrics", body, bob.value());
+    pipeline.aggregateQueued();
+
+    JsonNode records = records();
+    assertEquals(2, records.size(), records.toString());
+    assertEquals(
+        4, byActor(records, "email_address", BOUND).at("/core_metrics/num_sessions").asLong());
+    assertEquals(
+        4,
+        byActor(records, "email_address", "bob@example.com")
+            .at("/core_metrics/num_sessions")
+            .asLong());
+  }
+
+  @Test
   void aRevokedUserToken_isUnauthenticatedAtOnce_andTheSharedTokenStillWorks() throws Exception {
     byte[] body =
         OtlpRequests.metrics(null)
