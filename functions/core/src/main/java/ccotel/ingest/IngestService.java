@@ -3,6 +3,7 @@ package ccotel.ingest;
 import ccotel.api.ApiRequest;
 import ccotel.api.ApiResponse;
 import ccotel.auth.TokenAuthorizer;
+import ccotel.auth.TokenGrant;
 import ccotel.auth.TokenScope;
 import ccotel.otlp.MalformedOtlpException;
 import ccotel.otlp.OtlpAnswers;
@@ -10,11 +11,13 @@ import ccotel.otlp.OtlpAnswers.RpcCode;
 import ccotel.otlp.OtlpDecoder;
 import ccotel.otlp.OtlpEncoding;
 import ccotel.otlp.OtlpSignal;
+import ccotel.usage.BoundUser;
 import ccotel.usage.ClaudeCodeUsageMapper;
 import ccotel.usage.CountingProjection;
 import ccotel.usage.UsageObservations;
 import com.google.protobuf.Message;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -135,6 +138,10 @@ public final class IngestService {
     } catch (MalformedOtlpException e) {
       return OtlpAnswers.failure(400, RpcCode.INVALID_ARGUMENT, e.getMessage(), encoding);
     }
+    Optional<String> boundUser = authorization.grant().flatMap(TokenGrant::userEmail);
+    if (boundUser.isPresent()) {
+      decoded = BoundUser.bind(decoded, boundUser.get());
+    }
     Instant receivedAt = clock.instant();
     ClaudeCodeUsageMapper.Mapped mapped = ClaudeCodeUsageMapper.mapForQueue(decoded, receivedAt);
     UsageObservations observations = mapped.observations();
@@ -143,7 +150,12 @@ public final class IngestService {
       // point or record rejected here.
       Message projected = mapped.projection();
       List<QueuedExport> exports =
-          queuedExports(authorization.connectionId(), signal.get(), body, projected, receivedAt);
+          queuedExports(
+              authorization.connectionId(),
+              signal.get(),
+              deliveryId(body, boundUser),
+              projected,
+              receivedAt);
       if (exports.isEmpty()) {
         return OtlpAnswers.failure(
             413,
@@ -167,12 +179,15 @@ public final class IngestService {
 
   /**
    * What goes on the queue: the request as one export, or, when its protobuf is too large for one
-   * message, deterministic parts with delivery ids {@code <body hash>/<i>of<n>}. Empty if it cannot
-   * be made to fit.
+   * message, deterministic parts with delivery ids {@code <delivery id>/<i>of<n>}. Empty if it
+   * cannot be made to fit.
    */
   private static List<QueuedExport> queuedExports(
-      String connectionId, OtlpSignal signal, byte[] body, Message projected, Instant receivedAt) {
-    String deliveryId = sha256Hex(body);
+      String connectionId,
+      OtlpSignal signal,
+      String deliveryId,
+      Message projected,
+      Instant receivedAt) {
     if (projected.getSerializedSize() <= MAX_QUEUED_PROTOBUF_BYTES) {
       return List.of(
           new QueuedExport(connectionId, signal, deliveryId, receivedAt, projected.toByteArray()));
@@ -242,6 +257,21 @@ public final class IngestService {
       text.append(Character.isISOControl(c) ? '?' : c);
     }
     return value.length() > 64 ? text + "…" : text.toString();
+  }
+
+  /**
+   * The hash of the body, so a retried export is counted once. With a per-user token the bound
+   * e-mail is hashed in too: two users' byte-identical exports are two exports.
+   */
+  static String deliveryId(byte[] body, Optional<String> boundUser) {
+    if (boundUser.isEmpty()) {
+      return sha256Hex(body);
+    }
+    byte[] user = ("user:" + boundUser.get() + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] both = new byte[user.length + body.length];
+    System.arraycopy(user, 0, both, 0, user.length);
+    System.arraycopy(body, 0, both, user.length, body.length);
+    return sha256Hex(both);
   }
 
   static String sha256Hex(byte[] body) {

@@ -6,8 +6,9 @@ import java.time.Instant;
 /**
  * An accepted OTLP request on its way to the aggregator.
  *
- * @param deliveryId SHA-256 (hex) of the decompressed request body as the client sent it: a client
- *     retry of the same export carries the same id, which is how it counts once
+ * @param deliveryId SHA-256 (hex) of the decompressed request body as the client sent it (with a
+ *     per-user token, of the token's e-mail and the body): a client retry of the same export
+ *     carries the same id, which is how it counts once
  * @param protobufBody what counting needs of the request ({@code CountingProjection}), in OTLP
  *     protobuf encoding whatever encoding the client used
  */

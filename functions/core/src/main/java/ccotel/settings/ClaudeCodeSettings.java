@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@code env} block of {@code ~/.claude/settings.json} that makes Claude Code export its
@@ -35,6 +36,15 @@ public final class ClaudeCodeSettings {
    */
   public static Map<String, String> env(
       String endpoint, String ingestToken, String email, String name) {
+    return env(endpoint, ingestToken, email, Optional.of(name));
+  }
+
+  /**
+   * The environment for one user, e.g. of a per-user ingest token: {@code user.name} only when a
+   * name is known.
+   */
+  public static Map<String, String> env(
+      String endpoint, String ingestToken, String email, Optional<String> name) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("CLAUDE_CODE_ENABLE_TELEMETRY", "1");
     env.put("OTEL_METRICS_EXPORTER", "otlp");
@@ -44,7 +54,9 @@ public final class ClaudeCodeSettings {
     env.put("OTEL_EXPORTER_OTLP_HEADERS", "Authorization=Bearer " + ingestToken);
     env.put(
         "OTEL_RESOURCE_ATTRIBUTES",
-        "user.email=" + resourceValue(email) + ",user.name=" + resourceValue(name));
+        "user.email="
+            + resourceValue(email)
+            + name.map(n -> ",user.name=" + resourceValue(n)).orElse(""));
     return env;
   }
 

@@ -9,6 +9,7 @@ import ccotel.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,6 +29,13 @@ public abstract class ConnectionRegistryContract {
 
   private ConnectionLookup lookup;
   private ConnectionRegistry registry;
+
+  /** Stores a token as ccotel did before views and per-user tokens: without those attributes. */
+  protected abstract void putTokenAsBeforeViews(
+      TokenHash hash, String connectionId, TokenScope scope);
+
+  /** Makes {@code connectionId} look like one created before pseudonym keys existed. */
+  protected abstract void removePseudonymKey(String connectionId);
 
   @BeforeEach
   void setUp() {
@@ -194,5 +202,233 @@ public abstract class ConnectionRegistryContract {
         UnknownConnectionException.class,
         () -> admin.revoke(a.connection().id(), b.ingestToken().value()));
     assertTrue(lookup.find(b.ingestToken().hash()).isPresent());
+  }
+
+  @Test
+  void tokensStoredBeforeViews_readAsFullAndConnectionWide() throws Exception {
+    ConnectionAdmin.NewConnection created = admin.create("old tokens");
+    String id = created.connection().id();
+    TokenHash oldRead = TokenHash.of("ccotel_read_old");
+    TokenHash oldIngest = TokenHash.of("ccotel_ingest_old");
+    putTokenAsBeforeViews(oldRead, id, TokenScope.READ);
+    putTokenAsBeforeViews(oldIngest, id, TokenScope.INGEST);
+
+    assertEquals(
+        Optional.of(new TokenGrant(id, TokenScope.READ, ReadView.FULL, Optional.empty())),
+        lookup.find(oldRead));
+    assertEquals(
+        Optional.of(new TokenGrant(id, TokenScope.INGEST, ReadView.FULL, Optional.empty())),
+        lookup.find(oldIngest));
+    StoredToken stored =
+        registry.tokensOf(id).stream()
+            .filter(t -> t.hash().matches(oldIngest))
+            .findFirst()
+            .orElseThrow();
+    assertEquals(Optional.empty(), stored.userEmail());
+    assertEquals(Optional.empty(), stored.userName());
+  }
+
+  @Test
+  void readTokens_keepTheirView() throws Exception {
+    ConnectionAdmin.NewConnection created = admin.create("views");
+    String id = created.connection().id();
+
+    for (ReadView view : ReadView.values()) {
+      SecretToken token = admin.addReadToken(id, view);
+      assertTrue(token.value().startsWith("ccotel_read_"));
+      assertEquals(
+          Optional.of(new TokenGrant(id, TokenScope.READ, view, Optional.empty())),
+          lookup.find(token.hash()));
+    }
+    assertEquals(
+        ReadView.FULL, lookup.find(created.readToken().hash()).orElseThrow().view(), "default");
+  }
+
+  @Test
+  void userTokens_carryTheirUser_andListWithoutTheirValue() throws Exception {
+    ConnectionAdmin.NewConnection created = admin.create("users");
+    String id = created.connection().id();
+
+    SecretToken token = admin.issueUserToken(id, " Dev@Example.com ", Optional.of(" Dev One "));
+
+    assertTrue(token.value().startsWith("ccotel_ingest_"));
+    assertEquals(
+        Optional.of(
+            new TokenGrant(id, TokenScope.INGEST, ReadView.FULL, Optional.of("dev@example.com"))),
+        lookup.find(token.hash()));
+    assertEquals(
+        List.of(
+            new ConnectionAdmin.UserTokenInfo(
+                "dev@example.com",
+                Optional.of("Dev One"),
+                token.hash().shortId(),
+                clock.instant(),
+                Optional.empty(),
+                true)),
+        admin.userTokens(id));
+    ConnectionAdmin.ConnectionSummary summary = summaryOf(id);
+    assertEquals(1, summary.activeIngestTokens());
+    assertEquals(1, summary.activeUserTokens());
+  }
+
+  @Test
+  void badUserInput_isRefused_andNothingIsStored() throws Exception {
+    ConnectionAdmin.NewConnection created = admin.create("bad input");
+    String id = created.connection().id();
+    Set<StoredToken> before = Set.copyOf(registry.tokensOf(id));
+
+    for (String email :
+        List.of(
+            "",
+            "no-at-sign",
+            "@example.com",
+            "dev@",
+            "a@b@c",
+            "dev @example.com",
+            "dev\u0000@example.com",
+            "x".repeat(250) + "@e.com")) {
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> admin.issueUserToken(id, email, Optional.empty()),
+          email);
+    }
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> admin.issueUserToken(id, "dev@example.com", Optional.of("bad\nname")));
+    assertThrows(
+        UnknownConnectionException.class,
+        () -> admin.issueUserToken("conn_missing", "dev@example.com", Optional.empty()));
+    assertThrows(
+        UnknownConnectionException.class,
+        () -> admin.rotateUserToken(id, "never@example.com", Duration.ZERO));
+    assertThrows(
+        UnknownConnectionException.class, () -> admin.revokeUserTokens(id, "never@example.com"));
+    assertThrows(
+        UnknownConnectionException.class, () -> admin.addReadToken("conn_missing", ReadView.FULL));
+
+    assertEquals(before, Set.copyOf(registry.tokensOf(id)));
+  }
+
+  @Test
+  void connectionWideRotationAndRevocation_leaveUserTokensAlone() throws Exception {
+    ConnectionAdmin.NewConnection created = admin.create("shared and personal");
+    String id = created.connection().id();
+    SecretToken user = admin.issueUserToken(id, "dev@example.com", Optional.empty());
+
+    admin.rotate(id, TokenScope.INGEST, Duration.ZERO);
+    assertEquals(Optional.empty(), lookup.find(created.ingestToken().hash()));
+    assertTrue(lookup.find(user.hash()).isPresent(), "rotation kept the user token");
+
+    // The rotated-in shared ingest token and the read token; not the user's.
+    assertEquals(2, admin.revokeAll(id, List.of(TokenScope.values())));
+    assertTrue(lookup.find(user.hash()).isPresent(), "revoking all kept the user token");
+  }
+
+  @Test
+  void rotateUserToken_replacesOnlyThatUsersTokens_afterTheOverlap() throws Exception {
+    ConnectionAdmin.NewConnection created = admin.create("user rotation");
+    String id = created.connection().id();
+    SecretToken first = admin.issueUserToken(id, "dev@example.com", Optional.of("Dev"));
+    SecretToken second = admin.issueUserToken(id, "dev@example.com", Optional.empty());
+    SecretToken other = admin.issueUserToken(id, "other@example.com", Optional.empty());
+
+    SecretToken fresh = admin.rotateUserToken(id, "DEV@example.com", Duration.ofMinutes(5));
+
+    assertEquals(
+        Optional.of("dev@example.com"), lookup.find(fresh.hash()).orElseThrow().userEmail());
+    assertTrue(lookup.find(first.hash()).isPresent());
+    clock.advance(Duration.ofMinutes(5));
+    assertEquals(Optional.empty(), lookup.find(first.hash()));
+    assertEquals(Optional.empty(), lookup.find(second.hash()));
+    assertTrue(lookup.find(fresh.hash()).isPresent());
+    assertTrue(lookup.find(other.hash()).isPresent());
+    assertTrue(lookup.find(created.ingestToken().hash()).isPresent());
+  }
+
+  @Test
+  void revokeUserTokens_stopsAllOfThatUsersTokensAtOnce() throws Exception {
+    ConnectionAdmin.NewConnection created = admin.create("user revocation");
+    String id = created.connection().id();
+    SecretToken first = admin.issueUserToken(id, "dev@example.com", Optional.empty());
+    SecretToken second = admin.issueUserToken(id, "dev@example.com", Optional.empty());
+    SecretToken other = admin.issueUserToken(id, "other@example.com", Optional.empty());
+
+    assertEquals(2, admin.revokeUserTokens(id, "dev@example.com"));
+
+    assertEquals(Optional.empty(), lookup.find(first.hash()));
+    assertEquals(Optional.empty(), lookup.find(second.hash()));
+    assertTrue(lookup.find(other.hash()).isPresent());
+    assertEquals(0, admin.revokeUserTokens(id, "dev@example.com"), "already revoked");
+    assertEquals(1, summaryOf(id).activeUserTokens());
+  }
+
+  @Test
+  void revokeReadTokens_ofOneView_leavesTheOthers() throws Exception {
+    ConnectionAdmin.NewConnection created = admin.create("read views");
+    String id = created.connection().id();
+    SecretToken pseudonymous = admin.addReadToken(id, ReadView.PSEUDONYMOUS);
+    SecretToken aggregate = admin.addReadToken(id, ReadView.AGGREGATE);
+    admin.addReadToken(id, ReadView.AGGREGATE);
+
+    assertEquals(
+        Map.of(ReadView.FULL, 1, ReadView.PSEUDONYMOUS, 1, ReadView.AGGREGATE, 2),
+        summaryOf(id).activeReadTokensByView());
+    assertEquals(2, admin.revokeReadTokens(id, ReadView.AGGREGATE));
+
+    assertEquals(Optional.empty(), lookup.find(aggregate.hash()));
+    assertTrue(lookup.find(pseudonymous.hash()).isPresent());
+    assertTrue(lookup.find(created.readToken().hash()).isPresent());
+    assertEquals(2, summaryOf(id).activeReadTokens());
+  }
+
+  @Test
+  void rotateReadTokensOfOneView_keepsTheViewAndLeavesTheOthers() throws Exception {
+    ConnectionAdmin.NewConnection created = admin.create("rotate a view");
+    String id = created.connection().id();
+    SecretToken aggregate = admin.addReadToken(id, ReadView.AGGREGATE);
+
+    SecretToken fresh = admin.rotate(id, TokenScope.READ, ReadView.AGGREGATE, Duration.ZERO);
+
+    assertEquals(ReadView.AGGREGATE, lookup.find(fresh.hash()).orElseThrow().view());
+    assertEquals(Optional.empty(), lookup.find(aggregate.hash()));
+    assertTrue(lookup.find(created.readToken().hash()).isPresent());
+  }
+
+  @Test
+  void everyConnection_getsItsOwn32BytePseudonymKey() throws Exception {
+    String a = admin.create("a").connection().id();
+    String b = admin.create("b").connection().id();
+
+    PseudonymKey keyA = registry.pseudonymKey(a).orElseThrow();
+    assertEquals(PseudonymKey.BYTES, keyA.bytes().length);
+    assertNotEquals(keyA, registry.pseudonymKey(b).orElseThrow());
+    assertEquals("PseudonymKey[…]", keyA.toString());
+    // A key is never replaced: pseudonyms must stay stable.
+    assertEquals(false, registry.addPseudonymKeyIfAbsent(a, PseudonymKey.generate()));
+    assertEquals(keyA, registry.pseudonymKey(a).orElseThrow());
+    assertEquals(false, registry.addPseudonymKeyIfAbsent("conn_missing", PseudonymKey.generate()));
+    assertEquals(Optional.empty(), registry.pseudonymKey("conn_missing"));
+  }
+
+  @Test
+  void aPseudonymousReadToken_givesAnOlderConnectionItsKey_once() throws Exception {
+    String id = admin.create("older").connection().id();
+    removePseudonymKey(id);
+    assertEquals(Optional.empty(), registry.pseudonymKey(id));
+
+    admin.addReadToken(id, ReadView.AGGREGATE);
+    assertEquals(Optional.empty(), registry.pseudonymKey(id), "only pseudonymous tokens need it");
+    admin.addReadToken(id, ReadView.PSEUDONYMOUS);
+    PseudonymKey key = registry.pseudonymKey(id).orElseThrow();
+    admin.addReadToken(id, ReadView.PSEUDONYMOUS);
+
+    assertEquals(key, registry.pseudonymKey(id).orElseThrow());
+  }
+
+  private ConnectionAdmin.ConnectionSummary summaryOf(String connectionId) {
+    return admin.list().stream()
+        .filter(s -> s.connection().id().equals(connectionId))
+        .findFirst()
+        .orElseThrow();
   }
 }

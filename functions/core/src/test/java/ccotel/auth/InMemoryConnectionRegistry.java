@@ -15,14 +15,17 @@ public final class InMemoryConnectionRegistry implements ConnectionRegistry, Con
   private final Clock clock;
   private final Map<String, Connection> connections = new LinkedHashMap<>();
   private final Map<TokenHash, StoredToken> tokens = new LinkedHashMap<>();
+  private final Map<String, PseudonymKey> pseudonymKeys = new LinkedHashMap<>();
 
   public InMemoryConnectionRegistry(Clock clock) {
     this.clock = clock;
   }
 
   @Override
-  public synchronized void create(Connection connection, List<StoredToken> newTokens) {
+  public synchronized void create(
+      Connection connection, PseudonymKey pseudonymKey, List<StoredToken> newTokens) {
     connections.put(connection.id(), connection);
+    pseudonymKeys.put(connection.id(), pseudonymKey);
     newTokens.forEach(this::addToken);
   }
 
@@ -52,15 +55,24 @@ public final class InMemoryConnectionRegistry implements ConnectionRegistry, Con
   public synchronized void expireToken(TokenHash hash, Instant at) {
     StoredToken token = tokens.get(hash);
     if (token != null && token.isActiveAt(at)) {
-      tokens.put(
-          hash,
-          new StoredToken(
-              token.hash(),
-              token.connectionId(),
-              token.scope(),
-              token.createdAt(),
-              Optional.of(at)));
+      tokens.put(hash, token.expiringAt(at));
     }
+  }
+
+  @Override
+  public synchronized Optional<PseudonymKey> pseudonymKey(String connectionId) {
+    return Optional.ofNullable(pseudonymKeys.get(connectionId));
+  }
+
+  @Override
+  public synchronized boolean addPseudonymKeyIfAbsent(String connectionId, PseudonymKey key) {
+    return connections.containsKey(connectionId)
+        && pseudonymKeys.putIfAbsent(connectionId, key) == null;
+  }
+
+  /** A connection as one stored before pseudonym keys existed. */
+  public synchronized void forgetPseudonymKey(String connectionId) {
+    pseudonymKeys.remove(connectionId);
   }
 
   @Override
@@ -69,6 +81,6 @@ public final class InMemoryConnectionRegistry implements ConnectionRegistry, Con
     if (token == null || !token.isActiveAt(clock.instant())) {
       return Optional.empty();
     }
-    return Optional.of(new TokenGrant(token.connectionId(), token.scope()));
+    return Optional.of(token.grant());
   }
 }

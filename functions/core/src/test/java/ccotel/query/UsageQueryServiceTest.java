@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ccotel.api.ApiRequest;
 import ccotel.api.ApiResponse;
 import ccotel.auth.ConnectionAdmin;
+import ccotel.auth.ReadView;
 import ccotel.testing.InMemoryPipeline;
 import ccotel.testing.Json;
 import ccotel.testing.OtlpRequests;
@@ -134,6 +135,19 @@ class UsageQueryServiceTest {
         pipeline.query(other.readToken().value(), Map.of("starting_at", "2026-11-25"));
 
     assertEquals(List.of("someone@example.com"), emails(Json.read(answer.body())));
+  }
+
+  @Test
+  void anotherConnectionsViewTokens_seeNothingOfThisOne() throws Exception {
+    ConnectionAdmin.NewConnection other = pipeline.admin.create("other team");
+    for (ReadView view : List.of(ReadView.FULL, ReadView.PSEUDONYMOUS)) {
+      String token = pipeline.admin.addReadToken(other.connection().id(), view).value();
+
+      ApiResponse answer = pipeline.query(token, Map.of("starting_at", "2026-11-24"));
+
+      assertEquals(200, answer.status(), view + ": " + answer.bodyText());
+      assertEquals(0, Json.read(answer.body()).get("data").size(), view.label());
+    }
   }
 
   @Test

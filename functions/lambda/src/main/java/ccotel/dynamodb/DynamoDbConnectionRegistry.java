@@ -6,6 +6,8 @@ import static ccotel.dynamodb.ItemLayout.s;
 import ccotel.auth.Connection;
 import ccotel.auth.ConnectionLookup;
 import ccotel.auth.ConnectionRegistry;
+import ccotel.auth.PseudonymKey;
+import ccotel.auth.ReadView;
 import ccotel.auth.StoredToken;
 import ccotel.auth.TokenGrant;
 import ccotel.auth.TokenHash;
@@ -19,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -30,8 +33,11 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
  * Connections and token hashes in DynamoDB. Tokens table: partition key {@code tokenHash} (SHA-256
- * hex; the token itself is never stored), with the connection, scope and optional {@code expiresAt}
- * (epoch milliseconds). Connections table: partition key {@code connectionId}.
+ * hex; the token itself is never stored), with the connection, scope, optional {@code
+ * expiresAtMillis} (epoch milliseconds), a read token's {@code view} (absent: full, as for tokens
+ * stored before views existed) and a per-user ingest token's {@code userEmail} (lower-cased) and
+ * optional {@code userName}. Connections table: partition key {@code connectionId}, with the name,
+ * creation time and the binary {@code pseudonymKey} (absent on connections made before it existed).
  */
 public final class DynamoDbConnectionRegistry implements ConnectionRegistry, ConnectionLookup {
 
@@ -41,6 +47,12 @@ public final class DynamoDbConnectionRegistry implements ConnectionRegistry, Con
   private static final String NAME = "name";
   private static final String CREATED_AT = "createdAt";
   private static final String EXPIRES_AT = "expiresAtMillis";
+  private static final String VIEW = "view";
+  private static final String USER_EMAIL = "userEmail";
+  private static final String USER_NAME = "userName";
+
+  /** Read by the query side's own adapter too: keep the name. */
+  static final String PSEUDONYM_KEY = "pseudonymKey";
 
   private final DynamoDbClient dynamoDb;
   private final String tokensTable;
@@ -68,13 +80,11 @@ public final class DynamoDbConnectionRegistry implements ConnectionRegistry, Con
       return Optional.empty();
     }
     StoredToken token = storedToken(response.item());
-    return token.isActiveAt(clock.instant())
-        ? Optional.of(new TokenGrant(token.connectionId(), token.scope()))
-        : Optional.empty();
+    return token.isActiveAt(clock.instant()) ? Optional.of(token.grant()) : Optional.empty();
   }
 
   @Override
-  public void create(Connection connection, List<StoredToken> tokens) {
+  public void create(Connection connection, PseudonymKey pseudonymKey, List<StoredToken> tokens) {
     List<TransactWriteItem> writes = new ArrayList<>();
     writes.add(
         TransactWriteItem.builder()
@@ -85,7 +95,8 @@ public final class DynamoDbConnectionRegistry implements ConnectionRegistry, Con
                         Map.of(
                             CONNECTION, s(connection.id()),
                             NAME, s(connection.name()),
-                            CREATED_AT, s(connection.createdAt().toString())))
+                            CREATED_AT, s(connection.createdAt().toString()),
+                            PSEUDONYM_KEY, binary(pseudonymKey)))
                     .conditionExpression("attribute_not_exists(" + CONNECTION + ")")
                     .build())
             .build());
@@ -168,6 +179,42 @@ public final class DynamoDbConnectionRegistry implements ConnectionRegistry, Con
     }
   }
 
+  @Override
+  public Optional<PseudonymKey> pseudonymKey(String connectionId) {
+    GetItemResponse response =
+        dynamoDb.getItem(
+            b ->
+                b.tableName(connectionsTable)
+                    .key(Map.of(CONNECTION, s(connectionId)))
+                    .projectionExpression("#k")
+                    .expressionAttributeNames(Map.of("#k", PSEUDONYM_KEY))
+                    .consistentRead(true));
+    AttributeValue key = response.hasItem() ? response.item().get(PSEUDONYM_KEY) : null;
+    return key == null ? Optional.empty() : Optional.of(new PseudonymKey(key.b().asByteArray()));
+  }
+
+  @Override
+  public boolean addPseudonymKeyIfAbsent(String connectionId, PseudonymKey key) {
+    try {
+      dynamoDb.updateItem(
+          b ->
+              b.tableName(connectionsTable)
+                  .key(Map.of(CONNECTION, s(connectionId)))
+                  .updateExpression("SET #k = :k")
+                  // Never replace a key (pseudonyms would change), never create a connection.
+                  .conditionExpression("attribute_exists(#c) AND attribute_not_exists(#k)")
+                  .expressionAttributeNames(Map.of("#k", PSEUDONYM_KEY, "#c", CONNECTION))
+                  .expressionAttributeValues(Map.of(":k", binary(key))));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    }
+  }
+
+  private static AttributeValue binary(PseudonymKey key) {
+    return AttributeValue.fromB(SdkBytes.fromByteArray(key.bytes()));
+  }
+
   private Put tokenPut(StoredToken token) {
     Map<String, AttributeValue> item = new HashMap<>();
     item.put(TOKEN_HASH, s(token.hash().hex()));
@@ -175,6 +222,11 @@ public final class DynamoDbConnectionRegistry implements ConnectionRegistry, Con
     item.put(SCOPE, s(token.scope().label()));
     item.put(CREATED_AT, s(token.createdAt().toString()));
     token.expiresAt().ifPresent(at -> item.put(EXPIRES_AT, n(at.toEpochMilli())));
+    if (token.scope() == TokenScope.READ) {
+      item.put(VIEW, s(token.view().label()));
+    }
+    token.userEmail().ifPresent(email -> item.put(USER_EMAIL, s(email)));
+    token.userName().ifPresent(name -> item.put(USER_NAME, s(name)));
     return Put.builder()
         .tableName(tokensTable)
         .item(item)
@@ -184,6 +236,7 @@ public final class DynamoDbConnectionRegistry implements ConnectionRegistry, Con
 
   private static StoredToken storedToken(Map<String, AttributeValue> item) {
     AttributeValue expires = item.get(EXPIRES_AT);
+    AttributeValue view = item.get(VIEW);
     return new StoredToken(
         new TokenHash(item.get(TOKEN_HASH).s()),
         item.get(CONNECTION).s(),
@@ -191,7 +244,10 @@ public final class DynamoDbConnectionRegistry implements ConnectionRegistry, Con
         Instant.parse(item.get(CREATED_AT).s()),
         expires == null
             ? Optional.empty()
-            : Optional.of(Instant.ofEpochMilli(Long.parseLong(expires.n()))));
+            : Optional.of(Instant.ofEpochMilli(Long.parseLong(expires.n()))),
+        view == null ? ReadView.FULL : ReadView.parse(view.s()),
+        Optional.ofNullable(item.get(USER_EMAIL)).map(AttributeValue::s),
+        Optional.ofNullable(item.get(USER_NAME)).map(AttributeValue::s));
   }
 
   private static Connection connection(Map<String, AttributeValue> item) {

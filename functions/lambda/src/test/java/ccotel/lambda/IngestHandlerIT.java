@@ -166,6 +166,75 @@ class IngestHandlerIT {
     }
   }
 
+  @Test
+  void aUserTokensExport_isQueuedForItsUserOnly_andLoggedWithoutTokenOrEmail() throws Exception {
+    String email = "never-logged@example.com";
+    ccotel.auth.ConnectionAdmin admin =
+        new ccotel.auth.ConnectionAdmin(stack.components.connectionRegistry(), Clock.systemUTC());
+    String token =
+        admin
+            .issueUserToken(SampleConnection.ID, email, java.util.Optional.of("Never Logged"))
+            .value();
+    APIGatewayV2HTTPEvent event =
+        EventLoader.loadApiGatewayHttpEvent("events/ingest/metrics-protobuf.json");
+    event.getHeaders().put("authorization", "Bearer " + token);
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream original = System.err;
+    System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      assertEquals(200, handler.handleRequest(event, null).getStatusCode());
+      admin.revokeUserTokens(SampleConnection.ID, email);
+      APIGatewayV2HTTPEvent revoked =
+          EventLoader.loadApiGatewayHttpEvent("events/ingest/metrics-protobuf.json");
+      revoked.getHeaders().put("authorization", "Bearer " + token);
+      // Built without the cache, as the stack's would keep the grant for its TTL.
+      IngestHandler uncached =
+          new IngestHandler(
+              new ccotel.ingest.IngestService(
+                  new ccotel.auth.TokenAuthorizer(stack.components.connectionRegistry()),
+                  export -> {},
+                  Clock.systemUTC(),
+                  1 << 20));
+      assertEquals(401, uncached.handleRequest(revoked, null).getStatusCode());
+    } finally {
+      System.setErr(original);
+    }
+
+    List<Message> messages = receiveAll();
+    assertEquals(1, messages.size());
+    ExportMetricsServiceRequest queued =
+        ExportMetricsServiceRequest.parseFrom(read(messages.get(0)).protobufBody());
+    List<String> identities = new java.util.ArrayList<>();
+    queued
+        .getResourceMetricsList()
+        .forEach(
+            r -> {
+              r.getResource().getAttributesList().stream()
+                  .filter(a -> a.getKey().startsWith("user."))
+                  .forEach(a -> identities.add(a.getKey() + "=" + a.getValue().getStringValue()));
+              r.getScopeMetricsList()
+                  .forEach(
+                      s ->
+                          s.getMetricsList()
+                              .forEach(
+                                  m ->
+                                      m.getSum()
+                                          .getDataPointsList()
+                                          .forEach(
+                                              p ->
+                                                  p.getAttributesList().stream()
+                                                      .filter(a -> a.getKey().startsWith("user."))
+                                                      .forEach(
+                                                          a -> identities.add("point " + a)))));
+            });
+    assertEquals(List.of("user.email=" + email), identities);
+    String logs = captured.toString(StandardCharsets.UTF_8);
+    assertTrue(logs.contains("-> 200") && logs.contains("-> 401"), logs);
+    for (String secret : List.of(token, ccotel.auth.TokenHash.of(token).hex(), email)) {
+      assertTrue(!logs.contains(secret), "a token, hash or e-mail in the logs: " + logs);
+    }
+  }
+
   private List<Message> receiveAll() {
     return AWS.sqs()
         .client()

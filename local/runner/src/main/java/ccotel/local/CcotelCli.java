@@ -1,6 +1,7 @@
 package ccotel.local;
 
 import ccotel.auth.ConnectionAdmin;
+import ccotel.auth.ReadView;
 import ccotel.auth.SecretToken;
 import ccotel.auth.TokenScope;
 import ccotel.auth.UnknownConnectionException;
@@ -108,9 +109,15 @@ public final class CcotelCli {
         ccotel local [--port 4318] [--data DIR]
         ccotel connection create --name NAME [--json] [--email E --user-name N] [--merge-into FILE] [--data DIR]
         ccotel connection list [--json] [--data DIR]
-        ccotel connection rotate-token --connection ID [--scope ingest|read] [--overlap-seconds 0..2592000] [--json] [--data DIR]
-        ccotel connection revoke-token --connection ID (--token TOKEN | --scope ingest|read|all) [--data DIR]
-        (create, list, rotate-token and revoke-token act on a deployed stack with
+        ccotel connection rotate-token --connection ID [--scope ingest|read] [--view full|pseudonymous|aggregate] [--overlap-seconds 0..2592000] [--json] [--data DIR]
+        ccotel connection revoke-token --connection ID (--token TOKEN | --scope ingest|read|all | --view full|pseudonymous|aggregate) [--data DIR]
+        ccotel connection add-read-token --connection ID --view full|pseudonymous|aggregate [--json] [--data DIR]
+        ccotel user token --connection ID --email E [--name N] [--json] [--data DIR]
+        ccotel user list --connection ID [--json] [--data DIR]
+        ccotel user rotate-token --connection ID --email E [--overlap-seconds 0..2592000] [--json] [--data DIR]
+        ccotel user revoke-token --connection ID --email E [--data DIR]
+        (connection create, list, rotate-token, revoke-token, add-read-token and every user
+         command act on a deployed stack with
          --stack NAME [--region R], or --tokens-table T --connections-table C --api-url URL
          [--region R] [--endpoint-url URL]; AWS credentials from the standard chain)
         ccotel connection settings [--ingest-token T] [--endpoint URL] [--email E --user-name N] [--merge-into FILE] [--data DIR]
@@ -136,6 +143,7 @@ public final class CcotelCli {
       case "local" -> local(arguments);
       case "connection" -> connection(arguments);
       case "team" -> team(arguments);
+      case "user" -> user(arguments);
       case "dlq" -> deadLetters(arguments);
       default -> throw new Arguments.UsageException("unknown command '" + command + "'");
     };
@@ -214,23 +222,71 @@ public final class CcotelCli {
       return settings(arguments, dataDir);
     }
     try (AdminTarget target = AdminTarget.resolve(arguments, dataDir, env)) {
-      ConnectionAdmin admin =
-          new ConnectionAdmin(
-              new DynamoDbConnectionRegistry(
-                  target.dynamoDb(),
-                  target.tokensTable(),
-                  target.connectionsTable(),
-                  Clock.systemUTC()),
-              Clock.systemUTC());
+      ConnectionAdmin admin = admin(target);
       String endpoint = target.ingestEndpoint();
       return switch (action) {
         case "create" -> create(arguments, admin, endpoint);
         case "list" -> list(arguments, admin);
         case "rotate-token" -> rotate(arguments, admin, endpoint);
         case "revoke-token" -> revoke(arguments, admin);
+        case "add-read-token" -> addReadToken(arguments, admin);
         default ->
             throw new Arguments.UsageException("unknown connection command '" + action + "'");
       };
+    }
+  }
+
+  private static ConnectionAdmin admin(AdminTarget target) {
+    return new ConnectionAdmin(
+        new DynamoDbConnectionRegistry(
+            target.dynamoDb(), target.tokensTable(), target.connectionsTable(), Clock.systemUTC()),
+        Clock.systemUTC());
+  }
+
+  /** {@code ccotel user ...}: per-user ingest tokens (CONTRACT §7). */
+  private int user(Arguments arguments) throws Exception {
+    String action = arguments.positional(1);
+    Path dataDir = dataDir(arguments);
+    try (AdminTarget target = AdminTarget.resolve(arguments, dataDir, env)) {
+      UserTokenCommands users = new UserTokenCommands(out, admin(target), target.ingestEndpoint());
+      return switch (action) {
+        case "token" -> users.issue(arguments);
+        case "list" -> users.list(arguments);
+        case "rotate-token" -> users.rotate(arguments);
+        case "revoke-token" -> users.revoke(arguments);
+        default -> throw new Arguments.UsageException("unknown user command '" + action + "'");
+      };
+    }
+  }
+
+  private int addReadToken(Arguments arguments, ConnectionAdmin admin)
+      throws UnknownConnectionException {
+    String connectionId = arguments.required("connection");
+    ReadView view = view(arguments.required("view"));
+    boolean json = arguments.flag("json");
+    arguments.rejectUnknown();
+    SecretToken token = admin.addReadToken(connectionId, view);
+    if (json) {
+      out.print(
+          JsonText.of(
+              generator -> {
+                generator.writeStartObject();
+                generator.writeStringField("readToken", token.value());
+                generator.writeStringField("view", view.label());
+                generator.writeEndObject();
+              }));
+      return 0;
+    }
+    out.println("read token (" + view.label() + ")  " + token.value());
+    out.println("Shown only now; ccotel keeps its SHA-256 hash.");
+    return 0;
+  }
+
+  static ReadView view(String label) {
+    try {
+      return ReadView.parse(label);
+    } catch (IllegalArgumentException e) {
+      throw new Arguments.UsageException(e.getMessage());
     }
   }
 
@@ -238,14 +294,7 @@ public final class CcotelCli {
   private int team(Arguments arguments) throws Exception {
     String action = arguments.positional(1);
     try (AdminTarget target = AdminTarget.resolve(arguments, dataDir(arguments), env)) {
-      ConnectionAdmin admin =
-          new ConnectionAdmin(
-              new DynamoDbConnectionRegistry(
-                  target.dynamoDb(),
-                  target.tokensTable(),
-                  target.connectionsTable(),
-                  Clock.systemUTC()),
-              Clock.systemUTC());
+      ConnectionAdmin admin = admin(target);
       DynamoDbRosterStore rosters =
           new DynamoDbRosterStore(target.dynamoDb(), target.requiredStateTable());
       return switch (action) {
@@ -435,21 +484,35 @@ public final class CcotelCli {
                   generator.writeStringField("name", c.connection().name());
                   generator.writeStringField("createdAt", c.connection().createdAt().toString());
                   generator.writeNumberField("activeIngestTokens", c.activeIngestTokens());
+                  generator.writeNumberField("activeUserTokens", c.activeUserTokens());
                   generator.writeNumberField("activeReadTokens", c.activeReadTokens());
+                  generator.writeObjectFieldStart("activeReadTokensByView");
+                  for (ReadView view : ReadView.values()) {
+                    generator.writeNumberField(view.label(), c.activeReadTokensByView().get(view));
+                  }
+                  generator.writeEndObject();
                   generator.writeEndObject();
                 }
                 generator.writeEndArray();
               }));
       return 0;
     }
-    out.printf("%-22s %-24s %-8s %-6s %s%n", "CONNECTION", "CREATED", "INGEST", "READ", "NAME");
+    out.printf(
+        "%-22s %-24s %-7s %-6s %-22s %s%n",
+        "CONNECTION", "CREATED", "INGEST", "USERS", "READ (full/pseud/aggr)", "NAME");
     for (ConnectionAdmin.ConnectionSummary c : connections) {
+      Map<ReadView, Integer> read = c.activeReadTokensByView();
       out.printf(
-          "%-22s %-24s %-8d %-6d %s%n",
+          "%-22s %-24s %-7d %-6d %-22s %s%n",
           c.connection().id(),
           c.connection().createdAt(),
           c.activeIngestTokens(),
-          c.activeReadTokens(),
+          c.activeUserTokens(),
+          read.get(ReadView.FULL)
+              + "/"
+              + read.get(ReadView.PSEUDONYMOUS)
+              + "/"
+              + read.get(ReadView.AGGREGATE),
           c.connection().name());
     }
     return 0;
@@ -458,13 +521,17 @@ public final class CcotelCli {
   private int rotate(Arguments arguments, ConnectionAdmin admin, String endpoint)
       throws UnknownConnectionException {
     String connectionId = arguments.required("connection");
-    TokenScope scope = scope(arguments.option("scope").orElse("ingest"));
-    Duration overlap =
-        Duration.ofSeconds(
-            arguments.number("overlap-seconds", 0, 0, ConnectionAdmin.MAX_OVERLAP.toSeconds()));
+    var viewOption = arguments.option("view");
+    TokenScope scope =
+        scope(arguments.option("scope").orElse(viewOption.isPresent() ? "read" : "ingest"));
+    ReadView view = view(viewOption.orElse("full"));
+    Duration overlap = overlap(arguments);
     boolean json = arguments.flag("json");
     arguments.rejectUnknown();
-    SecretToken fresh = admin.rotate(connectionId, scope, overlap);
+    if (viewOption.isPresent() && scope != TokenScope.READ) {
+      throw new Arguments.UsageException("--view is for read tokens (--scope read)");
+    }
+    SecretToken fresh = admin.rotate(connectionId, scope, view, overlap);
     if (json) {
       out.print(
           JsonText.of(
@@ -498,13 +565,31 @@ public final class CcotelCli {
     return 0;
   }
 
+  static Duration overlap(Arguments arguments) {
+    return Duration.ofSeconds(
+        arguments.number("overlap-seconds", 0, 0, ConnectionAdmin.MAX_OVERLAP.toSeconds()));
+  }
+
   private int revoke(Arguments arguments, ConnectionAdmin admin) throws UnknownConnectionException {
     String connectionId = arguments.required("connection");
     var token = arguments.option("token");
     var scope = arguments.option("scope");
+    var view = arguments.option("view");
     arguments.rejectUnknown();
-    if (token.isPresent() == scope.isPresent()) {
-      throw new Arguments.UsageException("give either --token or --scope");
+    if ((token.isPresent() ? 1 : 0) + (scope.isPresent() ? 1 : 0) + (view.isPresent() ? 1 : 0)
+        != 1) {
+      throw new Arguments.UsageException("give one of --token, --scope or --view");
+    }
+    if (view.isPresent()) {
+      ReadView revoked = view(view.get());
+      out.println(
+          "revoked "
+              + admin.revokeReadTokens(connectionId, revoked)
+              + " "
+              + revoked.label()
+              + " read tokens of "
+              + connectionId);
+      return 0;
     }
     if (token.isPresent()) {
       admin.revoke(connectionId, token.get());

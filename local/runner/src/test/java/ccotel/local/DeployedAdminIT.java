@@ -78,6 +78,39 @@ class DeployedAdminIT {
     assertTrue(registry.find(TokenHash.of(ingestToken)).isEmpty(), "rotated out, no overlap");
     cli("connection", "revoke-token", "--connection", connectionId, "--scope", "all");
     assertTrue(registry.find(TokenHash.of(fresh)).isEmpty(), "revoked");
+
+    JsonNode user =
+        Json.read(
+            cli(
+                "user",
+                "token",
+                "--connection",
+                connectionId,
+                "--email",
+                "Dev@Example.com",
+                "--json"));
+    String userToken = user.get("ingestToken").asText();
+    assertEquals(
+        java.util.Optional.of("dev@example.com"),
+        registry.find(TokenHash.of(userToken)).orElseThrow().userEmail());
+    assertEquals(
+        "https://abc123.execute-api.eu-west-1.amazonaws.com/api/otel",
+        user.at("/settings/env/OTEL_EXPORTER_OTLP_ENDPOINT").asText());
+    JsonNode aggregate =
+        Json.read(
+            cli(
+                "connection",
+                "add-read-token",
+                "--connection",
+                connectionId,
+                "--view",
+                "aggregate",
+                "--json"));
+    assertEquals(
+        ccotel.auth.ReadView.AGGREGATE,
+        registry.find(TokenHash.of(aggregate.get("readToken").asText())).orElseThrow().view());
+    cli("user", "revoke-token", "--connection", connectionId, "--email", "dev@example.com");
+    assertTrue(registry.find(TokenHash.of(userToken)).isEmpty(), "user token revoked");
   }
 
   private static byte[] cli(String... args) throws Exception {
