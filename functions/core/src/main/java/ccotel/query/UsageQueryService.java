@@ -3,18 +3,25 @@ package ccotel.query;
 import ccotel.aggregate.UsageStoreUnavailableException;
 import ccotel.api.ApiRequest;
 import ccotel.api.ApiResponse;
+import ccotel.auth.ReadView;
 import ccotel.auth.TokenAuthorizer;
+import ccotel.auth.TokenStoreUnavailableException;
+import ccotel.identity.EmailBackfill;
+import ccotel.identity.IdentityLinks;
+import ccotel.views.ActorDisplay;
+import ccotel.views.PseudonymKeys;
+import ccotel.views.ReadViews;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * {@code GET /api/usage/claude_code} (CONTRACT §4): authorize a read token, validate the range and
- * paging, read one page of the caller's own connection, answer JSON or CSV.
+ * paging, read one page of the caller's own connection as reported (e-mail backfill, then the
+ * token's view), answer JSON or CSV.
  */
 public final class UsageQueryService {
 
@@ -26,11 +33,22 @@ public final class UsageQueryService {
   private static final String CSV = "text/csv; charset=utf-8";
 
   private final TokenAuthorizer authorizer;
-  private final UsageReader reader;
+  private final ReportedPages pages;
+  private final ReadViews views;
 
+  /** Records as stored, for connections without identity links or pseudonymous tokens. */
   public UsageQueryService(TokenAuthorizer authorizer, UsageReader reader) {
+    this(authorizer, reader, IdentityLinks.NONE, PseudonymKeys.NONE);
+  }
+
+  public UsageQueryService(
+      TokenAuthorizer authorizer,
+      UsageReader reader,
+      IdentityLinks links,
+      PseudonymKeys pseudonymKeys) {
     this.authorizer = authorizer;
-    this.reader = reader;
+    this.pages = new ReportedPages(reader, new EmailBackfill(links));
+    this.views = new ReadViews(pseudonymKeys);
   }
 
   public ApiResponse query(ApiRequest request) {
@@ -52,51 +70,58 @@ public final class UsageQueryService {
     } catch (IllegalArgumentException e) {
       return QueryAnswers.badRequest(e.getMessage());
     }
-    UsagePage page;
+    if (read.view() == ReadView.AGGREGATE) {
+      return QueryAnswers.error(403, "permission_error", ReadViews.AGGREGATE_HAS_NO_RECORDS);
+    }
+    ReportedPages.Page page;
+    ActorDisplay display;
     try {
+      Optional<ActorDisplay> shown = views.display(read.view(), read.connectionId());
+      if (shown.isEmpty()) {
+        return QueryAnswers.error(403, "permission_error", ReadViews.NO_PSEUDONYM_KEY);
+      }
+      display = shown.get();
       page =
-          reader.read(
-              read.connectionId(), range.days.from(), range.days.to(), range.limit, range.cursor);
-    } catch (InvalidCursorException e) {
-      return QueryAnswers.badRequest("invalid page cursor: " + e.getMessage());
-    } catch (UsageStoreUnavailableException e) {
+          pages.read(
+              read.connectionId(),
+              range.days.from(),
+              range.days.to(),
+              range.limit,
+              range.start,
+              display);
+    } catch (UsageStoreUnavailableException | TokenStoreUnavailableException e) {
       return QueryAnswers.unavailable("usage store unavailable, retry later");
     }
-    List<DailyUsage> records = new ArrayList<>(page.rows().size());
-    for (StoredUsage row : page.rows()) {
-      records.add(DailyUsage.of(row));
-    }
-    // The day the page stops at; a page whose rows were all left out stops within the range too.
-    LocalDate lastDay =
-        page.rows().isEmpty()
-            ? range.days.from()
-            : page.rows().get(page.rows().size() - 1).key().day();
-    Optional<String> nextPage =
-        page.nextCursor().map(cursor -> new Cursor(lastDay, cursor).encode());
+    Optional<String> nextPage = page.next().map(Cursor::encode);
     if (format.get() == AnswerFormat.CSV) {
       ApiResponse csv =
-          ApiResponse.of(200, CSV, UsageCsv.page(records))
+          ApiResponse.of(200, CSV, UsageCsv.page(page.records(), display))
               .withHeader("X-Has-More", Boolean.toString(nextPage.isPresent()));
       return nextPage.isPresent() ? csv.withHeader("X-Next-Page", nextPage.get()) : csv;
     }
-    return ApiResponse.of(200, JSON, UsageJson.page(records, nextPage));
+    return ApiResponse.of(200, JSON, UsageJson.page(page.records(), nextPage, display));
   }
 
   /**
-   * The reader's cursor, wrapped with the day it stops at: clients treat it as opaque and cannot
-   * splice in key syntax, and a cursor made for other dates is refused before the reader sees it.
+   * Where the next page starts (a date, and the view's position of the last record served on it),
+   * base64url-encoded: clients treat it as opaque, and a cursor made for other dates is refused. A
+   * pseudonymous answer's cursor holds a pseudonym, never an e-mail.
    */
-  private record Cursor(LocalDate day, String reader) {
+  private static final class Cursor {
 
     private static final String INVALID = "invalid page cursor";
 
-    String encode() {
+    private Cursor() {}
+
+    static String encode(ReportedPages.Position position) {
+      String text = position.day() + position.after().map(after -> " " + after).orElse("");
       return Base64.getUrlEncoder()
           .withoutPadding()
-          .encodeToString((day + " " + reader).getBytes(StandardCharsets.UTF_8));
+          .encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    static Cursor decode(String page) {
+    /** The position {@code page} names, if it was made for a page of {@code from} to {@code to}. */
+    static ReportedPages.Position decode(String page, LocalDate from, LocalDate to) {
       String text;
       try {
         text = new String(Base64.getUrlDecoder().decode(page), StandardCharsets.UTF_8);
@@ -104,23 +129,18 @@ public final class UsageQueryService {
         throw new IllegalArgumentException(INVALID, e);
       }
       int space = text.indexOf(' ');
-      if (space < 0) {
-        throw new IllegalArgumentException(INVALID);
-      }
+      LocalDate day;
       try {
-        return new Cursor(LocalDate.parse(text.substring(0, space)), text.substring(space + 1));
+        day = LocalDate.parse(space < 0 ? text : text.substring(0, space));
       } catch (DateTimeParseException e) {
         throw new IllegalArgumentException(INVALID, e);
       }
-    }
-
-    /** The reader's cursor, if this cursor was made for a page of {@code from} to {@code to}. */
-    String within(LocalDate from, LocalDate to) {
       if (day.isBefore(from) || day.isAfter(to)) {
         throw new IllegalArgumentException(
             INVALID + ": it was made for other dates; ask again without page");
       }
-      return reader;
+      return new ReportedPages.Position(
+          day, space < 0 ? Optional.empty() : Optional.of(text.substring(space + 1)));
     }
   }
 
@@ -130,19 +150,19 @@ public final class UsageQueryService {
   }
 
   /** The validated query parameters. */
-  private record Range(DateRange days, int limit, Optional<String> cursor) {
+  private record Range(DateRange days, int limit, Optional<ReportedPages.Position> start) {
 
     static Range of(ApiRequest request) {
       // Checked first, so a repeated name is named before any value is judged.
       DateRange.requireOnce(request, List.of("starting_at", "ending_at", "limit", "page"));
       DateRange days = DateRange.of(request);
       int limit = request.queryParameter("limit").map(Range::limit).orElse(DEFAULT_LIMIT);
-      Optional<String> cursor =
+      Optional<ReportedPages.Position> start =
           request
               .queryParameter("page")
               .filter(p -> !p.isEmpty())
-              .map(page -> Cursor.decode(page).within(days.from(), days.to()));
-      return new Range(days, limit, cursor);
+              .map(page -> Cursor.decode(page, days.from(), days.to()));
+      return new Range(days, limit, start);
     }
 
     private static int limit(String value) {

@@ -1,7 +1,9 @@
 package ccotel.summary;
 
+import ccotel.auth.ReadView;
 import ccotel.query.DailyUsage;
 import ccotel.query.UsageJson;
+import ccotel.views.ActorDisplay;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.time.format.DateTimeFormatter;
@@ -11,10 +13,16 @@ final class SummaryJson {
 
   private SummaryJson() {}
 
-  static byte[] of(UsageSummary summary) {
+  /**
+   * @param view also written, as {@code "view"}, so that a dashboard can adapt; the aggregate
+   *     view's answer has no {@code by_user} at all
+   * @param display how {@code by_user} shows each actor
+   */
+  static byte[] of(UsageSummary summary, ReadView view, ActorDisplay display) {
     return UsageJson.write(
         json -> {
           json.writeStartObject();
+          json.writeStringField("view", view.label());
           json.writeStringField("starting_at", summary.range().from().toString());
           json.writeStringField("ending_at", summary.range().to().toString());
           if (summary.lastExportAt().isPresent()) {
@@ -40,17 +48,19 @@ final class SummaryJson {
           }
           json.writeEndArray();
 
-          json.writeArrayFieldStart("by_user");
-          for (UsageSummary.User user : summary.byUser()) {
-            json.writeStartObject();
-            UsageJson.actor(json, user.actor());
-            team(json, user.team().orElse(null));
-            figures(json, user.figures());
-            json.writeNumberField("active_days", user.activeDays());
-            json.writeStringField("last_active", user.lastActive().toString());
-            json.writeEndObject();
+          if (view != ReadView.AGGREGATE) {
+            json.writeArrayFieldStart("by_user");
+            for (UsageSummary.User user : summary.byUser()) {
+              json.writeStartObject();
+              display.writeActor(json, user.actor());
+              team(json, user.team().orElse(null));
+              figures(json, user.figures());
+              json.writeNumberField("active_days", user.activeDays());
+              json.writeStringField("last_active", user.lastActive().toString());
+              json.writeEndObject();
+            }
+            json.writeEndArray();
           }
-          json.writeEndArray();
 
           json.writeArrayFieldStart("by_team");
           for (UsageSummary.Team team : summary.byTeam()) {

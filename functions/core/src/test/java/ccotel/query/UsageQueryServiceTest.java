@@ -11,6 +11,7 @@ import ccotel.testing.InMemoryPipeline;
 import ccotel.testing.Json;
 import ccotel.testing.OtlpRequests;
 import ccotel.testing.QueuedExports;
+import ccotel.views.ActorDisplay;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -264,7 +265,7 @@ class UsageQueryServiceTest {
     assertEquals(200, answer.status());
     assertEquals("text/csv; charset=utf-8", answer.headers().get("Content-Type"));
     String[] lines = answer.bodyText().split("\r\n");
-    assertEquals(UsageCsv.HEADER, lines[0]);
+    assertEquals(UsageCsv.header(ActorDisplay.FULL), lines[0]);
     assertEquals(3, lines.length);
     assertEquals(
         "2026-11-25,a@example.com,,0,0,0,10,0,0,0,0,0,0,0,0,0,0,0,0,claude-opus-4-1,0,0,0,0,1.25,0",

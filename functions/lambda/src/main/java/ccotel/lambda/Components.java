@@ -11,6 +11,7 @@ import ccotel.cloudwatch.EmfServiceMetrics;
 import ccotel.config.Config;
 import ccotel.dynamodb.DynamoDbConnectionRegistry;
 import ccotel.dynamodb.DynamoDbLastExport;
+import ccotel.dynamodb.DynamoDbPseudonymKeys;
 import ccotel.dynamodb.DynamoDbRangeReader;
 import ccotel.dynamodb.DynamoDbUsageStore;
 import ccotel.ingest.IngestService;
@@ -59,6 +60,7 @@ public final class Components {
   private final Clock clock;
   private final Supplier<DynamoDbClient> dynamoDb;
   private final Supplier<SqsClient> sqs;
+  private volatile DynamoDbPseudonymKeys pseudonymKeys;
 
   /** Wires the functions to the given clients (the local runner and tests point them locally). */
   public Components(Config config, DynamoDbClient dynamoDb, SqsClient sqs, Clock clock) {
@@ -128,7 +130,8 @@ public final class Components {
   }
 
   public UsageQueryService queryService() {
-    return new UsageQueryService(authorizer(), usageStore());
+    DynamoDbUsageStore store = usageStore();
+    return new UsageQueryService(authorizer(), store, store, pseudonymKeys());
   }
 
   /**
@@ -140,7 +143,19 @@ public final class Components {
         authorizer(),
         new DynamoDbRangeReader(dynamoDb.get(), config.usageTable(), SUMMARY_READ_PARALLELISM),
         TeamLookup.NONE,
-        lastExport());
+        lastExport(),
+        usageStore(),
+        pseudonymKeys());
+  }
+
+  /** Read once per connection and process (see DynamoDbPseudonymKeys). */
+  private DynamoDbPseudonymKeys pseudonymKeys() {
+    DynamoDbPseudonymKeys keys = pseudonymKeys;
+    if (keys == null) {
+      keys = new DynamoDbPseudonymKeys(dynamoDb.get(), config.connectionsTable());
+      pseudonymKeys = keys;
+    }
+    return keys;
   }
 
   /** Where the aggregator keeps each connection's last export time. */
