@@ -237,6 +237,9 @@ public final class CcotelStack extends Stack {
         "dynamodb:BatchWriteItem");
     tokensTable.grant(queryFunction, "dynamodb:GetItem");
     usageTable.grant(queryFunction, "dynamodb:Query");
+    // Read views: identity links for the e-mail backfill, each connection's pseudonym key.
+    stateTable.grant(queryFunction, "dynamodb:BatchGetItem");
+    connectionsTable.grant(queryFunction, "dynamodb:GetItem");
     aggregatorFunction.addEventSource(
         SqsEventSource.Builder.create(ingestQueue)
             .batchSize(BATCH_SIZE)

@@ -248,7 +248,10 @@ class CcotelTemplateTest {
     assertEquals(
         Map.of(
             "TokensTable", Set.of("dynamodb:GetItem"),
-            "UsageTable", Set.of("dynamodb:Query")),
+            "UsageTable", Set.of("dynamodb:Query"),
+            // identity links (e-mail backfill) and the connections' pseudonym keys
+            "StateTable", Set.of("dynamodb:BatchGetItem"),
+            "ConnectionsTable", Set.of("dynamodb:GetItem")),
         grantsOf("QueryFunction"));
   }
 

@@ -277,7 +277,7 @@ class EmailBackfillTest {
             connection,
             OtlpRequests.metrics(null)
                 .resource("user.account_uuid", account)
-                .delta("claude_code.commit.count", nanos(at), commits)
+                .delta("claude_code.commit.count", nanos(at), (double) commits)
                 .build()
                 .toByteArray()));
   }
