@@ -22,7 +22,12 @@ final class ReportedPages {
 
   record Page(List<DailyUsage> records, Optional<Position> next) {}
 
-  /** Stored rows read per call beyond the page's own limit; a merge may need more. */
+  /**
+   * Stored rows read per call: at least a small page more than the limit (a page needs whole dates,
+   * so tiny reads would only mean more calls), at most DynamoDB's usual page.
+   */
+  private static final int MIN_READ = 100;
+
   private static final int MAX_READ = 1000;
 
   private final UsageReader reader;
@@ -48,7 +53,7 @@ final class ReportedPages {
     List<StoredUsage> dayRows = new ArrayList<>();
     LocalDate day = null;
     Optional<String> cursor = Optional.empty();
-    int readSize = Math.min(MAX_READ, limit + 1);
+    int readSize = Math.min(MAX_READ, Math.max(MIN_READ, limit + 1));
     do {
       UsagePage page;
       try {

@@ -7,6 +7,9 @@ import ccotel.views.ActorDisplay;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 
 /** Writes a summary in the JSON shape of CONTRACT §5, amounts as §4 writes them. */
 final class SummaryJson {
@@ -50,7 +53,7 @@ final class SummaryJson {
 
           if (view != ReadView.AGGREGATE) {
             json.writeArrayFieldStart("by_user");
-            for (UsageSummary.User user : summary.byUser()) {
+            for (UsageSummary.User user : usersInOrder(summary, display)) {
               json.writeStartObject();
               display.writeActor(json, user.actor());
               team(json, user.team().orElse(null));
@@ -111,6 +114,19 @@ final class SummaryJson {
 
           json.writeEndObject();
         });
+  }
+
+  /**
+   * Highest cost first, ties by the actor as shown: for pseudonyms by pseudonym, so that not even
+   * the order of equal users follows their e-mails.
+   */
+  private static List<UsageSummary.User> usersInOrder(UsageSummary summary, ActorDisplay display) {
+    List<UsageSummary.User> users = new ArrayList<>(summary.byUser());
+    users.sort(
+        Comparator.comparingLong((UsageSummary.User u) -> u.figures().costNanoUsd())
+            .reversed()
+            .thenComparing(u -> display.position(u.actor())));
+    return users;
   }
 
   /** CONTRACT §5's FIGURES keys. */
