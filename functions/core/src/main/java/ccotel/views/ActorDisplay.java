@@ -42,7 +42,12 @@ public interface ActorDisplay {
      */
     @Override
     public String position(UserIdentity actor) {
-      return actor.value() + '\u0000' + actor.kind().ordinal();
+      char kind = switch (actor.kind()) { // the order of UserIdentity.Kind
+            case EMAIL -> '0';
+            case ACCOUNT_UUID -> '1';
+            case USER_ID -> '2';
+          };
+      return actor.value() + '\u0000' + kind;
     }
 
     @Override

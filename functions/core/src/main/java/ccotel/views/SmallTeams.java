@@ -26,6 +26,8 @@ public final class SmallTeams {
   }
 
   /**
+   * The teams of {@code activeUsers}, small ones merged.
+   *
    * @param activeUsers every actor with a record in the range
    * @param teams each user's team; users missing from it have none
    */
