@@ -238,8 +238,10 @@ public final class CcotelStack extends Stack {
         "dynamodb:BatchWriteItem");
     tokensTable.grant(queryFunction, "dynamodb:GetItem");
     usageTable.grant(queryFunction, "dynamodb:Query");
-    // The roster: its pointer, then its chunks (DynamoDbRosterStore).
+    // The roster (its pointer, then its chunks), identity links for the e-mail backfill, and each
+    // connection's pseudonym key for read views.
     stateTable.grant(queryFunction, "dynamodb:GetItem", "dynamodb:BatchGetItem");
+    connectionsTable.grant(queryFunction, "dynamodb:GetItem");
     aggregatorFunction.addEventSource(
         SqsEventSource.Builder.create(ingestQueue)
             .batchSize(BATCH_SIZE)

@@ -1,5 +1,6 @@
 package ccotel.query;
 
+import ccotel.views.ActorDisplay;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -10,8 +11,9 @@ import java.util.List;
  */
 final class UsageCsv {
 
-  static final String HEADER =
-      "date,actor_email,actor_user_id,num_sessions,lines_added,lines_removed,"
+  /** The columns after the date and the actor's (CONTRACT §4 CSV; the view names the actor). */
+  static final String AFTER_ACTOR =
+      "team,department,cost_center,num_sessions,lines_added,lines_removed,"
           + "commits_by_claude_code,pull_requests_by_claude_code,"
           + "edit_tool_accepted,edit_tool_rejected,multi_edit_tool_accepted,multi_edit_tool_rejected,"
           + "write_tool_accepted,write_tool_rejected,notebook_edit_tool_accepted,"
@@ -21,14 +23,19 @@ final class UsageCsv {
 
   private UsageCsv() {}
 
-  static byte[] page(List<DailyUsage> records) {
-    StringBuilder csv = new StringBuilder(HEADER).append("\r\n");
+  /** The header row of {@code display}'s answers. */
+  static String header(ActorDisplay display) {
+    return "date," + String.join(",", display.csvColumns()) + "," + AFTER_ACTOR;
+  }
+
+  static byte[] page(List<DailyUsage> records, ActorDisplay display) {
+    StringBuilder csv = new StringBuilder(header(display)).append("\r\n");
     for (DailyUsage usage : records) {
       StringBuilder day = new StringBuilder();
       day.append(usage.key().day()).append(',');
-      boolean email = usage.key().user().kind() == ccotel.usage.UserIdentity.Kind.EMAIL;
-      day.append(field(email ? usage.key().user().value() : "")).append(',');
-      day.append(field(email ? "" : usage.key().user().value())).append(',');
+      for (String value : display.csvValues(usage.key().user())) {
+        day.append(field(value)).append(',');
+      }
       day.append(field(usage.membership().team().orElse(""))).append(',');
       day.append(field(usage.membership().department().orElse(""))).append(',');
       day.append(field(usage.membership().costCenter().orElse(""))).append(',');

@@ -1,6 +1,6 @@
 package ccotel.query;
 
-import ccotel.usage.UserIdentity;
+import ccotel.views.ActorDisplay;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
@@ -21,13 +21,13 @@ public final class UsageJson {
 
   private UsageJson() {}
 
-  static byte[] page(List<DailyUsage> records, Optional<String> nextPage) {
+  static byte[] page(List<DailyUsage> records, Optional<String> nextPage, ActorDisplay display) {
     return write(
         json -> {
           json.writeStartObject();
           json.writeArrayFieldStart("data");
           for (DailyUsage record : records) {
-            record(json, record);
+            record(json, record, display);
           }
           json.writeEndArray();
           json.writeBooleanField("has_more", nextPage.isPresent());
@@ -53,10 +53,11 @@ public final class UsageJson {
         });
   }
 
-  private static void record(JsonGenerator json, DailyUsage usage) throws IOException {
+  private static void record(JsonGenerator json, DailyUsage usage, ActorDisplay display)
+      throws IOException {
     json.writeStartObject();
     json.writeStringField("date", usage.key().day() + "T00:00:00Z");
-    actor(json, usage.key().user());
+    display.writeActor(json, usage.key().user());
     // As the Claude Code Analytics API names them; null when Claude Code sent none that day.
     nullable(json, "organization_id", usage.organizationId());
     nullable(json, "terminal_type", usage.terminalType());
@@ -143,19 +144,6 @@ public final class UsageJson {
     }
     json.writeEndObject();
 
-    json.writeEndObject();
-  }
-
-  /** {@code "actor": {...}} as in a §4 record. */
-  public static void actor(JsonGenerator json, UserIdentity user) throws IOException {
-    json.writeObjectFieldStart("actor");
-    json.writeStringField("type", "user_actor");
-    if (user.kind() == UserIdentity.Kind.EMAIL) {
-      json.writeStringField("email_address", user.value());
-    } else {
-      json.writeNullField("email_address");
-      json.writeStringField("user_id", user.value());
-    }
     json.writeEndObject();
   }
 

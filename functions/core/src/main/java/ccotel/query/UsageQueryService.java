@@ -3,21 +3,27 @@ package ccotel.query;
 import ccotel.aggregate.UsageStoreUnavailableException;
 import ccotel.api.ApiRequest;
 import ccotel.api.ApiResponse;
+import ccotel.auth.ReadView;
 import ccotel.auth.TokenAuthorizer;
-import ccotel.teams.Roster;
+import ccotel.auth.TokenStoreUnavailableException;
+import ccotel.identity.EmailBackfill;
+import ccotel.identity.IdentityLinks;
 import ccotel.teams.RosterReader;
 import ccotel.teams.TeamAssignment;
+import ccotel.views.ActorDisplay;
+import ccotel.views.PseudonymKeys;
+import ccotel.views.ReadViews;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * {@code GET /api/usage/claude_code} (CONTRACT §4): authorize a read token, validate the range and
- * paging, read one page of the caller's own connection, answer JSON or CSV.
+ * paging, read one page of the caller's own connection as reported (e-mail backfill, then the
+ * token's view), answer JSON or CSV.
  */
 public final class UsageQueryService {
 
@@ -28,25 +34,26 @@ public final class UsageQueryService {
   private static final String JSON = "application/json";
   private static final String CSV = "text/csv; charset=utf-8";
 
-  /**
-   * User-days read at once while looking for a team's records ({@code team=}): most rows may be
-   * other teams'.
-   */
-  static final int FILTERED_READ = 200;
-
   private final TokenAuthorizer authorizer;
-  private final UsageReader reader;
+  private final ReportedPages pages;
   private final RosterReader rosters;
+  private final ReadViews views;
 
-  /** Records without rosters: teams only from the users' own {@code team} attributes. */
+  /** Records as stored: no identity links, rosters or pseudonymous tokens. */
   public UsageQueryService(TokenAuthorizer authorizer, UsageReader reader) {
-    this(authorizer, reader, RosterReader.NONE);
+    this(authorizer, reader, IdentityLinks.NONE, RosterReader.NONE, PseudonymKeys.NONE);
   }
 
-  public UsageQueryService(TokenAuthorizer authorizer, UsageReader reader, RosterReader rosters) {
+  public UsageQueryService(
+      TokenAuthorizer authorizer,
+      UsageReader reader,
+      IdentityLinks links,
+      RosterReader rosters,
+      PseudonymKeys pseudonymKeys) {
     this.authorizer = authorizer;
-    this.reader = reader;
+    this.pages = new ReportedPages(reader, new EmailBackfill(links));
     this.rosters = rosters;
+    this.views = new ReadViews(pseudonymKeys);
   }
 
   public ApiResponse query(ApiRequest request) {
@@ -68,94 +75,60 @@ public final class UsageQueryService {
     } catch (IllegalArgumentException e) {
       return QueryAnswers.badRequest(e.getMessage());
     }
-    Answer answer;
+    if (read.view() == ReadView.AGGREGATE) {
+      return QueryAnswers.error(403, "permission_error", ReadViews.AGGREGATE_HAS_NO_RECORDS);
+    }
+    ReportedPages.Page page;
+    ActorDisplay display;
     try {
-      answer = read(read.connectionId(), range);
-    } catch (InvalidCursorException e) {
-      return QueryAnswers.badRequest("invalid page cursor: " + e.getMessage());
-    } catch (UsageStoreUnavailableException e) {
+      Optional<ActorDisplay> shown = views.display(read.view(), read.connectionId());
+      if (shown.isEmpty()) {
+        return QueryAnswers.error(403, "permission_error", ReadViews.NO_PSEUDONYM_KEY);
+      }
+      display = shown.get();
+      page =
+          pages.read(
+              read.connectionId(),
+              range.days.from(),
+              range.days.to(),
+              range.limit,
+              range.start,
+              display,
+              rosters.roster(read.connectionId()),
+              range.team);
+    } catch (UsageStoreUnavailableException | TokenStoreUnavailableException e) {
       return QueryAnswers.unavailable("usage store unavailable, retry later");
     }
-    List<DailyUsage> records = answer.records();
-    LocalDate lastDay = answer.lastDay();
-    Optional<String> nextPage =
-        answer.nextCursor().map(cursor -> new Cursor(lastDay, cursor).encode());
+    Optional<String> nextPage = page.next().map(Cursor::encode);
     if (format.get() == AnswerFormat.CSV) {
       ApiResponse csv =
-          ApiResponse.of(200, CSV, UsageCsv.page(records))
+          ApiResponse.of(200, CSV, UsageCsv.page(page.records(), display))
               .withHeader("X-Has-More", Boolean.toString(nextPage.isPresent()));
       return nextPage.isPresent() ? csv.withHeader("X-Next-Page", nextPage.get()) : csv;
     }
-    return ApiResponse.of(200, JSON, UsageJson.page(records, nextPage));
-  }
-
-  /** The records of one answer, where the reader stopped, and the day of its last row read. */
-  private record Answer(List<DailyUsage> records, Optional<String> nextCursor, LocalDate lastDay) {}
-
-  /**
-   * Up to {@code limit} records of the range (of {@code team=}'s, if asked) after the cursor, with
-   * their teams. With a team, reads on past other teams' rows until the page is full or the range
-   * ends, and stops the reader's cursor right after the page's last record, so that paging still
-   * gives every record once.
-   */
-  private Answer read(String connectionId, Range range)
-      throws InvalidCursorException, UsageStoreUnavailableException {
-    Roster roster = rosters.roster(connectionId);
-    List<DailyUsage> records = new ArrayList<>();
-    Optional<String> cursor = range.cursor;
-    // The day the answer stops at; one whose rows were all left out stops within the range too.
-    LocalDate lastDay = range.days.from();
-    while (true) {
-      int wanted = range.limit - records.size();
-      int size = range.team.isEmpty() ? wanted : Math.max(wanted, FILTERED_READ);
-      List<DailyUsage> matching;
-      UsagePage page;
-      while (true) {
-        page = reader.read(connectionId, range.days.from(), range.days.to(), size, cursor);
-        matching = new ArrayList<>();
-        int wantedRow = -1; // the row of the last record that fits in this answer
-        for (int i = 0; i < page.rows().size(); i++) {
-          DailyUsage record = TeamAssignment.assign(DailyUsage.of(page.rows().get(i)), roster);
-          if (TeamAssignment.inTeam(record, range.team)) {
-            matching.add(record);
-            if (matching.size() == wanted) {
-              wantedRow = i;
-            }
-          }
-        }
-        if (matching.size() <= wanted) {
-          break;
-        }
-        // More than fit: read the same rows again up to the last that fits, so that the reader's
-        // cursor stops right after it (fewer rows each time, so this ends).
-        size = wantedRow + 1;
-      }
-      records.addAll(matching);
-      if (!page.rows().isEmpty()) {
-        lastDay = page.rows().get(page.rows().size() - 1).key().day();
-      }
-      cursor = page.nextCursor();
-      if (cursor.isEmpty() || records.size() >= range.limit) {
-        return new Answer(records, cursor, lastDay);
-      }
-    }
+    return ApiResponse.of(200, JSON, UsageJson.page(page.records(), nextPage, display));
   }
 
   /**
-   * The reader's cursor, wrapped with the day it stops at: clients treat it as opaque and cannot
-   * splice in key syntax, and a cursor made for other dates is refused before the reader sees it.
+   * Where the next page starts (a date, and the view's position of the last record served on it),
+   * base64url-encoded: clients treat it as opaque, and a cursor made for other dates is refused. A
+   * pseudonymous answer's cursor holds a pseudonym, never an e-mail.
    */
-  private record Cursor(LocalDate day, String reader) {
+  private static final class Cursor {
 
     private static final String INVALID = "invalid page cursor";
 
-    String encode() {
+    private Cursor() {}
+
+    static String encode(ReportedPages.Position position) {
+      String text = position.day() + position.after().map(after -> " " + after).orElse("");
       return Base64.getUrlEncoder()
           .withoutPadding()
-          .encodeToString((day + " " + reader).getBytes(StandardCharsets.UTF_8));
+          .encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    static Cursor decode(String page) {
+    /** The position {@code page} names, if it was made for a page of {@code from} to {@code to}. */
+    static ReportedPages.Position decode(String page, LocalDate from, LocalDate to) {
       String text;
       try {
         text = new String(Base64.getUrlDecoder().decode(page), StandardCharsets.UTF_8);
@@ -163,23 +136,18 @@ public final class UsageQueryService {
         throw new IllegalArgumentException(INVALID, e);
       }
       int space = text.indexOf(' ');
-      if (space < 0) {
-        throw new IllegalArgumentException(INVALID);
-      }
+      LocalDate day;
       try {
-        return new Cursor(LocalDate.parse(text.substring(0, space)), text.substring(space + 1));
+        day = LocalDate.parse(space < 0 ? text : text.substring(0, space));
       } catch (DateTimeParseException e) {
         throw new IllegalArgumentException(INVALID, e);
       }
-    }
-
-    /** The reader's cursor, if this cursor was made for a page of {@code from} to {@code to}. */
-    String within(LocalDate from, LocalDate to) {
       if (day.isBefore(from) || day.isAfter(to)) {
         throw new IllegalArgumentException(
             INVALID + ": it was made for other dates; ask again without page");
       }
-      return reader;
+      return new ReportedPages.Position(
+          day, space < 0 ? Optional.empty() : Optional.of(text.substring(space + 1)));
     }
   }
 
@@ -189,20 +157,21 @@ public final class UsageQueryService {
   }
 
   /** The validated query parameters. */
-  private record Range(DateRange days, int limit, Optional<String> cursor, Optional<String> team) {
+  private record Range(
+      DateRange days, int limit, Optional<ReportedPages.Position> start, Optional<String> team) {
 
     static Range of(ApiRequest request) {
-      // Checked first, so a repeated name is named before any value is judged (a team name with a
-      // comma cannot be told from a repeated team= and is refused too).
+      // Checked first, so a repeated name is named before any value is judged.
+      // A team name with a comma cannot be told from a repeated team= and is refused too.
       DateRange.requireOnce(request, List.of("starting_at", "ending_at", "limit", "page", "team"));
       DateRange days = DateRange.of(request);
       int limit = request.queryParameter("limit").map(Range::limit).orElse(DEFAULT_LIMIT);
-      Optional<String> cursor =
+      Optional<ReportedPages.Position> start =
           request
               .queryParameter("page")
               .filter(p -> !p.isEmpty())
-              .map(page -> Cursor.decode(page).within(days.from(), days.to()));
-      return new Range(days, limit, cursor, TeamAssignment.requestedTeam(request));
+              .map(page -> Cursor.decode(page, days.from(), days.to()));
+      return new Range(days, limit, start, TeamAssignment.requestedTeam(request));
     }
 
     private static int limit(String value) {

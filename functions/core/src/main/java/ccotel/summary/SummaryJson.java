@@ -1,20 +1,31 @@
 package ccotel.summary;
 
+import ccotel.auth.ReadView;
 import ccotel.query.DailyUsage;
 import ccotel.query.UsageJson;
+import ccotel.views.ActorDisplay;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 
 /** Writes a summary in the JSON shape of CONTRACT §5, amounts as §4 writes them. */
 final class SummaryJson {
 
   private SummaryJson() {}
 
-  static byte[] of(UsageSummary summary) {
+  /**
+   * @param view also written, as {@code "view"}, so that a dashboard can adapt; the aggregate
+   *     view's answer has no {@code by_user} at all
+   * @param display how {@code by_user} shows each actor
+   */
+  static byte[] of(UsageSummary summary, ReadView view, ActorDisplay display) {
     return UsageJson.write(
         json -> {
           json.writeStartObject();
+          json.writeStringField("view", view.label());
           json.writeStringField("starting_at", summary.range().from().toString());
           json.writeStringField("ending_at", summary.range().to().toString());
           if (summary.lastExportAt().isPresent()) {
@@ -40,17 +51,19 @@ final class SummaryJson {
           }
           json.writeEndArray();
 
-          json.writeArrayFieldStart("by_user");
-          for (UsageSummary.User user : summary.byUser()) {
-            json.writeStartObject();
-            UsageJson.actor(json, user.actor());
-            team(json, user.team().orElse(null));
-            figures(json, user.figures());
-            json.writeNumberField("active_days", user.activeDays());
-            json.writeStringField("last_active", user.lastActive().toString());
-            json.writeEndObject();
+          if (view != ReadView.AGGREGATE) {
+            json.writeArrayFieldStart("by_user");
+            for (UsageSummary.User user : usersInOrder(summary, display)) {
+              json.writeStartObject();
+              display.writeActor(json, user.actor());
+              team(json, user.team().orElse(null));
+              figures(json, user.figures());
+              json.writeNumberField("active_days", user.activeDays());
+              json.writeStringField("last_active", user.lastActive().toString());
+              json.writeEndObject();
+            }
+            json.writeEndArray();
           }
-          json.writeEndArray();
 
           json.writeArrayFieldStart("by_team");
           for (UsageSummary.Team team : summary.byTeam()) {
@@ -101,6 +114,19 @@ final class SummaryJson {
 
           json.writeEndObject();
         });
+  }
+
+  /**
+   * Highest cost first, ties by the actor as shown: for pseudonyms by pseudonym, so that not even
+   * the order of equal users follows their e-mails.
+   */
+  private static List<UsageSummary.User> usersInOrder(UsageSummary summary, ActorDisplay display) {
+    List<UsageSummary.User> users = new ArrayList<>(summary.byUser());
+    users.sort(
+        Comparator.comparingLong((UsageSummary.User u) -> u.figures().costNanoUsd())
+            .reversed()
+            .thenComparing(u -> display.position(u.actor())));
+    return users;
   }
 
   /** CONTRACT §5's FIGURES keys. */

@@ -4,7 +4,11 @@ import ccotel.activity.LastExportReader;
 import ccotel.aggregate.UsageStoreUnavailableException;
 import ccotel.api.ApiRequest;
 import ccotel.api.ApiResponse;
+import ccotel.auth.ReadView;
 import ccotel.auth.TokenAuthorizer;
+import ccotel.auth.TokenStoreUnavailableException;
+import ccotel.identity.EmailBackfill;
+import ccotel.identity.IdentityLinks;
 import ccotel.query.AnswerFormat;
 import ccotel.query.DailyUsage;
 import ccotel.query.DateRange;
@@ -14,6 +18,10 @@ import ccotel.query.UsageRangeReader;
 import ccotel.query.UsageReader;
 import ccotel.teams.RosterReader;
 import ccotel.teams.TeamAssignment;
+import ccotel.views.ActorDisplay;
+import ccotel.views.PseudonymKeys;
+import ccotel.views.ReadViews;
+import ccotel.views.SmallTeams;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +44,8 @@ public final class SummaryService {
   private final UsageRangeReader reader;
   private final RosterReader rosters;
   private final LastExportReader lastExport;
+  private final EmailBackfill backfill;
+  private final ReadViews views;
 
   /** A summary that reads the range with {@code reader}'s pages, one after another. */
   public SummaryService(
@@ -52,10 +62,26 @@ public final class SummaryService {
       UsageRangeReader reader,
       RosterReader rosters,
       LastExportReader lastExport) {
+    this(authorizer, reader, rosters, lastExport, IdentityLinks.NONE, PseudonymKeys.NONE);
+  }
+
+  /**
+   * A summary of the usage as reported: user-days merged by the e-mail backfill ({@code links}),
+   * actors shown as the token's view allows ({@code pseudonymKeys} for pseudonymous tokens).
+   */
+  public SummaryService(
+      TokenAuthorizer authorizer,
+      UsageRangeReader reader,
+      RosterReader rosters,
+      LastExportReader lastExport,
+      IdentityLinks links,
+      PseudonymKeys pseudonymKeys) {
     this.authorizer = authorizer;
     this.reader = reader;
     this.rosters = rosters;
     this.lastExport = lastExport;
+    this.backfill = new EmailBackfill(links);
+    this.views = new ReadViews(pseudonymKeys);
   }
 
   public ApiResponse summarize(ApiRequest request) {
@@ -83,12 +109,32 @@ public final class SummaryService {
       return QueryAnswers.badRequest(e.getMessage());
     }
     String connectionId = read.connectionId();
+    ReadView view = read.view();
+    ActorDisplay display;
     List<DailyUsage> records;
     Optional<Instant> lastExportAt;
     try {
+      Optional<ActorDisplay> shown = views.display(view, connectionId);
+      if (shown.isEmpty()) {
+        return QueryAnswers.error(403, "permission_error", ReadViews.NO_PSEUDONYM_KEY);
+      }
+      display = shown.get();
       records = TeamAssignment.assign(readAll(connectionId, range), rosters.roster(connectionId));
+      if (view == ReadView.AGGREGATE) {
+        SmallTeams grouped = SmallTeams.of(records);
+        if (team.isPresent() && !grouped.mayFilterBy(team.get())) {
+          return QueryAnswers.error(
+              403,
+              "permission_error",
+              "this read token has the aggregate view: it sees teams of at least "
+                  + SmallTeams.MIN_TEAM_SIZE
+                  + " active users in the range, and smaller ones only merged as team="
+                  + SmallTeams.OTHER);
+        }
+        records = grouped.merge(records);
+      }
       lastExportAt = lastExport.lastExportAt(connectionId);
-    } catch (UsageStoreUnavailableException e) {
+    } catch (UsageStoreUnavailableException | TokenStoreUnavailableException e) {
       return QueryAnswers.unavailable("usage store unavailable, retry later");
     }
     UsageSummary summary;
@@ -101,22 +147,30 @@ public final class SummaryService {
           "invalid_request_error",
           "a sum of this range passes 2^63 - 1; ask for a shorter range or one team");
     }
-    return ApiResponse.of(200, JSON, SummaryJson.of(summary));
+    return ApiResponse.of(200, JSON, SummaryJson.of(summary, view, display));
   }
 
-  /** Every user-day of the range, as §4 records. */
+  /** Every user-day of the range, as §4 records after the e-mail backfill. */
   private List<DailyUsage> readAll(String connectionId, DateRange range)
       throws UsageStoreUnavailableException {
-    List<DailyUsage> records = new ArrayList<>();
+    List<List<StoredUsage>> days = new ArrayList<>();
+    List<StoredUsage> all = new ArrayList<>();
     reader.readRange(
         connectionId,
         range.from(),
         range.to(),
         (day, rows) -> {
-          for (StoredUsage row : rows) {
-            records.add(DailyUsage.of(row));
-          }
+          days.add(rows);
+          all.addAll(rows);
         });
+    EmailBackfill.Resolver resolver = backfill.forConnection(connectionId);
+    resolver.learn(all); // one lookup for the whole range
+    List<DailyUsage> records = new ArrayList<>(all.size());
+    for (List<StoredUsage> day : days) {
+      for (StoredUsage row : resolver.mergeDay(day)) {
+        records.add(DailyUsage.of(row));
+      }
+    }
     return records;
   }
 }

@@ -12,6 +12,7 @@ import ccotel.testing.InMemoryPipeline;
 import ccotel.testing.Json;
 import ccotel.testing.OtlpRequests;
 import ccotel.testing.QueuedExports;
+import ccotel.views.ActorDisplay;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -140,6 +141,9 @@ class UsageQueryServiceTest {
   @Test
   void anotherConnectionsViewTokens_seeNothingOfThisOne() throws Exception {
     ConnectionAdmin.NewConnection other = pipeline.admin.create("other team");
+    pipeline.pseudonymKeys.put(
+        other.connection().id(),
+        pipeline.registry.pseudonymKey(other.connection().id()).orElseThrow().bytes());
     for (ReadView view : List.of(ReadView.FULL, ReadView.PSEUDONYMOUS)) {
       String token = pipeline.admin.addReadToken(other.connection().id(), view).value();
 
@@ -278,7 +282,7 @@ class UsageQueryServiceTest {
     assertEquals(200, answer.status());
     assertEquals("text/csv; charset=utf-8", answer.headers().get("Content-Type"));
     String[] lines = answer.bodyText().split("\r\n");
-    assertEquals(UsageCsv.HEADER, lines[0]);
+    assertEquals(UsageCsv.header(ActorDisplay.FULL), lines[0]);
     assertEquals(3, lines.length);
     assertEquals(
         "2026-11-25,a@example.com,,,,,0,0,0,10,0,0,0,0,0,0,0,0,0,0,0,0,claude-opus-4-1,0,0,0,0,1.25,"

@@ -185,7 +185,7 @@ class SummaryServiceTest {
     String anonFigures = ZERO_FIGURES.replace("\"lines_added\": 0", "\"lines_added\": 5");
     String expected =
         """
-        {"starting_at": "2026-11-23", "ending_at": "2026-11-26", "last_export_at": null,
+        {"view": "full", "starting_at": "2026-11-23", "ending_at": "2026-11-26", "last_export_at": null,
          "totals": {
            "num_sessions": 4, "lines_added": 15, "lines_removed": 0, "commits": 1,
            "pull_requests": 0, "prompts": 1, "api_requests": 2, "api_errors": 1,

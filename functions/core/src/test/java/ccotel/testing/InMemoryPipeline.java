@@ -7,14 +7,21 @@ import ccotel.api.ApiRequest;
 import ccotel.api.ApiResponse;
 import ccotel.auth.CachingConnectionLookup;
 import ccotel.auth.ConnectionAdmin;
+import ccotel.auth.ConnectionLookup;
 import ccotel.auth.InMemoryConnectionRegistry;
+import ccotel.auth.ReadView;
 import ccotel.auth.TokenAuthorizer;
+import ccotel.auth.TokenGrant;
+import ccotel.auth.TokenHash;
+import ccotel.auth.TokenScope;
 import ccotel.ingest.InMemoryIngestQueue;
 import ccotel.ingest.IngestService;
 import ccotel.ingest.QueuedExport;
 import ccotel.query.UsageQueryService;
+import ccotel.query.UsageRangeReader;
 import ccotel.summary.SummaryService;
 import ccotel.teams.InMemoryRosterStore;
+import ccotel.views.PseudonymKeys;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +29,8 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 
 /** Ingest → queue → aggregator → store → query, all core, all in memory. */
 public final class InMemoryPipeline {
@@ -43,6 +52,12 @@ public final class InMemoryPipeline {
 
   public final SummaryService summary;
 
+  /** Each connection's pseudonym key (tests make them: the read path never does). */
+  public final Map<String, byte[]> pseudonymKeys = new HashMap<>();
+
+  /** Read tokens of a view other than full, until stored tokens carry views (issue 15). */
+  private final Map<TokenHash, TokenGrant> viewTokens = new HashMap<>();
+
   public InMemoryPipeline() {
     this(new InMemoryUsageStore());
   }
@@ -50,12 +65,31 @@ public final class InMemoryPipeline {
   public InMemoryPipeline(InMemoryUsageStore store) {
     this.store = store;
     // No caching: tests revoke tokens and expect the next request to see it.
-    TokenAuthorizer authorizer =
-        new TokenAuthorizer(new CachingConnectionLookup(registry, CLOCK, Duration.ZERO));
+    ConnectionLookup stored = new CachingConnectionLookup(registry, CLOCK, Duration.ZERO);
+    ConnectionLookup lookup =
+        hash ->
+            viewTokens.containsKey(hash) ? Optional.of(viewTokens.get(hash)) : stored.find(hash);
+    TokenAuthorizer authorizer = new TokenAuthorizer(lookup);
     this.ingest = new IngestService(authorizer, queue, CLOCK, MAX_BODY_BYTES);
     this.aggregation = new AggregationService(store);
-    this.query = new UsageQueryService(authorizer, store, rosters);
-    this.summary = new SummaryService(authorizer, store, rosters, LastExportReader.NONE);
+    PseudonymKeys keys = connectionId -> Optional.ofNullable(pseudonymKeys.get(connectionId));
+    this.query = new UsageQueryService(authorizer, store, store::loadLinks, rosters, keys);
+    this.summary =
+        new SummaryService(
+            authorizer,
+            UsageRangeReader.paging(store, 1000),
+            rosters,
+            LastExportReader.NONE,
+            store::loadLinks,
+            keys);
+  }
+
+  /** A new read token of {@code connectionId} that has {@code view}. */
+  public String readToken(String connectionId, ReadView view) {
+    String token = "ccotel_read_" + UUID.randomUUID().toString().replace("-", "");
+    viewTokens.put(
+        TokenHash.of(token), new TokenGrant(connectionId, TokenScope.READ, view, Optional.empty()));
+    return token;
   }
 
   public ApiResponse send(Fixtures.CapturedRequest request, String ingestToken) {

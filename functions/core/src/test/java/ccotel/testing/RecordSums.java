@@ -103,6 +103,7 @@ public final class RecordSums {
     }
 
     ObjectNode summary = MAPPER.createObjectNode();
+    summary.put("view", "full");
     summary.put("starting_at", from.toString());
     summary.put("ending_at", to.toString());
     summary.set("totals", total.json());

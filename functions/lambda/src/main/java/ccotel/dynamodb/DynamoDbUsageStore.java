@@ -6,6 +6,7 @@ import ccotel.aggregate.UsageCommit;
 import ccotel.aggregate.UsageStore;
 import ccotel.aggregate.UsageStoreUnavailableException;
 import ccotel.aggregate.WriteConflictException;
+import ccotel.identity.IdentityLinks;
 import ccotel.query.InvalidCursorException;
 import ccotel.query.UsagePage;
 import ccotel.query.UsageReader;
@@ -18,6 +19,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -27,7 +29,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * identity links and reading. Each call's DynamoDB failures reach the aggregator as unavailable
  * (worth a retry) or refused (never).
  */
-public final class DynamoDbUsageStore implements UsageStore, UsageReader {
+public final class DynamoDbUsageStore implements UsageStore, UsageReader, IdentityLinks {
 
   private final PlainDayCounter plain;
   private final TransactionalCounter transactional;
@@ -92,6 +94,17 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader {
       return links.load(connectionId, users);
     } catch (SdkException e) {
       throw DynamoDbCalls.failure("reading identity links", e);
+    }
+  }
+
+  /** The read side's links (e-mail backfill): one batched read for every id of an answer. */
+  @Override
+  public Map<UserIdentity, UserIdentity> emailsOf(String connectionId, Set<UserIdentity> ids)
+      throws UsageStoreUnavailableException {
+    try {
+      return links.loadMany(connectionId, ids);
+    } catch (SdkException e) {
+      throw DynamoDbCalls.readFailure(e);
     }
   }
 

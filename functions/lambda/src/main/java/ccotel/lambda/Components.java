@@ -11,6 +11,7 @@ import ccotel.cloudwatch.EmfServiceMetrics;
 import ccotel.config.Config;
 import ccotel.dynamodb.DynamoDbConnectionRegistry;
 import ccotel.dynamodb.DynamoDbLastExport;
+import ccotel.dynamodb.DynamoDbPseudonymKeys;
 import ccotel.dynamodb.DynamoDbRangeReader;
 import ccotel.dynamodb.DynamoDbRosterStore;
 import ccotel.dynamodb.DynamoDbUsageStore;
@@ -62,6 +63,7 @@ public final class Components {
   private final Supplier<DynamoDbClient> dynamoDb;
   private final Supplier<SqsClient> sqs;
   private final Supplier<RosterReader> rosterCache;
+  private volatile DynamoDbPseudonymKeys pseudonymKeys;
 
   /** Wires the functions to the given clients (the local runner and tests point them locally). */
   public Components(Config config, DynamoDbClient dynamoDb, SqsClient sqs, Clock clock) {
@@ -133,7 +135,8 @@ public final class Components {
   }
 
   public UsageQueryService queryService() {
-    return new UsageQueryService(authorizer(), usageStore(), rosterReader());
+    DynamoDbUsageStore store = usageStore();
+    return new UsageQueryService(authorizer(), store, store, rosterReader(), pseudonymKeys());
   }
 
   /**
@@ -145,7 +148,19 @@ public final class Components {
         authorizer(),
         new DynamoDbRangeReader(dynamoDb.get(), config.usageTable(), SUMMARY_READ_PARALLELISM),
         rosterReader(),
-        lastExport());
+        lastExport(),
+        usageStore(),
+        pseudonymKeys());
+  }
+
+  /** Read once per connection and process (see DynamoDbPseudonymKeys). */
+  private DynamoDbPseudonymKeys pseudonymKeys() {
+    DynamoDbPseudonymKeys keys = pseudonymKeys;
+    if (keys == null) {
+      keys = new DynamoDbPseudonymKeys(dynamoDb.get(), config.connectionsTable());
+      pseudonymKeys = keys;
+    }
+    return keys;
   }
 
   /** Each connection's roster, read whole (the admin CLI replaces it). */
