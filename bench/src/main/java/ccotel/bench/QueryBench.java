@@ -177,9 +177,13 @@ final class QueryBench {
               () -> expected.check(components.summaryService().summarize(request))));
       CachingRangeReader warmCache = components.summaryRangeReader();
       SummaryService warm = summary(components, client, config, warmCache);
+      // The variant below moves the last day's version, which this cache sees too: an untimed
+      // summary first catches up, so this one reads no day.
       variants.add(
           new Variant(
-              "summary, warm (every day kept)", () -> expected.check(warm.summarize(request))));
+              "summary, warm (every day kept)",
+              () -> expected.check(warm.summarize(request)),
+              () -> expected.check(warm.summarize(request))));
       SummaryService lastDayChanging =
           summary(components, client, config, components.summaryRangeReader());
       DynamoDbDayVersions versions = new DynamoDbDayVersions(client, config.usageTable());

@@ -7,15 +7,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -77,12 +81,93 @@ public final class CachingRangeReader implements UsageRangeReader {
   /** A user-day in arrays: counters in their order, with their values. */
   private record KeptRow(UsageKey key, Counter[] counters, long[] values, List<String> unreadable) {
 
+    /** StoredUsage copies a sorted map in one linear pass: hand it a view of the arrays. */
     StoredUsage toStoredUsage() {
-      SortedMap<Counter, Long> map = new TreeMap<>();
-      for (int i = 0; i < counters.length; i++) {
-        map.put(counters[i], values[i]);
+      return new StoredUsage(key, new SortedArrays(counters, values), new TreeSet<>(unreadable));
+    }
+  }
+
+  /**
+   * A read-only sorted map over counters already in order and their values: just what {@code new
+   * TreeMap<>(sortedMap)} reads (its size, comparator and entries in order), so a warm summary
+   * rebuilds each row without comparing keys.
+   */
+  private static final class SortedArrays extends AbstractMap<Counter, Long>
+      implements SortedMap<Counter, Long> {
+
+    private final Counter[] counters;
+    private final long[] values;
+
+    SortedArrays(Counter[] counters, long[] values) {
+      this.counters = counters;
+      this.values = values;
+    }
+
+    @Override
+    public Set<Map.Entry<Counter, Long>> entrySet() {
+      return new AbstractSet<>() {
+        @Override
+        public Iterator<Map.Entry<Counter, Long>> iterator() {
+          return new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+              return next < counters.length;
+            }
+
+            @Override
+            public Map.Entry<Counter, Long> next() {
+              if (next >= counters.length) {
+                throw new NoSuchElementException();
+              }
+              int i = next++;
+              return new AbstractMap.SimpleImmutableEntry<>(counters[i], values[i]);
+            }
+          };
+        }
+
+        @Override
+        public int size() {
+          return counters.length;
+        }
+      };
+    }
+
+    @Override
+    public Comparator<? super Counter> comparator() {
+      return null; // natural order, as StoredUsage's own maps
+    }
+
+    @Override
+    public Counter firstKey() {
+      if (counters.length == 0) {
+        throw new NoSuchElementException();
       }
-      return new StoredUsage(key, map, new TreeSet<>(unreadable));
+      return counters[0];
+    }
+
+    @Override
+    public Counter lastKey() {
+      if (counters.length == 0) {
+        throw new NoSuchElementException();
+      }
+      return counters[counters.length - 1];
+    }
+
+    @Override
+    public SortedMap<Counter, Long> subMap(Counter from, Counter to) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public SortedMap<Counter, Long> headMap(Counter to) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public SortedMap<Counter, Long> tailMap(Counter from) {
+      throw new UnsupportedOperationException();
     }
   }
 
