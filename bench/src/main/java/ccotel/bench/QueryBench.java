@@ -56,11 +56,13 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * {@code ./ccotel bench query}: how fast a whole range of an organisation's user-days is read and
  * summed, on DynamoDB Local as {@code ./ccotel local} runs it (sqlite on disk, in this JVM).
  *
- * <p>It loads {@code --users} users × {@code --days} days of user-days once, through the store's
- * plain-write path, each a mix of the captured sessions' counters (several models, tools, both
- * metrics and events), then times reading the whole range {@code --runs} times each way: one paged
- * Query (the §4 reader's pages of 1,000), one Query per day N days at once, and the summary as
- * {@code Components} wires it (the real service, token check included).
+ * <p>It loads {@code --users} users × {@code --days} days of user-days once, each a mix of the
+ * captured sessions' counters (several models, tools, both metrics and events), as items exactly as
+ * the plain-write path leaves them ({@code BenchUserDays}; {@code --load plain}: through that
+ * path), then times reading the whole range {@code --runs} times each way: one paged Query (the §4
+ * reader's pages of 1,000), one Query per day N days at once, and the summary as {@code Components}
+ * wires it (the real service, token check included) cold, warm, and warm with the last day changed
+ * before each. Last, unless {@code --page false}, the dashboard in headless Chromium.
  */
 final class QueryBench {
 
