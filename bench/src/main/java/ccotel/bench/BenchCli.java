@@ -19,11 +19,13 @@ public final class BenchCli {
         ccotel bench decode [--forks F] [--rounds N] [--slice-ms S]
                                                 the decode goals as paired ratios (runs after jmh too)
         ccotel bench coldstart [--runs N]       JVM start to first handled request, per handler
-        ccotel bench writes [--users N] [--batch B] [--minutes M] [--scenario S]
+        ccotel bench writes [--users N] [--batch B] [--minutes M] [--scenario S] [--day-changes false]
                                                 DynamoDB write units per 1,000 exports
         ccotel bench load --clients N --minutes M [--data DIR | --endpoint URL --token T --read-token R]
         ccotel bench query [--users 1000] [--days 90] [--runs 10] [--threads 1,2,8] [--paged false] [--data DIR]
-                                                reading and summing a range: latency p50/p99, read units
+                           [--load batch|plain] [--page false]
+                                                reading and summing a range (summary cold and warm):
+                                                latency p50/p99, read units; the dashboard's time to usable
       Results are written as JSON under bench/results/.""";
 
   public static void main(String[] args) throws Exception {

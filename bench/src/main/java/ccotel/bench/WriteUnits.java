@@ -2,6 +2,7 @@ package ccotel.bench;
 
 import ccotel.aggregate.AggregationService;
 import ccotel.config.Config;
+import ccotel.dynamodb.DynamoDbDayVersions;
 import ccotel.dynamodb.DynamoDbTables;
 import ccotel.dynamodb.DynamoDbUsageStore;
 import ccotel.embedded.EmbeddedDynamoDb;
@@ -83,6 +84,8 @@ final class WriteUnits {
     int minutes = Integer.parseInt(options.getOrDefault("minutes", "5"));
     // protobuf-cumulative: metrics with cumulative temporality, each export one transaction.
     String scenario = options.getOrDefault("scenario", "protobuf-delta");
+    // false: without the day change versions the summary's cache needs (the cost before them).
+    boolean dayChanges = !"false".equals(options.get("day-changes"));
     List<QueuedExport> stream = stream(users, minutes, scenario);
     try (EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.startInMemory()) {
       CapacityMeter meter = new CapacityMeter();
@@ -95,7 +98,7 @@ final class WriteUnits {
               meter,
               "per-export",
               store -> {
-                AggregationService service = new AggregationService(store);
+                AggregationService service = aggregator(client, store, "per-export", dayChanges);
                 for (QueuedExport export : stream) {
                   countAll(service, List.of(export));
                 }
@@ -106,7 +109,7 @@ final class WriteUnits {
               meter,
               "merged",
               store -> {
-                AggregationService service = new AggregationService(store);
+                AggregationService service = aggregator(client, store, "merged", dayChanges);
                 for (int i = 0; i < stream.size(); i += batch) {
                   countAll(service, stream.subList(i, Math.min(stream.size(), i + batch)));
                 }
@@ -119,6 +122,7 @@ final class WriteUnits {
       report.put("exports", stream.size());
       report.put("batchSize", batch);
       report.put("scenario", scenario);
+      report.put("dayChanges", dayChanges);
       for (Map.Entry<String, Cost> run :
           Map.of("lowerBound", lowerBound, "perExport", perExport, "mergedBatches", merged)
               .entrySet()) {
@@ -134,7 +138,9 @@ final class WriteUnits {
             "dynamoDbLocalReportedTransactionWruPer1000Exports",
             cost.transactionUnitsReported() * per1000);
       }
-      String suffix = scenario.equals("protobuf-delta") ? "" : "-" + scenario;
+      String suffix =
+          (scenario.equals("protobuf-delta") ? "" : "-" + scenario)
+              + (dayChanges ? "" : "-without-day-changes");
       Path file = results.resolve("writes-" + users + "-users-batch-" + batch + suffix + ".json");
       Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
       System.out.printf(
@@ -153,6 +159,14 @@ final class WriteUnits {
               + " DynamoDB Local on this machine (a latency floor, not AWS's).");
       System.out.println("results: " + file);
     }
+  }
+
+  /** The aggregator as deployed (with its day changes), or as before them. */
+  private static AggregationService aggregator(
+      DynamoDbClient client, DynamoDbUsageStore store, String name, boolean dayChanges) {
+    return dayChanges
+        ? new AggregationService(store, new DynamoDbDayVersions(client, config(name).usageTable()))
+        : new AggregationService(store);
   }
 
   /** Aggregates a batch; a bench whose exports fail or count nothing measures nothing. */

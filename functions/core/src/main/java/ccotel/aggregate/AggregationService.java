@@ -10,6 +10,7 @@ import ccotel.usage.SeriesId;
 import ccotel.usage.UsageObservations;
 import ccotel.usage.UsageTally;
 import ccotel.usage.UserIdentity;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -34,6 +35,7 @@ public final class AggregationService {
   private static final int KNOWN_LINKS = 10_000;
 
   private final UsageStore store;
+  private final DayChanges changes;
   private final Map<String, UserIdentity> knownLinks =
       Collections.synchronizedMap(
           new LinkedHashMap<>(16, 0.75f, true) {
@@ -43,8 +45,15 @@ public final class AggregationService {
             }
           });
 
+  /** An aggregator whose writes nobody caches. */
   public AggregationService(UsageStore store) {
+    this(store, DayChanges.NONE);
+  }
+
+  /** An aggregator that tells {@code changes} which days each batch wrote to, after writing. */
+  public AggregationService(UsageStore store, DayChanges changes) {
     this.store = store;
+    this.changes = changes;
   }
 
   /** What aggregating one request did, for the invocation's log line. */
@@ -70,6 +79,14 @@ public final class AggregationService {
       String deliveryId,
       DeliveryPlanner.Part part,
       boolean plain) {
+
+    /** The UTC days the unit may add to: its deltas' and its cumulative points'. */
+    Set<LocalDate> days() {
+      Set<LocalDate> days = new TreeSet<>();
+      part.deltas().byKey().keySet().forEach(key -> days.add(key.day()));
+      part.cumulativePoints().forEach(point -> days.add(point.key().day()));
+      return days;
+    }
 
     DayDelivery dayDelivery() {
       var only = part.deltas().byKey().entrySet().iterator().next();
@@ -138,11 +155,16 @@ public final class AggregationService {
       }
     }
     plainByConnection.values().forEach(ofConnection -> settled.putAll(countPlain(ofConnection)));
+    Map<String, Exception> unchanged = announceChanges(units);
 
     int[] added = new int[exports.size()];
     int[] before = new int[exports.size()];
     for (Unit unit : units) {
       Settled outcome = settled.get(unit);
+      Exception notAnnounced = unchanged.get(unit.connectionId());
+      if (notAnnounced != null && !(outcome instanceof Failed)) {
+        outcome = new Failed(notAnnounced);
+      }
       if (outcome instanceof Failed failed) {
         failures[unit.export()] =
             failures[unit.export()] == null ? failed.cause() : failures[unit.export()];
@@ -160,6 +182,33 @@ public final class AggregationService {
               : new Outcome(new Result(added[i], before[i] + copies[i], rejected[i]), null));
     }
     return outcomes;
+  }
+
+  /**
+   * Moves the change version of every (connection, day) any unit of the batch may have written to,
+   * once each, after all the batch's writes: also for units counted before (a redelivery after a
+   * crash between the writes and this) and for failed ones (a failure may follow some writes).
+   *
+   * @return the connections whose change failed, with why: their exports must be retried, or a
+   *     reader could keep rows older than these writes
+   */
+  private Map<String, Exception> announceChanges(List<Unit> units) {
+    Map<String, Set<LocalDate>> daysByConnection = new LinkedHashMap<>();
+    for (Unit unit : units) {
+      daysByConnection
+          .computeIfAbsent(unit.connectionId(), c -> new TreeSet<>())
+          .addAll(unit.days());
+    }
+    Map<String, Exception> failed = new HashMap<>();
+    daysByConnection.forEach(
+        (connectionId, days) -> {
+          try {
+            changes.changed(connectionId, days);
+          } catch (UsageStoreUnavailableException | RuntimeException e) {
+            failed.put(connectionId, e);
+          }
+        });
+    return failed;
   }
 
   /**

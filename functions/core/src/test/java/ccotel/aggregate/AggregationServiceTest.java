@@ -544,4 +544,79 @@ class AggregationServiceTest {
         ccotel.otlp.MalformedOtlpException.class,
         () -> new AggregationService(new InMemoryUsageStore()).aggregate(export));
   }
+
+  @Test
+  void aBatchsDays_areAnnouncedOnceEach_afterItsWrites_alsoWhenCountedBefore() throws Exception {
+    InMemoryUsageStore store = new InMemoryUsageStore();
+    List<String> announced = new java.util.ArrayList<>();
+    AggregationService service =
+        new AggregationService(
+            store,
+            (connectionId, days) -> {
+              for (LocalDate day : days) {
+                // After the writes: the day's rows are there when it is announced.
+                try {
+                  long commits =
+                      store.read(connectionId, day, day, 100, Optional.empty()).rows().stream()
+                          .mapToLong(row -> row.get(COMMITS))
+                          .sum();
+                  announced.add(connectionId + " " + day + " " + commits);
+                } catch (ccotel.query.InvalidCursorException e) {
+                  throw new IllegalStateException(e);
+                }
+              }
+            });
+    List<QueuedExport> batch =
+        List.of(
+            QueuedExports.metrics(
+                "c1", commits("dev@example.com", nanos("2026-11-24T10:00:00Z"), 1)),
+            QueuedExports.metrics(
+                "c1", commits("ops@example.com", nanos("2026-11-24T11:00:00Z"), 2)),
+            QueuedExports.metrics(
+                "c1", commits("dev@example.com", nanos("2026-11-25T10:00:00Z"), 4)),
+            QueuedExports.metrics(
+                "c2", commits("dev@example.com", nanos("2026-11-24T10:00:00Z"), 8)));
+
+    service.aggregateAll(batch);
+    // Redelivered whole (a crash after the writes, before the change): announced again.
+    List<AggregationService.Outcome> again = service.aggregateAll(batch);
+
+    List<String> once = List.of("c1 2026-11-24 3", "c1 2026-11-25 4", "c2 2026-11-24 8");
+    List<String> twice = new java.util.ArrayList<>(once);
+    twice.addAll(once);
+    assertEquals(twice, announced);
+    assertTrue(again.stream().noneMatch(AggregationService.Outcome::failed));
+  }
+
+  @Test
+  void aFailedAnnouncement_failsItsConnectionsExports_andTheRetryAnnouncesIt() throws Exception {
+    InMemoryUsageStore store = new InMemoryUsageStore();
+    List<String> announced = new java.util.ArrayList<>();
+    AggregationService failing =
+        new AggregationService(
+            store,
+            (connectionId, days) -> {
+              if (connectionId.equals("c1")) {
+                throw new UsageStoreUnavailableException("lost (test)", null);
+              }
+              announced.add(connectionId);
+            });
+    List<QueuedExport> batch =
+        List.of(
+            QueuedExports.metrics(
+                "c1", commits("dev@example.com", nanos("2026-11-24T10:00:00Z"), 1)),
+            QueuedExports.metrics(
+                "c2", commits("ops@example.com", nanos("2026-11-24T10:00:00Z"), 2)));
+
+    List<AggregationService.Outcome> outcomes = failing.aggregateAll(batch);
+
+    assertTrue(outcomes.get(0).failed());
+    assertFalse(outcomes.get(1).failed());
+    assertEquals(List.of("c2"), announced);
+    AggregationService.Result retried =
+        new AggregationService(store, (connectionId, days) -> announced.add(connectionId))
+            .aggregate(batch.get(0));
+    assertEquals(1, retried.partsAlreadyApplied()); // counted once, announced now
+    assertEquals(List.of("c2", "c1"), announced);
+  }
 }

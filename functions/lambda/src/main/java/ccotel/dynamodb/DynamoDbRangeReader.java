@@ -35,16 +35,31 @@ public final class DynamoDbRangeReader implements UsageRangeReader {
   private final String usageTable;
   private final int parallelism;
   private final Integer pageLimit;
+  private final boolean consistent;
   private final ExecutorService days;
 
   /** Reads up to {@code parallelism} days at once on threads of its own. */
   public DynamoDbRangeReader(DynamoDbClient dynamoDb, String usageTable, int parallelism) {
-    this(dynamoDb, usageTable, parallelism, null);
+    this(dynamoDb, usageTable, parallelism, null, false);
+  }
+
+  /**
+   * As above, with consistent reads if {@code consistent} (twice the read units): what a reader
+   * that keeps the rows needs, since a write it misses would stay missing until its day changes
+   * again.
+   */
+  public DynamoDbRangeReader(
+      DynamoDbClient dynamoDb, String usageTable, int parallelism, boolean consistent) {
+    this(dynamoDb, usageTable, parallelism, null, consistent);
   }
 
   /** As above, with Query pages of at most {@code pageLimit} items (null: DynamoDB's 1 MB). */
   DynamoDbRangeReader(
-      DynamoDbClient dynamoDb, String usageTable, int parallelism, Integer pageLimit) {
+      DynamoDbClient dynamoDb,
+      String usageTable,
+      int parallelism,
+      Integer pageLimit,
+      boolean consistent) {
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
     }
@@ -52,6 +67,7 @@ public final class DynamoDbRangeReader implements UsageRangeReader {
     this.usageTable = usageTable;
     this.parallelism = parallelism;
     this.pageLimit = pageLimit;
+    this.consistent = consistent;
     ThreadPoolExecutor pool =
         new ThreadPoolExecutor(
             parallelism,
@@ -117,6 +133,7 @@ public final class DynamoDbRangeReader implements UsageRangeReader {
               ItemLayout.days(usageTable, connectionId, day, day)
                   .exclusiveStartKey(start)
                   .limit(pageLimit)
+                  .consistentRead(consistent)
                   .build());
       for (Map<String, AttributeValue> item : response.items()) {
         rows.add(UsageItemReader.storedUsage(item));

@@ -10,6 +10,7 @@ import ccotel.auth.TokenScope;
 import ccotel.cloudwatch.EmfServiceMetrics;
 import ccotel.config.Config;
 import ccotel.dynamodb.DynamoDbConnectionRegistry;
+import ccotel.dynamodb.DynamoDbDayVersions;
 import ccotel.dynamodb.DynamoDbLastExport;
 import ccotel.dynamodb.DynamoDbPseudonymKeys;
 import ccotel.dynamodb.DynamoDbRangeReader;
@@ -17,6 +18,7 @@ import ccotel.dynamodb.DynamoDbRosterStore;
 import ccotel.dynamodb.DynamoDbUsageStore;
 import ccotel.ingest.IngestService;
 import ccotel.metrics.ServiceMetrics;
+import ccotel.query.CachingRangeReader;
 import ccotel.query.StoredUsage;
 import ccotel.query.UsagePage;
 import ccotel.query.UsageQueryService;
@@ -55,6 +57,14 @@ public final class Components {
 
   /** Days of a range the summary reads at once (see docs/decisions.md, "Summary"). */
   static final int SUMMARY_READ_PARALLELISM = 8;
+
+  /**
+   * How long the summary trusts a day it read without a version change (see CachingRangeReader).
+   */
+  static final Duration SUMMARY_CACHE_MAX_AGE = CachingRangeReader.DEFAULT_MAX_AGE;
+
+  /** User-days the summary keeps per container: ~90 MB of the function's 1,024 MB. */
+  static final int SUMMARY_CACHE_ROWS = CachingRangeReader.DEFAULT_MAX_ROWS;
 
   private static volatile Components fromEnvironment;
 
@@ -130,8 +140,9 @@ public final class Components {
         config.maxBodyBytes());
   }
 
+  /** The aggregator, which moves each day's change version after writing to it. */
   public AggregationService aggregationService() {
-    return new AggregationService(usageStore());
+    return new AggregationService(usageStore(), dayVersions());
   }
 
   public UsageQueryService queryService() {
@@ -140,13 +151,15 @@ public final class Components {
   }
 
   /**
-   * The summary API, reading a Query per day {@value #SUMMARY_READ_PARALLELISM} days at a time,
-   * with the connection's roster.
+   * The summary API, with the connection's roster, links and pseudonym key. It keeps the days it
+   * read for as long as their change versions stay (one cache per summary, which lives as long as
+   * the summary), reading the others with a consistent Query per day {@value
+   * #SUMMARY_READ_PARALLELISM} days at a time. See docs/decisions.md, "Summary".
    */
   public SummaryService summaryService() {
     return new SummaryService(
         authorizer(),
-        new DynamoDbRangeReader(dynamoDb.get(), config.usageTable(), SUMMARY_READ_PARALLELISM),
+        summaryRangeReader(),
         rosterReader(),
         lastExport(),
         usageStore(),
@@ -174,6 +187,21 @@ public final class Components {
    */
   private RosterReader rosterReader() {
     return rosterCache.get();
+  }
+
+  /** What the summary reads a range with: a fresh cache over the day reader. */
+  public CachingRangeReader summaryRangeReader() {
+    return new CachingRangeReader(
+        new DynamoDbRangeReader(
+            dynamoDb.get(), config.usageTable(), SUMMARY_READ_PARALLELISM, true),
+        dayVersions(),
+        clock,
+        SUMMARY_CACHE_MAX_AGE,
+        SUMMARY_CACHE_ROWS);
+  }
+
+  private DynamoDbDayVersions dayVersions() {
+    return new DynamoDbDayVersions(dynamoDb.get(), config.usageTable());
   }
 
   /** Where the aggregator keeps each connection's last export time. */

@@ -44,7 +44,8 @@ class DynamoDbRangeReaderIT extends UsageRangeReaderContract {
             Clock.systemUTC(),
             stack.config.deliveryRetention());
     reader =
-        new DynamoDbRangeReader(FaultyDynamoDb.client(AWS, FAULT), stack.config.usageTable(), 4, 2);
+        new DynamoDbRangeReader(
+            FaultyDynamoDb.client(AWS, FAULT), stack.config.usageTable(), 4, 2, false);
   }
 
   @Override

@@ -72,6 +72,23 @@ class DashboardIT {
   private static final LocalDate TODAY = LocalDate.now(ZoneOffset.UTC);
 
   /**
+   * The page's clock, moved to noon UTC of {@link #TODAY} (and running on from there): its "last N
+   * days" are the test's even when the UTC date changes during the run.
+   */
+  private static final String PAGE_CLOCK_AT_NOON_OF_TODAY =
+      "(() => {\n"
+          + "  const RealDate = Date;\n"
+          + "  const offset = "
+          + TODAY.atTime(12, 0).toInstant(ZoneOffset.UTC).toEpochMilli()
+          + " - RealDate.now();\n"
+          + "  class TestDate extends RealDate {\n"
+          + "    constructor(...args) { if (args.length) super(...args); else super(RealDate.now() + offset); }\n"
+          + "    static now() { return RealDate.now() + offset; }\n"
+          + "  }\n"
+          + "  window.Date = TestDate;\n"
+          + "})();";
+
+  /**
    * Days counted back from today: some in the last week, more in 30 and 90 days, one older; one
    * user known only by {@code user.id}.
    */
@@ -167,6 +184,8 @@ class DashboardIT {
     ChromeDriverService service =
         new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
     browser = new ChromeDriver(service, options);
+    browser.executeCdpCommand(
+        "Page.addScriptToEvaluateOnNewDocument", Map.of("source", PAGE_CLOCK_AT_NOON_OF_TODAY));
   }
 
   @AfterEach
