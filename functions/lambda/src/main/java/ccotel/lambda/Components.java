@@ -1,7 +1,7 @@
 package ccotel.lambda;
 
+import ccotel.activity.ActivityRecorder;
 import ccotel.activity.LastExportReader;
-import ccotel.activity.LastExportRecorder;
 import ccotel.aggregate.AggregationService;
 import ccotel.auth.CachingConnectionLookup;
 import ccotel.auth.TokenAuthorizer;
@@ -9,8 +9,8 @@ import ccotel.auth.TokenGrant;
 import ccotel.auth.TokenScope;
 import ccotel.cloudwatch.EmfServiceMetrics;
 import ccotel.config.Config;
+import ccotel.dynamodb.DynamoDbActivity;
 import ccotel.dynamodb.DynamoDbConnectionRegistry;
-import ccotel.dynamodb.DynamoDbLastExport;
 import ccotel.dynamodb.DynamoDbRangeReader;
 import ccotel.dynamodb.DynamoDbUsageStore;
 import ccotel.ingest.IngestService;
@@ -20,8 +20,10 @@ import ccotel.query.UsagePage;
 import ccotel.query.UsageQueryService;
 import ccotel.sqs.SqsExportMessages;
 import ccotel.sqs.SqsIngestQueue;
+import ccotel.status.StatusService;
 import ccotel.summary.SummaryService;
 import ccotel.summary.TeamLookup;
+import ccotel.teams.RosterReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -140,16 +142,21 @@ public final class Components {
         authorizer(),
         new DynamoDbRangeReader(dynamoDb.get(), config.usageTable(), SUMMARY_READ_PARALLELISM),
         TeamLookup.NONE,
-        lastExport());
+        activity());
   }
 
-  /** Where the aggregator keeps each connection's last export time. */
-  public LastExportRecorder lastExportRecorder() {
-    return lastExport();
+  /** Where the aggregator keeps each connection's activity (last export, exports, users). */
+  public ActivityRecorder activityRecorder() {
+    return activity();
   }
 
-  private DynamoDbLastExport lastExport() {
-    return new DynamoDbLastExport(dynamoDb.get(), config.usageTable());
+  /** The status endpoint: activity and roster, no usage read. */
+  public StatusService statusService() {
+    return new StatusService(authorizer(), activity(), RosterReader.NONE, clock);
+  }
+
+  private DynamoDbActivity activity() {
+    return new DynamoDbActivity(dynamoDb.get(), config.usageTable());
   }
 
   public DynamoDbConnectionRegistry connectionRegistry() {
