@@ -9,8 +9,8 @@ import ccotel.auth.ConnectionAdmin;
 import ccotel.auth.TokenScope;
 import ccotel.config.Config;
 import ccotel.dynamodb.BenchUserDays;
+import ccotel.dynamodb.DynamoDbActivity;
 import ccotel.dynamodb.DynamoDbDayVersions;
-import ccotel.dynamodb.DynamoDbLastExport;
 import ccotel.dynamodb.DynamoDbRangeReader;
 import ccotel.dynamodb.DynamoDbTables;
 import ccotel.dynamodb.DynamoDbUsageStore;
@@ -246,7 +246,7 @@ final class QueryBench {
         components.authorizer(),
         reader,
         RosterReader.NONE,
-        new DynamoDbLastExport(client, config.usageTable()));
+        new DynamoDbActivity(client, config.usageTable()));
   }
 
   /** Heap the warm cache takes after its first summary (after a GC each side: approximate). */

@@ -30,7 +30,10 @@ public final class BenchFrontDoor implements AutoCloseable {
                 new IngestHandler(components.ingestService()),
                 header -> tokens.authorize(header, TokenScope.INGEST).granted()),
             new HttpFrontDoor.Backend(
-                new QueryHandler(components.queryService(), components.summaryService()),
+                new QueryHandler(
+                    components.queryService(),
+                    components.summaryService(),
+                    components.statusService()),
                 header -> tokens.authorize(header, TokenScope.READ).granted()),
             () -> true);
     frontDoor.start();

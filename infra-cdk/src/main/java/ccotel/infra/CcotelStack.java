@@ -298,6 +298,7 @@ public final class CcotelStack extends Stack {
     route("/api/otel/v1/logs", HttpMethod.POST, ingestFunction, "Ingest");
     route("/api/usage/claude_code", HttpMethod.GET, queryFunction, "Query");
     route("/api/usage/claude_code/summary", HttpMethod.GET, queryFunction, "Query");
+    route("/api/usage/claude_code/status", HttpMethod.GET, queryFunction, "Query");
     route("/healthz", HttpMethod.GET, queryFunction, "Query");
     // The dashboard page and its assets, served from the query function's jar (CONTRACT §6).
     route("/", HttpMethod.GET, queryFunction, "Dashboard");

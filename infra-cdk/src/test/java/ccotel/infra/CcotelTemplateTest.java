@@ -63,6 +63,7 @@ class CcotelTemplateTest {
             "POST /api/otel/v1/logs", "IngestFunction",
             "GET /api/usage/claude_code", "QueryFunction",
             "GET /api/usage/claude_code/summary", "QueryFunction",
+            "GET /api/usage/claude_code/status", "QueryFunction",
             "GET /healthz", "QueryFunction",
             "GET /", "QueryFunction",
             "GET /assets/{proxy+}", "QueryFunction");

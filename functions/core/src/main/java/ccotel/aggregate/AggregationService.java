@@ -7,6 +7,7 @@ import ccotel.otlp.OtlpEncoding;
 import ccotel.usage.ClaudeCodeUsageMapper;
 import ccotel.usage.CumulativePoint;
 import ccotel.usage.SeriesId;
+import ccotel.usage.UsageKey;
 import ccotel.usage.UsageObservations;
 import ccotel.usage.UsageTally;
 import ccotel.usage.UserIdentity;
@@ -56,8 +57,15 @@ public final class AggregationService {
     this.changes = changes;
   }
 
-  /** What aggregating one request did, for the invocation's log line. */
-  public record Result(int partsApplied, int partsAlreadyApplied, long rejected) {}
+  /**
+   * What aggregating one request did, for the invocation's log line and for what follows counting.
+   *
+   * @param userDays the user-days (after identity linking) of every part counted now or found
+   *     counted before: a redelivery after a crash names them again, so work that follows counting
+   *     (activity, alerts) is not lost with the crash
+   */
+  public record Result(
+      int partsApplied, int partsAlreadyApplied, long rejected, Set<UsageKey> userDays) {}
 
   /** What became of one export of a batch: its result, or why it failed. */
   public record Outcome(Result result, Exception failure) {
@@ -159,6 +167,10 @@ public final class AggregationService {
 
     int[] added = new int[exports.size()];
     int[] before = new int[exports.size()];
+    List<Set<UsageKey>> userDays = new ArrayList<>(exports.size());
+    for (int i = 0; i < exports.size(); i++) {
+      userDays.add(new TreeSet<>());
+    }
     for (Unit unit : units) {
       Settled outcome = settled.get(unit);
       Exception notAnnounced = unchanged.get(unit.connectionId());
@@ -168,18 +180,26 @@ public final class AggregationService {
       if (outcome instanceof Failed failed) {
         failures[unit.export()] =
             failures[unit.export()] == null ? failed.cause() : failures[unit.export()];
+        continue;
       } else if (outcome == ADDED) {
         added[unit.export()]++;
       } else {
         before[unit.export()]++;
       }
+      userDays.get(unit.export()).addAll(unit.part().userDays());
     }
     List<Outcome> outcomes = new ArrayList<>(exports.size());
     for (int i = 0; i < exports.size(); i++) {
       outcomes.add(
           failures[i] != null
               ? new Outcome(null, failures[i])
-              : new Outcome(new Result(added[i], before[i] + copies[i], rejected[i]), null));
+              : new Outcome(
+                  new Result(
+                      added[i],
+                      before[i] + copies[i],
+                      rejected[i],
+                      Collections.unmodifiableSet(userDays.get(i))),
+                  null));
     }
     return outcomes;
   }

@@ -1,4 +1,4 @@
-// The ccotel dashboard: reads the summary (CONTRACT §5) and usage records (§4) of this origin with
+// The ccotel dashboard: reads the summary (CONTRACT §5), usage records (§4) and status (§8) of this origin with
 // a read token kept in sessionStorage, and draws them. Plain script, no build step; uPlot draws the
 // charts. body[data-state] is "loading", "ready" or "error"; body[data-view] names what is shown.
 "use strict";
@@ -6,13 +6,15 @@
   const TOKEN_KEY = "ccotel.readToken";
   const SUMMARY = "api/usage/claude_code/summary";
   const USAGE = "api/usage/claude_code";
+  const STATUS = "api/usage/claude_code/status";
+  const STALE_MS = 3600000; // an hour without an export is worth a banner; Claude Code sends every minute
   const DAY_MS = 86400000;
   const COST_UNIT = 1e7; // costs are summed as integers of 1e-7 cent, the API's precision
   const numbers = new Intl.NumberFormat();
   const dollars = new Intl.NumberFormat(undefined, { style: "currency", currency: "USD" });
   const percent = new Intl.NumberFormat(undefined, { style: "percent", maximumFractionDigits: 1 });
   const $ = (id) => document.getElementById(id);
-  const state = { token: null, from: null, to: null, team: "", summary: null, previous: null,
+  const state = { token: null, from: null, to: null, team: "", summary: null, previous: null, status: null,
                   teams: null, sort: { key: "cost", descending: true }, loads: 0 };
 
   // ---- start: the fragment's token and range, then the token in this tab's sessionStorage
@@ -102,11 +104,14 @@
     const days = dayCount(state.from, state.to);
     const previousTo = addDays(state.from, -1);
     try {
-      const [summary, previous] = await Promise.all([
-        api(summaryUrl(state.from, state.to)), api(summaryUrl(addDays(previousTo, 1 - days), previousTo))]);
+      const [summary, previous, status] = await Promise.all([
+        api(summaryUrl(state.from, state.to)), api(summaryUrl(addDays(previousTo, 1 - days), previousTo)),
+        // The status is a help, not the page: a server without it still shows the usage.
+        api(STATUS).catch((failure) => failure.status === 401 || failure.status === 403 ? Promise.reject(failure) : null)]);
       if (ticket !== state.loads) return; // a later choice won
       state.summary = summary;
       state.previous = previous;
+      state.status = status;
       if (!state.team) state.teams = summary.by_team.map((t) => t.team).filter((t) => t !== null);
       $("sign-in").hidden = true;
       $("dashboard").hidden = false;
@@ -160,6 +165,7 @@
     $("range-text").textContent = longDate(state.from) + " – " + longDate(state.to) +
       " (UTC days)" + (state.team ? ", team " + state.team : "");
     renderLastExport(summary.last_export_at);
+    renderStatus(state.status);
     renderFilters(summary, user);
     const empty = summary.totals.active_users === 0;
     $("empty").hidden = !empty;
@@ -180,6 +186,36 @@
       line.textContent = "Last export received: " + new Date(at).toLocaleString();
       line.title = at;
     }
+  }
+
+  /** The freshness banner and the silent roster members, from the status (CONTRACT §8). */
+  function renderStatus(status) {
+    const banner = $("freshness");
+    const age = status && status.last_export_at ? Date.now() - Date.parse(status.last_export_at) : null;
+    banner.hidden = !status || (age !== null && age < STALE_MS);
+    if (!banner.hidden) {
+      banner.textContent = age === null ? "No export has been received yet: is Claude Code configured to send here?"
+        : "No export for " + duration(age) + ": Claude Code has stopped sending, or its exports are refused.";
+      banner.title = status.last_export_at || "";
+    }
+    if (status) {
+      $("last-export").textContent += " · " + numbers.format(status.exports_last_24h) + " exports in the last 24 h · " +
+        numbers.format(status.active_users_last_7d) + " active users in the last 7 days";
+    }
+    const silent = status && Array.isArray(status.silent_users) ? status.silent_users : [];
+    $("silent").hidden = silent.length === 0;
+    table($("silent-table"), [
+      text("email", "E-mail", (u) => u.email || u.pseudonym || ""),
+      text("team", "Team", (u) => u.team === null || u.team === undefined ? "" : u.team),
+      text("last", "Last active", (u) => u.last_active ? longDate(u.last_active) : "never")], silent);
+  }
+
+  /** A rough age for people: minutes, hours or days. */
+  function duration(ms) {
+    const minutes = Math.floor(ms / 60000);
+    if (minutes < 120) return minutes + " min";
+    const hours = Math.floor(minutes / 60);
+    return hours < 48 ? hours + " h" : Math.floor(hours / 24) + " days";
   }
 
   function renderFilters(summary, user) {

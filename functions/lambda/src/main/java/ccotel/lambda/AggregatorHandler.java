@@ -1,7 +1,7 @@
 package ccotel.lambda;
 
-import ccotel.activity.LastExportRecorder;
-import ccotel.activity.LastExports;
+import ccotel.activity.Activity;
+import ccotel.activity.ActivityRecorder;
 import ccotel.aggregate.AggregationService;
 import ccotel.aggregate.UsageStoreUnavailableException;
 import ccotel.config.Config;
@@ -32,7 +32,7 @@ public final class AggregatorHandler implements RequestHandler<SQSEvent, SQSBatc
   private final AggregationService aggregation;
   private final ServiceMetrics metrics;
   private final Clock clock;
-  private final LastExports lastExports;
+  private final Activity activity;
   private final int maxReceiveCount;
 
   /** For the Lambda runtime. */
@@ -45,7 +45,7 @@ public final class AggregatorHandler implements RequestHandler<SQSEvent, SQSBatc
         components.aggregationService(),
         components.serviceMetrics(),
         components.clock(),
-        components.lastExportRecorder(),
+        components.activityRecorder(),
         components.config().maxReceiveCount());
   }
 
@@ -54,20 +54,20 @@ public final class AggregatorHandler implements RequestHandler<SQSEvent, SQSBatc
   }
 
   public AggregatorHandler(AggregationService aggregation, ServiceMetrics metrics, Clock clock) {
-    this(aggregation, metrics, clock, LastExportRecorder.NONE, Config.DEFAULT_MAX_RECEIVE_COUNT);
+    this(aggregation, metrics, clock, ActivityRecorder.NONE, Config.DEFAULT_MAX_RECEIVE_COUNT);
   }
 
   public AggregatorHandler(
       AggregationService aggregation,
       ServiceMetrics metrics,
       Clock clock,
-      LastExportRecorder lastExport,
+      ActivityRecorder activity,
       int maxReceiveCount) {
     this.aggregation = aggregation;
     this.maxReceiveCount = maxReceiveCount;
     this.metrics = metrics;
     this.clock = clock;
-    this.lastExports = new LastExports(lastExport);
+    this.activity = new Activity(activity);
   }
 
   @Override
@@ -88,23 +88,23 @@ public final class AggregatorHandler implements RequestHandler<SQSEvent, SQSBatc
       }
     }
     List<AggregationService.Outcome> outcomes = aggregation.aggregateAll(exports);
-    List<QueuedExport> counted = new ArrayList<>();
+    List<Activity.Counted> counted = new ArrayList<>();
     for (int i = 0; i < outcomes.size(); i++) {
       AggregationService.Outcome outcome = outcomes.get(i);
       if (outcome.failed()) {
         failed(failures, context, readable.get(i), outcome.failure());
       } else {
-        counted.add(exports.get(i));
+        counted.add(new Activity.Counted(exports.get(i), outcome.result()));
         applied += outcome.result().partsApplied();
         duplicates += outcome.result().partsAlreadyApplied();
         rejected += outcome.result().rejected();
       }
     }
     try {
-      lastExports.counted(counted);
+      activity.counted(counted);
     } catch (UsageStoreUnavailableException | RuntimeException e) {
-      // Usage is counted; the time moves on with the connection's next batch.
-      InvocationLog.failure(context, "recording the last export time failed", e);
+      // Usage is counted; the activity moves on with the connection's next batch.
+      InvocationLog.failure(context, "recording the connection's activity failed", e);
     }
     metrics.aggregated(
         new ServiceMetrics.Batch(

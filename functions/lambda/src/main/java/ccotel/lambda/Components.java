@@ -1,7 +1,7 @@
 package ccotel.lambda;
 
+import ccotel.activity.ActivityRecorder;
 import ccotel.activity.LastExportReader;
-import ccotel.activity.LastExportRecorder;
 import ccotel.aggregate.AggregationService;
 import ccotel.auth.CachingConnectionLookup;
 import ccotel.auth.TokenAuthorizer;
@@ -9,9 +9,9 @@ import ccotel.auth.TokenGrant;
 import ccotel.auth.TokenScope;
 import ccotel.cloudwatch.EmfServiceMetrics;
 import ccotel.config.Config;
+import ccotel.dynamodb.DynamoDbActivity;
 import ccotel.dynamodb.DynamoDbConnectionRegistry;
 import ccotel.dynamodb.DynamoDbDayVersions;
-import ccotel.dynamodb.DynamoDbLastExport;
 import ccotel.dynamodb.DynamoDbPseudonymKeys;
 import ccotel.dynamodb.DynamoDbRangeReader;
 import ccotel.dynamodb.DynamoDbRosterStore;
@@ -24,6 +24,7 @@ import ccotel.query.UsagePage;
 import ccotel.query.UsageQueryService;
 import ccotel.sqs.SqsExportMessages;
 import ccotel.sqs.SqsIngestQueue;
+import ccotel.status.StatusService;
 import ccotel.summary.SummaryService;
 import ccotel.teams.CachingRosterReader;
 import ccotel.teams.RosterReader;
@@ -161,7 +162,7 @@ public final class Components {
         authorizer(),
         summaryRangeReader(),
         rosterReader(),
-        lastExport(),
+        activity(),
         usageStore(),
         pseudonymKeys());
   }
@@ -204,13 +205,18 @@ public final class Components {
     return new DynamoDbDayVersions(dynamoDb.get(), config.usageTable());
   }
 
-  /** Where the aggregator keeps each connection's last export time. */
-  public LastExportRecorder lastExportRecorder() {
-    return lastExport();
+  /** Where the aggregator keeps each connection's activity (last export, exports, users). */
+  public ActivityRecorder activityRecorder() {
+    return activity();
   }
 
-  private DynamoDbLastExport lastExport() {
-    return new DynamoDbLastExport(dynamoDb.get(), config.usageTable());
+  /** The status endpoint: activity and roster, no usage read. */
+  public StatusService statusService() {
+    return new StatusService(authorizer(), activity(), rosterReader(), clock);
+  }
+
+  private DynamoDbActivity activity() {
+    return new DynamoDbActivity(dynamoDb.get(), config.usageTable());
   }
 
   public DynamoDbConnectionRegistry connectionRegistry() {

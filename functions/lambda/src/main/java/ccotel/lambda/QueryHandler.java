@@ -6,6 +6,7 @@ import ccotel.api.Health;
 import ccotel.auth.SecretToken;
 import ccotel.auth.TokenScope;
 import ccotel.query.UsageQueryService;
+import ccotel.status.StatusService;
 import ccotel.summary.SummaryService;
 import ccotel.web.Dashboard;
 import com.amazonaws.services.lambda.runtime.Context;
@@ -30,6 +31,7 @@ public final class QueryHandler
 
   private final UsageQueryService query;
   private final SummaryService summary;
+  private final StatusService status;
   private final Dashboard dashboard = Dashboard.fromClasspath();
 
   /** Held here because CRaC holds hooks weakly. */
@@ -43,12 +45,14 @@ public final class QueryHandler
   QueryHandler(Components components) {
     this.query = components.queryService();
     this.summary = components.summaryService();
+    this.status = components.statusService();
     this.priming = Priming.beforeCheckpoint(() -> prime(components));
   }
 
-  public QueryHandler(UsageQueryService query, SummaryService summary) {
+  public QueryHandler(UsageQueryService query, SummaryService summary, StatusService status) {
     this.query = query;
     this.summary = summary;
+    this.status = status;
     this.priming = Priming.NONE;
   }
 
@@ -65,7 +69,8 @@ public final class QueryHandler
     QueryHandler inMemory =
         new QueryHandler(
             components.primingQueryService(Priming.sampleUsage()),
-            components.primingSummaryService(Priming.sampleUsage()));
+            components.primingSummaryService(Priming.sampleUsage()),
+            components.statusService());
     APIGatewayV2HTTPEvent sample = usageRequest(SecretToken.generate(TokenScope.READ));
     APIGatewayV2HTTPEvent summarySample = usageRequest(SecretToken.generate(TokenScope.READ));
     summarySample.setRawPath(SummaryService.PATH);
@@ -104,6 +109,8 @@ public final class QueryHandler
         response = Health.of(true);
       } else if (SummaryService.PATH.equals(request.path())) {
         response = summary.summarize(request);
+      } else if (StatusService.PATH.equals(request.path())) {
+        response = status.status(request);
       } else if (Dashboard.serves(request.path())) {
         response = dashboard.serve(request);
       } else {

@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ccotel.auth.TokenAuthorizer;
 import ccotel.auth.TokenHash;
-import ccotel.dynamodb.DynamoDbLastExport;
 import ccotel.embedded.EmbeddedAws;
 import ccotel.metrics.ServiceMetrics;
 import ccotel.query.UsageQueryService;
 import ccotel.testing.Json;
+import ccotel.testing.MutableClock;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
@@ -29,7 +29,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -56,9 +55,13 @@ class AggregatorAndQueryHandlerIT {
             stack.components.aggregationService(),
             ServiceMetrics.NONE,
             Clock.systemUTC(),
-            stack.components.lastExportRecorder(),
+            stack.components.activityRecorder(),
             stack.config.maxReceiveCount());
-    query = new QueryHandler(stack.components.queryService(), stack.components.summaryService());
+    query =
+        new QueryHandler(
+            stack.components.queryService(),
+            stack.components.summaryService(),
+            stack.components.statusService());
   }
 
   @Test
@@ -156,17 +159,37 @@ class AggregatorAndQueryHandlerIT {
   }
 
   @Test
-  void lastExportTime_onlyMovesForward() throws Exception {
-    DynamoDbLastExport lastExport =
-        new DynamoDbLastExport(AWS.dynamoDb().client(), stack.config.usageTable());
-    Instant newer = Instant.parse("2026-11-24T15:00:00.250Z");
-    Instant older = Instant.parse("2026-11-24T14:00:00Z");
+  void sampleStatus_afterTheSampleBatch_countsItsExportsOnce_andItsUser() throws Exception {
+    // An hour after the batch was received, so that it is within the status's windows.
+    AwsTestStack later =
+        new AwsTestStack(AWS, new MutableClock(Instant.parse("2026-11-24T15:00:00Z")));
+    SampleConnection.register(later);
+    AggregatorHandler aggregator =
+        new AggregatorHandler(
+            later.components.aggregationService(),
+            ServiceMetrics.NONE,
+            Clock.systemUTC(),
+            later.components.activityRecorder(),
+            later.config.maxReceiveCount());
+    QueryHandler query =
+        new QueryHandler(
+            later.components.queryService(),
+            later.components.summaryService(),
+            later.components.statusService());
+    APIGatewayV2HTTPEvent status =
+        EventLoader.loadApiGatewayHttpEvent("events/query/usage-status.json");
 
-    lastExport.exportReceived("conn_sample", newer);
-    lastExport.exportReceived("conn_sample", older); // a batch that finished late
+    aggregator.handleRequest(sampleBatch(), null);
+    aggregator.handleRequest(sampleBatch(), null); // redelivered: counted before
 
-    assertEquals(Optional.of(newer), lastExport.lastExportAt("conn_sample"));
-    assertEquals(Optional.empty(), lastExport.lastExportAt("conn_other"));
+    APIGatewayV2HTTPResponse response = query.handleRequest(status, null);
+    assertEquals(200, response.getStatusCode(), response.getBody());
+    assertJsonEquals(
+        Json.read(
+            ("{\"last_export_at\":\"2026-11-24T14:02:42.500Z\",\"exports_last_24h\":2,"
+                    + "\"active_users_last_7d\":1,\"silent_users\":[]}")
+                .getBytes(StandardCharsets.UTF_8)),
+        Json.read(ApiGatewayResponses.body(response)));
   }
 
   @Test
@@ -219,7 +242,8 @@ class AggregatorAndQueryHandlerIT {
                 (connectionId, from, to, limit, cursor) -> {
                   throw new IllegalStateException("reader broke (test)");
                 }),
-            stack.components.summaryService());
+            stack.components.summaryService(),
+            stack.components.statusService());
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     PrintStream original = System.err;
     System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));

@@ -31,7 +31,11 @@ class DashboardHandlerIT {
   @BeforeEach
   void setUp() {
     AwsTestStack stack = new AwsTestStack(AWS);
-    query = new QueryHandler(stack.components.queryService(), stack.components.summaryService());
+    query =
+        new QueryHandler(
+            stack.components.queryService(),
+            stack.components.summaryService(),
+            stack.components.statusService());
   }
 
   @Test

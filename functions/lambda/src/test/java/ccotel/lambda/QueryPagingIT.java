@@ -45,7 +45,11 @@ class QueryPagingIT {
   @BeforeEach
   void setUp() throws Exception {
     stack = new AwsTestStack(AWS);
-    query = new QueryHandler(stack.components.queryService(), stack.components.summaryService());
+    query =
+        new QueryHandler(
+            stack.components.queryService(),
+            stack.components.summaryService(),
+            stack.components.statusService());
     team = newConnection("team", "alice@example.com", "bob@example.com");
   }
 

@@ -91,7 +91,8 @@ class ReadSideIT {
                 RosterReader.NONE,
                 LastExportReader.NONE,
                 store,
-                keys));
+                keys),
+            stack.components.statusService());
     connection =
         new ConnectionAdmin(stack.components.connectionRegistry(), Clock.systemUTC())
             .create("acme");

@@ -42,7 +42,11 @@ class StoredValueLimitsIT {
     stack = new AwsTestStack(AWS);
     SampleConnection.register(stack);
     aggregator = new AggregatorHandler(stack.components.aggregationService());
-    query = new QueryHandler(stack.components.queryService(), stack.components.summaryService());
+    query =
+        new QueryHandler(
+            stack.components.queryService(),
+            stack.components.summaryService(),
+            stack.components.statusService());
   }
 
   @Test

@@ -98,7 +98,9 @@ class SummaryCacheIT {
                 watched, watchedVersions, Clock.systemUTC(), Duration.ofMinutes(10), 1000),
             RosterReader.NONE,
             LastExportReader.NONE);
-    query = new QueryHandler(stack.components.queryService(), summary);
+    query =
+        new QueryHandler(
+            stack.components.queryService(), summary, stack.components.statusService());
   }
 
   @Test

@@ -119,7 +119,7 @@ final class LocalStack implements AutoCloseable {
                 components.aggregationService(),
                 ServiceMetrics.NONE,
                 components.clock(),
-                components.lastExportRecorder(),
+                components.activityRecorder(),
                 MAX_RECEIVE_COUNT));
     int pollers = pollers(processEnv);
     poller.start(pollers);
@@ -131,7 +131,10 @@ final class LocalStack implements AutoCloseable {
                 new IngestHandler(components.ingestService()),
                 header -> tokens.authorize(header, TokenScope.INGEST).granted()),
             new HttpFrontDoor.Backend(
-                new QueryHandler(components.queryService(), components.summaryService()),
+                new QueryHandler(
+                    components.queryService(),
+                    components.summaryService(),
+                    components.statusService()),
                 header -> tokens.authorize(header, TokenScope.READ).granted()),
             pollers == 0 ? () -> true : poller::isPolling);
     frontDoor.start();

@@ -1,0 +1,80 @@
+package ccotel.dynamodb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ccotel.activity.ActivityReader;
+import ccotel.activity.ActivityRecorder;
+import ccotel.activity.ActivityStoreContract;
+import ccotel.embedded.EmbeddedAws;
+import ccotel.lambda.AwsTestStack;
+import ccotel.usage.UserIdentity;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Activity as items of the usage table on DynamoDB Local, beside a connection's user-days, which no
+ * usage read ever returns.
+ */
+class DynamoDbActivityIT extends ActivityStoreContract {
+
+  @RegisterExtension static final EmbeddedAws AWS = EmbeddedAws.inMemory();
+
+  private static AwsTestStack stack;
+  private static DynamoDbActivity activity;
+
+  @BeforeAll
+  static void createTables() {
+    stack = new AwsTestStack(AWS);
+    activity = new DynamoDbActivity(AWS.dynamoDb().client(), stack.config.usageTable());
+  }
+
+  @Override
+  protected ActivityRecorder recorder() {
+    return activity;
+  }
+
+  @Override
+  protected ActivityReader reader() {
+    return activity;
+  }
+
+  @Test
+  void activityItems_areNeverReadAsUsage() throws Exception {
+    String connection = "conn_activity_beside_usage";
+    LocalDate day = LocalDate.parse("2026-11-30");
+    activity.exportReceived(connection, Instant.parse("2026-11-30T10:00:00Z"));
+    activity.exportsCounted(connection, Map.of(Instant.parse("2026-11-30T10:00:00Z"), 3));
+    activity.usersActive(connection, Map.of(UserIdentity.email("ada@org.example"), day));
+
+    assertEquals(
+        List.of(),
+        new DynamoDbUsageStore(
+                AWS.dynamoDb().client(),
+                stack.config.usageTable(),
+                stack.config.stateTable(),
+                Clock.systemUTC(),
+                stack.config.deliveryRetention())
+            .read(connection, day.minusDays(1), day.plusDays(1), 100, Optional.empty())
+            .rows());
+    List<LocalDate> days = new ArrayList<>();
+    new DynamoDbRangeReader(AWS.dynamoDb().client(), stack.config.usageTable(), 2)
+        .readRange(
+            connection,
+            day.minusDays(1),
+            day.plusDays(1),
+            (d, rows) -> {
+              if (!rows.isEmpty()) {
+                days.add(d);
+              }
+            });
+    assertEquals(List.of(), days);
+  }
+}
