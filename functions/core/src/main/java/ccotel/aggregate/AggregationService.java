@@ -7,6 +7,7 @@ import ccotel.otlp.OtlpEncoding;
 import ccotel.usage.ClaudeCodeUsageMapper;
 import ccotel.usage.CumulativePoint;
 import ccotel.usage.SeriesId;
+import ccotel.usage.UsageKey;
 import ccotel.usage.UsageObservations;
 import ccotel.usage.UsageTally;
 import ccotel.usage.UserIdentity;
@@ -47,8 +48,17 @@ public final class AggregationService {
     this.store = store;
   }
 
-  /** What aggregating one request did, for the invocation's log line. */
-  public record Result(int partsApplied, int partsAlreadyApplied, long rejected) {}
+  /**
+   * What aggregating one request did, for the invocation's log line, and the user-days it added to
+   * now or before (budget alerts check them).
+   */
+  public record Result(
+      int partsApplied, int partsAlreadyApplied, long rejected, Set<UsageKey> userDays) {
+
+    public Result {
+      userDays = Set.copyOf(userDays);
+    }
+  }
 
   /** What became of one export of a batch: its result, or why it failed. */
   public record Outcome(Result result, Exception failure) {
@@ -70,6 +80,13 @@ public final class AggregationService {
       String deliveryId,
       DeliveryPlanner.Part part,
       boolean plain) {
+
+    /** The user-days it adds to, as counted (after identity linking). */
+    Set<UsageKey> userDays() {
+      Set<UsageKey> keys = new HashSet<>(part.deltas().byKey().keySet());
+      part.cumulativePoints().forEach(point -> keys.add(point.key()));
+      return keys;
+    }
 
     DayDelivery dayDelivery() {
       var only = part.deltas().byKey().entrySet().iterator().next();
@@ -141,7 +158,10 @@ public final class AggregationService {
 
     int[] added = new int[exports.size()];
     int[] before = new int[exports.size()];
+    List<Set<UsageKey>> userDays = new ArrayList<>();
+    exports.forEach(export -> userDays.add(new HashSet<>()));
     for (Unit unit : units) {
+      userDays.get(unit.export()).addAll(unit.userDays());
       Settled outcome = settled.get(unit);
       if (outcome instanceof Failed failed) {
         failures[unit.export()] =
@@ -157,7 +177,8 @@ public final class AggregationService {
       outcomes.add(
           failures[i] != null
               ? new Outcome(null, failures[i])
-              : new Outcome(new Result(added[i], before[i] + copies[i], rejected[i]), null));
+              : new Outcome(
+                  new Result(added[i], before[i] + copies[i], rejected[i], userDays.get(i)), null));
     }
     return outcomes;
   }
