@@ -23,12 +23,17 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
  * credential chain.
  */
 record AdminTarget(
-    DynamoDbClient dynamoDb, String tokensTable, String connectionsTable, String ingestEndpoint)
+    DynamoDbClient dynamoDb,
+    String tokensTable,
+    String connectionsTable,
+    String ingestEndpoint,
+    Optional<String> usageTable)
     implements AutoCloseable {
 
   static final String STACK = "stack";
   static final String TOKENS_TABLE = "tokens-table";
   static final String CONNECTIONS_TABLE = "connections-table";
+  static final String USAGE_TABLE = "usage-table";
   static final String API_URL = "api-url";
   static final String REGION = "region";
   static final String ENDPOINT_URL = "endpoint-url";
@@ -46,6 +51,7 @@ record AdminTarget(
           required(outputs, "TokensTableName", stack.get()),
           required(outputs, "ConnectionsTableName", stack.get()),
           required(outputs, "ApiUrl", stack.get()),
+          Optional.ofNullable(outputs.get("UsageTableName")),
           region,
           endpointUrl);
     }
@@ -54,6 +60,7 @@ record AdminTarget(
           tokensTable.get(),
           arguments.required(CONNECTIONS_TABLE),
           arguments.required(API_URL),
+          arguments.option(USAGE_TABLE),
           region,
           endpointUrl);
     }
@@ -63,13 +70,23 @@ record AdminTarget(
         LocalAwsClients.dynamoDb(runtime.dynamoDbEndpoint()),
         config.tokensTable(),
         config.connectionsTable(),
-        "http://127.0.0.1:" + runtime.port() + IngestService.BASE_PATH);
+        "http://127.0.0.1:" + runtime.port() + IngestService.BASE_PATH,
+        Optional.of(config.usageTable()));
+  }
+
+  /** The usage table, where budgets and alerts are kept. */
+  String requireUsageTable() {
+    return usageTable.orElseThrow(
+        () ->
+            new Arguments.UsageException(
+                "budgets live in the usage table: add --" + USAGE_TABLE + " T"));
   }
 
   private static AdminTarget deployed(
       String tokensTable,
       String connectionsTable,
       String apiUrl,
+      Optional<String> usageTable,
       Optional<String> region,
       Optional<String> endpointUrl) {
     DynamoDbClientBuilder builder =
@@ -78,7 +95,7 @@ record AdminTarget(
     endpointUrl.map(AdminTarget::endpointUrl).ifPresent(builder::endpointOverride);
     String base = apiUrl.endsWith("/") ? apiUrl.substring(0, apiUrl.length() - 1) : apiUrl;
     return new AdminTarget(
-        builder.build(), tokensTable, connectionsTable, base + IngestService.BASE_PATH);
+        builder.build(), tokensTable, connectionsTable, base + IngestService.BASE_PATH, usageTable);
   }
 
   static Map<String, String> stackOutputs(String stackName, Optional<String> region) {

@@ -30,7 +30,8 @@ import java.util.concurrent.CountDownLatch;
 public final class CcotelCli {
 
   static final int DEFAULT_PORT = 4318;
-  private static final Set<String> FLAGS = Set.of("json", "help");
+  private static final Set<String> FLAGS =
+      Set.of("json", "help", BudgetCommands.ALLOW_HTTP_WEBHOOK, BudgetCommands.ROTATE_SECRET);
 
   private final PrintStream out;
   private final Map<String, String> env;
@@ -109,6 +110,10 @@ public final class CcotelCli {
          --stack NAME [--region R], or --tokens-table T --connections-table C --api-url URL
          [--region R] [--endpoint-url URL]; AWS credentials from the standard chain)
         ccotel connection settings [--ingest-token T] [--endpoint URL] [--email E --user-name N] [--merge-into FILE] [--data DIR]
+        ccotel budget set --connection ID --daily-cost-usd X [--webhook URL] [--allow-http-webhook] [--rotate-secret] [--data DIR]
+        ccotel budget show|clear|alerts --connection ID [--json] [--data DIR]
+        (budget acts on a deployed stack as connection does; with --tokens-table add
+         --usage-table U)
         ccotel dlq list [--json] [--data DIR]
         ccotel dlq replay [--data DIR]
         (dlq acts on a deployed stack with --stack NAME [--region R], or --queue-url Q
@@ -127,6 +132,7 @@ public final class CcotelCli {
       case "local" -> local(arguments);
       case "connection" -> connection(arguments);
       case "dlq" -> deadLetters(arguments);
+      case "budget" -> budget(arguments);
       default -> throw new Arguments.UsageException("unknown command '" + command + "'");
     };
   }
@@ -221,6 +227,12 @@ public final class CcotelCli {
         default ->
             throw new Arguments.UsageException("unknown connection command '" + action + "'");
       };
+    }
+  }
+
+  private int budget(Arguments arguments) throws Exception {
+    try (AdminTarget target = AdminTarget.resolve(arguments, dataDir(arguments), env)) {
+      return new BudgetCommands(out).run(arguments, target);
     }
   }
 
