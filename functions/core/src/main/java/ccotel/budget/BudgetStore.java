@@ -2,6 +2,8 @@ package ccotel.budget;
 
 import ccotel.query.StoredUsage;
 import ccotel.usage.UsageKey;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,9 +24,16 @@ public interface BudgetStore {
   Optional<StoredUsage> userDay(String connectionId, UsageKey key);
 
   /**
-   * Creates the alert unless its user-day has one: true only for the one caller that created it.
+   * Creates the alert unless its user-day has one: true only for the one caller that created it,
+   * which then alone may queue it until {@code raisedAt + queueLease}.
    */
-  boolean createAlert(Alert alert);
+  boolean createAlert(Alert alert, Duration queueLease);
+
+  /**
+   * Takes over queuing an alert its creator did not mark queued within its lease (it crashed, or
+   * the queue failed): true for one caller per lease.
+   */
+  boolean claimQueuing(AlertKey key, Instant now, Duration queueLease);
 
   Optional<Alert> alert(AlertKey key);
 

@@ -35,6 +35,13 @@ public final class BudgetWatch {
    */
   public static final Duration CONFIG_CACHE = Duration.ofSeconds(60);
 
+  /**
+   * How long an alert's creator alone may queue it. Past that, a batch of its user-day finding it
+   * not queued queues it (the creator crashed or the queue failed); if the creator was only slow,
+   * the alert is queued twice and its sender, which skips what is done, still delivers it once.
+   */
+  public static final Duration QUEUE_LEASE = Duration.ofSeconds(60);
+
   private static final int KNOWN_QUEUED = 10_000;
 
   private final BudgetStore store;
@@ -104,11 +111,15 @@ public final class BudgetWatch {
       if (cost <= budget.dailyNanoUsd()) {
         return;
       }
-      if (!store.createAlert(Alert.raised(key, cost, budget.dailyNanoUsd(), clock.instant()))) {
+      Instant now = clock.instant();
+      if (!store.createAlert(Alert.raised(key, cost, budget.dailyNanoUsd(), now), QUEUE_LEASE)) {
         Optional<Alert> existing = store.alert(key);
         if (existing.isEmpty() || existing.get().queued()) {
           queued.add(key);
           return;
+        }
+        if (!store.claimQueuing(key, now, QUEUE_LEASE)) {
+          return; // its creator (or another batch) is queuing it now
         }
       }
       queue.enqueue(key, Duration.ZERO);

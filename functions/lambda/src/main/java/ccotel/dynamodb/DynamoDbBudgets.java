@@ -13,6 +13,7 @@ import ccotel.query.StoredUsage;
 import ccotel.usage.UsageKey;
 import ccotel.usage.UserIdentity;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -42,6 +43,7 @@ public final class DynamoDbBudgets implements BudgetStore {
   private static final String COST = "costNanoUsd";
   private static final String RAISED_AT = "raisedAt";
   private static final String QUEUED = "queued";
+  private static final String QUEUE_LEASE_UNTIL = "queueLeaseUntilMillis";
   private static final String PUBLISHED = "published";
   private static final String DELIVERY = "delivery";
   private static final String ATTEMPTS = "attempts";
@@ -94,7 +96,7 @@ public final class DynamoDbBudgets implements BudgetStore {
   }
 
   @Override
-  public boolean createAlert(Alert alert) {
+  public boolean createAlert(Alert alert, Duration queueLease) {
     Map<String, AttributeValue> item = new HashMap<>(alertKey(alert.key()));
     item.put(ItemLayout.DAY, s(alert.userDay().day().toString()));
     item.put(ItemLayout.ACTOR_KIND, s(alert.userDay().user().kind().name()));
@@ -106,6 +108,7 @@ public final class DynamoDbBudgets implements BudgetStore {
     item.put(PUBLISHED, bool(false));
     item.put(DELIVERY, s(alert.delivery().name()));
     item.put(ATTEMPTS, n(0));
+    item.put(QUEUE_LEASE_UNTIL, n(alert.raisedAt().plus(queueLease).toEpochMilli()));
     try {
       dynamoDb.putItem(
           b ->
@@ -116,6 +119,31 @@ public final class DynamoDbBudgets implements BudgetStore {
       return true;
     } catch (ConditionalCheckFailedException e) {
       return false; // raised before, by this or another aggregator
+    }
+  }
+
+  @Override
+  public boolean claimQueuing(AlertKey key, Instant now, Duration queueLease) {
+    try {
+      dynamoDb.updateItem(
+          b ->
+              b.tableName(usageTable)
+                  .key(alertKey(key))
+                  .updateExpression("SET #l = :until")
+                  .conditionExpression("attribute_exists(#sk) AND #q = :false AND #l < :now")
+                  .expressionAttributeNames(
+                      Map.of("#sk", SORT_KEY, "#q", QUEUED, "#l", QUEUE_LEASE_UNTIL))
+                  .expressionAttributeValues(
+                      Map.of(
+                          ":false",
+                          bool(false),
+                          ":now",
+                          n(now.toEpochMilli()),
+                          ":until",
+                          n(now.plus(queueLease).toEpochMilli()))));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
     }
   }
 
