@@ -465,7 +465,13 @@ public final class CcotelStack extends Stack {
     alertQueue.grantSendMessages(aggregatorFunction);
     usageTable.grant(alertFunction, "dynamodb:GetItem", "dynamodb:UpdateItem");
     alertQueue.grantSendMessages(alertFunction); // webhook retries
-    alarms.grantPublish(alertFunction);
+    // sns:Publish alone: the topic's key is the AWS managed alias/aws/sns, whose key policy lets
+    // SNS use it for the account, so no kms:* on key/* (which grantPublish would add).
+    alertFunction.addToRolePolicy(
+        software.amazon.awscdk.services.iam.PolicyStatement.Builder.create()
+            .actions(List.of("sns:Publish"))
+            .resources(List.of(alarms.getTopicArn()))
+            .build());
     alertFunction.addEventSource(
         SqsEventSource.Builder.create(alertQueue)
             // At most two 5 s timeouts per alert: five fit well within the function's timeout.

@@ -103,7 +103,15 @@ class CcotelTemplateTest {
 
   @Test
   void aggregator_readsTheQueueInBatches_reportingItemFailures() {
-    JsonNode mapping = only("AWS::Lambda::EventSourceMapping").path("Properties");
+    List<JsonNode> mappings = new ArrayList<>();
+    for (JsonNode each : ofType("AWS::Lambda::EventSourceMapping")) {
+      if (logicalIdPrefix(each.at("/Properties/FunctionName/Ref").asText())
+          .equals("AggregatorFunction")) {
+        mappings.add(each);
+      }
+    }
+    assertEquals(1, mappings.size());
+    JsonNode mapping = mappings.get(0).path("Properties");
     assertEquals("[\"ReportBatchItemFailures\"]", mapping.path("FunctionResponseTypes").toString());
     assertEquals(100, mapping.path("BatchSize").asInt());
     assertEquals(20, mapping.path("MaximumBatchingWindowInSeconds").asInt());
