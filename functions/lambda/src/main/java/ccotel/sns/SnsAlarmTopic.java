@@ -31,13 +31,30 @@ public final class SnsAlarmTopic implements AlertSink {
   private final AwsCredentialsProvider credentials;
   private final String region;
   private final String topicArn;
+  private final URI endpoint;
 
   public SnsAlarmTopic(
       SdkHttpClient http, AwsCredentialsProvider credentials, String region, String topicArn) {
+    this(
+        http,
+        credentials,
+        region,
+        topicArn,
+        URI.create("https://sns." + region + ".amazonaws.com/"));
+  }
+
+  /** Publishing to {@code endpoint} (tests: a local server). */
+  public SnsAlarmTopic(
+      SdkHttpClient http,
+      AwsCredentialsProvider credentials,
+      String region,
+      String topicArn,
+      URI endpoint) {
     this.http = http;
     this.credentials = credentials;
     this.region = region;
     this.topicArn = topicArn;
+    this.endpoint = endpoint;
   }
 
   @Override
@@ -54,7 +71,7 @@ public final class SnsAlarmTopic implements AlertSink {
     SdkHttpRequest request =
         SdkHttpRequest.builder()
             .method(SdkHttpMethod.POST)
-            .uri(URI.create("https://sns." + region + ".amazonaws.com/"))
+            .uri(endpoint)
             .putHeader("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
             .build();
     AwsCredentialsIdentity identity = credentials.resolveCredentials();
