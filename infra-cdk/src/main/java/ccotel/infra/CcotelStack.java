@@ -65,6 +65,9 @@ public final class CcotelStack extends Stack {
   /** A batch of ten exports takes well under a second; the margin covers throttling retries. */
   static final Duration AGGREGATOR_TIMEOUT = Duration.seconds(30);
 
+  /** A webhook POST times out after 5 s; a batch of ten alerts fits with room to spare. */
+  static final Duration ALERT_TIMEOUT = Duration.seconds(90);
+
   /** AWS asks for at least six times the function timeout, so retries never overlap a run. */
   static final int VISIBILITY_TIMEOUT_FACTOR = 6;
 
@@ -310,6 +313,7 @@ public final class CcotelStack extends Stack {
             .enforceSsl(true)
             .masterKey(Alias.fromAliasName(this, "SnsManagedKey", "alias/aws/sns"))
             .build();
+    budgetAlerts(code, environment, alarms);
     alarm(
         "DeadLetterQueueNotEmptyAlarm",
         deadLetterQueue.metricApproximateNumberOfMessagesVisible(
@@ -420,6 +424,72 @@ public final class CcotelStack extends Stack {
     TableV2 created = table.build();
     created.getNode().addMetadata("holds", holds);
     return created;
+  }
+
+  /**
+   * Budget alerts (CONTRACT §8): the aggregator writes an alert record and queues it; the alert
+   * function publishes it to the alarm topic and POSTs the webhook, retrying through delayed
+   * messages, so delivery never holds up counting. Alerts it cannot publish end in their own
+   * dead-letter queue, which alarms.
+   */
+  private void budgetAlerts(Code code, Map<String, String> environment, Topic alarms) {
+    Queue alertDeadLetters =
+        Queue.Builder.create(this, "AlertDeadLetterQueue")
+            .encryption(QueueEncryption.SQS_MANAGED)
+            .enforceSsl(true)
+            .retentionPeriod(Duration.days(14))
+            .build();
+    Queue alertQueue =
+        Queue.Builder.create(this, "AlertQueue")
+            .encryption(QueueEncryption.SQS_MANAGED)
+            .enforceSsl(true)
+            .retentionPeriod(Duration.days(4))
+            .visibilityTimeout(
+                Duration.seconds(ALERT_TIMEOUT.toSeconds().intValue() * VISIBILITY_TIMEOUT_FACTOR))
+            .deadLetterQueue(
+                DeadLetterQueue.builder()
+                    .queue(alertDeadLetters)
+                    .maxReceiveCount(MAX_RECEIVE_COUNT)
+                    .build())
+            .build();
+    Map<String, String> alertEnvironment = new java.util.HashMap<>(environment);
+    alertEnvironment.put("ALERT_QUEUE_URL", alertQueue.getQueueUrl());
+    alertEnvironment.put("ALARM_TOPIC_ARN", alarms.getTopicArn());
+    Function alertFunction =
+        function(
+            "AlertFunction",
+            "ccotel.lambda.AlertHandler::handleRequest",
+            ALERT_TIMEOUT,
+            code,
+            alertEnvironment,
+            "Delivers budget alerts: the alarm topic and the signed webhook",
+            false);
+    aggregatorFunction.addEnvironment("ALERT_QUEUE_URL", alertQueue.getQueueUrl());
+    // The aggregator reads a user-day and a budget, and creates and marks alert records.
+    usageTable.grant(aggregatorFunction, "dynamodb:GetItem", "dynamodb:PutItem");
+    alertQueue.grantSendMessages(aggregatorFunction);
+    usageTable.grant(alertFunction, "dynamodb:GetItem", "dynamodb:UpdateItem");
+    alertQueue.grantSendMessages(alertFunction); // webhook retries
+    // sns:Publish alone: the topic's key is the AWS managed alias/aws/sns, whose key policy lets
+    // SNS use it for the account, so no kms:* on key/* (which grantPublish would add).
+    alertFunction.addToRolePolicy(
+        software.amazon.awscdk.services.iam.PolicyStatement.Builder.create()
+            .actions(List.of("sns:Publish"))
+            .resources(List.of(alarms.getTopicArn()))
+            .build());
+    alertFunction.addEventSource(
+        SqsEventSource.Builder.create(alertQueue)
+            // At most two 5 s timeouts per alert: five fit well within the function's timeout.
+            .batchSize(5)
+            .reportBatchItemFailures(true)
+            .build());
+    alarm(
+        "AlertDeadLetterQueueNotEmptyAlarm",
+        alertDeadLetters.metricApproximateNumberOfMessagesVisible(
+            MetricOptions.builder().period(Duration.minutes(5)).statistic("Maximum").build()),
+        1,
+        "Budget alerts that could not be published to the alarm topic",
+        alarms);
   }
 
   private Function function(

@@ -121,6 +121,7 @@ class CcotelStackTest {
             });
     assertEquals(
         Map.of(
+            "ccotel.lambda.AlertHandler::handleRequest", 1,
             "ccotel.lambda.IngestHandler::handleRequest", 1,
             "ccotel.lambda.AggregatorHandler::handleRequest", 1,
             "ccotel.lambda.QueryHandler::handleRequest", 1),

@@ -104,7 +104,15 @@ class CcotelTemplateTest {
 
   @Test
   void aggregator_readsTheQueueInBatches_reportingItemFailures() {
-    JsonNode mapping = only("AWS::Lambda::EventSourceMapping").path("Properties");
+    List<JsonNode> mappings = new ArrayList<>();
+    for (JsonNode each : ofType("AWS::Lambda::EventSourceMapping")) {
+      if (logicalIdPrefix(each.at("/Properties/FunctionName/Ref").asText())
+          .equals("AggregatorFunction")) {
+        mappings.add(each);
+      }
+    }
+    assertEquals(1, mappings.size());
+    JsonNode mapping = mappings.get(0).path("Properties");
     assertEquals("[\"ReportBatchItemFailures\"]", mapping.path("FunctionResponseTypes").toString());
     assertEquals(100, mapping.path("BatchSize").asInt());
     assertEquals(20, mapping.path("MaximumBatchingWindowInSeconds").asInt());
@@ -181,7 +189,13 @@ class CcotelTemplateTest {
             Config.STATE_TABLE, "StateTable",
             Config.INGEST_QUEUE_URL, "IngestQueue");
     assertEquals(new TreeSet<>(Config.REQUIRED), new TreeSet<>(resourceOf.keySet()));
-    for (String name : List.of("IngestFunction", "AggregatorFunction", "QueryFunction")) {
+    Map<String, Set<String>> optional =
+        Map.of(
+            "IngestFunction", Set.of(),
+            "AggregatorFunction", Set.of(Config.ALERT_QUEUE_URL),
+            "QueryFunction", Set.of(),
+            "AlertFunction", Set.of(Config.ALERT_QUEUE_URL, Config.ALARM_TOPIC_ARN));
+    for (String name : optional.keySet()) {
       JsonNode variables = function(name).at("/Properties/Environment/Variables");
       for (String variable : Config.REQUIRED) {
         assertEquals(
@@ -192,10 +206,9 @@ class CcotelTemplateTest {
       Set<String> names = new TreeSet<>();
       variables.fieldNames().forEachRemaining(names::add);
       names.removeAll(Config.REQUIRED);
-      assertEquals(
-          Set.of("JAVA_TOOL_OPTIONS", Config.MAX_RECEIVE_COUNT),
-          names,
-          name + " has nothing Config does not read");
+      Set<String> expected = new TreeSet<>(optional.get(name));
+      expected.addAll(Set.of("JAVA_TOOL_OPTIONS", Config.MAX_RECEIVE_COUNT));
+      assertEquals(expected, names, name + " has nothing Config does not read");
       // The aggregator counts a message's last attempt by the queue's own redrive policy.
       assertEquals(
           resource("IngestQueue").at("/Properties/RedrivePolicy/maxReceiveCount").asText(),
@@ -231,7 +244,13 @@ class CcotelTemplateTest {
         grantsOf("IngestFunction"));
     assertEquals(
         Map.of(
-            "UsageTable", Set.of("dynamodb:UpdateItem", "dynamodb:BatchGetItem"),
+            "UsageTable",
+                Set.of(
+                    "dynamodb:UpdateItem",
+                    "dynamodb:BatchGetItem",
+                    "dynamodb:GetItem",
+                    "dynamodb:PutItem"),
+            "AlertQueue", Set.of("sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"),
             "StateTable",
                 Set.of(
                     "dynamodb:GetItem",
@@ -254,6 +273,57 @@ class CcotelTemplateTest {
             "StateTable", Set.of("dynamodb:GetItem", "dynamodb:BatchGetItem"),
             "ConnectionsTable", Set.of("dynamodb:GetItem")),
         grantsOf("QueryFunction"));
+    assertEquals(
+        Map.of(
+            "UsageTable", Set.of("dynamodb:GetItem", "dynamodb:UpdateItem"),
+            "AlertQueue",
+                Set.of(
+                    "sqs:SendMessage",
+                    "sqs:ReceiveMessage",
+                    "sqs:DeleteMessage",
+                    "sqs:ChangeMessageVisibility",
+                    "sqs:GetQueueAttributes",
+                    "sqs:GetQueueUrl"),
+            "AlarmTopic", Set.of("sns:Publish")),
+        grantsOf("AlertFunction"));
+  }
+
+  @Test
+  void budgetAlerts_haveTheirOwnFunctionQueueAndDeadLetterQueue_whichAlarms() {
+    JsonNode alert = function("AlertFunction");
+    assertEquals(
+        "ccotel.lambda.AlertHandler::handleRequest", alert.at("/Properties/Handler").asText());
+    assertEquals(
+        "AlarmTopic",
+        logicalIdPrefix(
+            alert.at("/Properties/Environment/Variables/ALARM_TOPIC_ARN/Ref").asText()));
+    JsonNode queue = resource("AlertQueue");
+    assertEquals(
+        "AlertDeadLetterQueue",
+        logicalIdPrefix(
+            queue.at("/Properties/RedrivePolicy/deadLetterTargetArn/Fn::GetAtt/0").asText()));
+    assertEquals(
+        6 * alert.at("/Properties/Timeout").asInt(),
+        queue.at("/Properties/VisibilityTimeout").asInt());
+    boolean mapped = false;
+    for (JsonNode mapping : ofType("AWS::Lambda::EventSourceMapping")) {
+      if (logicalIdPrefix(mapping.at("/Properties/FunctionName/Ref").asText())
+          .equals("AlertFunction")) {
+        mapped = true;
+        assertEquals(
+            "ReportBatchItemFailures", mapping.at("/Properties/FunctionResponseTypes/0").asText());
+      }
+    }
+    assertTrue(mapped, "the alert queue feeds the alert function");
+    boolean alarmed = false;
+    for (JsonNode alarm : ofType("AWS::CloudWatch::Alarm")) {
+      JsonNode dimension = alarm.at("/Properties/Dimensions/0/Value/Fn::GetAtt/0");
+      if (!dimension.isMissingNode()
+          && logicalIdPrefix(dimension.asText()).equals("AlertDeadLetterQueue")) {
+        alarmed = true;
+      }
+    }
+    assertTrue(alarmed, "alerts that could not be published alarm");
   }
 
   @Test
@@ -402,8 +472,11 @@ class CcotelTemplateTest {
           resources.add(resource);
         }
         for (JsonNode one : resources) {
-          assertTrue(one.has("Fn::GetAtt"), "a resource of ours by its ARN: " + one);
-          String target = logicalIdPrefix(one.at("/Fn::GetAtt/0").asText());
+          // Tables and queues are named by their ARN attribute, a topic by its Ref (its ARN).
+          assertTrue(one.has("Fn::GetAtt") || one.has("Ref"), "a resource of ours: " + one);
+          String target =
+              logicalIdPrefix(
+                  one.has("Ref") ? one.path("Ref").asText() : one.at("/Fn::GetAtt/0").asText());
           grants.computeIfAbsent(target, t -> new TreeSet<>()).addAll(actions);
         }
       }

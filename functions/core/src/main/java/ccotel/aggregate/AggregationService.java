@@ -58,14 +58,16 @@ public final class AggregationService {
   }
 
   /**
-   * What aggregating one request did, for the invocation's log line and for what follows counting.
-   *
-   * @param userDays the user-days (after identity linking) of every part counted now or found
-   *     counted before: a redelivery after a crash names them again, so work that follows counting
-   *     (activity, alerts) is not lost with the crash
+   * What aggregating one request did, for the invocation's log line, and the user-days it added to
+   * now or before (budget alerts check them).
    */
   public record Result(
-      int partsApplied, int partsAlreadyApplied, long rejected, Set<UsageKey> userDays) {}
+      int partsApplied, int partsAlreadyApplied, long rejected, Set<UsageKey> userDays) {
+
+    public Result {
+      userDays = Set.copyOf(userDays);
+    }
+  }
 
   /** What became of one export of a batch: its result, or why it failed. */
   public record Outcome(Result result, Exception failure) {
@@ -91,9 +93,15 @@ public final class AggregationService {
     /** The UTC days the unit may add to: its deltas' and its cumulative points'. */
     Set<LocalDate> days() {
       Set<LocalDate> days = new TreeSet<>();
-      part.deltas().byKey().keySet().forEach(key -> days.add(key.day()));
-      part.cumulativePoints().forEach(point -> days.add(point.key().day()));
+      userDays().forEach(key -> days.add(key.day()));
       return days;
+    }
+
+    /** The user-days it adds to, as counted (after identity linking). */
+    Set<UsageKey> userDays() {
+      Set<UsageKey> keys = new HashSet<>(part.deltas().byKey().keySet());
+      part.cumulativePoints().forEach(point -> keys.add(point.key()));
+      return keys;
     }
 
     DayDelivery dayDelivery() {
@@ -167,11 +175,10 @@ public final class AggregationService {
 
     int[] added = new int[exports.size()];
     int[] before = new int[exports.size()];
-    List<Set<UsageKey>> userDays = new ArrayList<>(exports.size());
-    for (int i = 0; i < exports.size(); i++) {
-      userDays.add(new TreeSet<>());
-    }
+    List<Set<UsageKey>> userDays = new ArrayList<>();
+    exports.forEach(export -> userDays.add(new HashSet<>()));
     for (Unit unit : units) {
+      userDays.get(unit.export()).addAll(unit.userDays());
       Settled outcome = settled.get(unit);
       Exception notAnnounced = unchanged.get(unit.connectionId());
       if (notAnnounced != null && !(outcome instanceof Failed)) {
@@ -186,7 +193,6 @@ public final class AggregationService {
       } else {
         before[unit.export()]++;
       }
-      userDays.get(unit.export()).addAll(unit.part().userDays());
     }
     List<Outcome> outcomes = new ArrayList<>(exports.size());
     for (int i = 0; i < exports.size(); i++) {
@@ -194,12 +200,7 @@ public final class AggregationService {
           failures[i] != null
               ? new Outcome(null, failures[i])
               : new Outcome(
-                  new Result(
-                      added[i],
-                      before[i] + copies[i],
-                      rejected[i],
-                      Collections.unmodifiableSet(userDays.get(i))),
-                  null));
+                  new Result(added[i], before[i] + copies[i], rejected[i], userDays.get(i)), null));
     }
     return outcomes;
   }

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Splits one request's observations into parts that each fit one store transaction. Almost every
@@ -39,13 +38,6 @@ final class DeliveryPlanner {
     /** Whether it adds to one user-day and has no series: then plain writes count it. */
     boolean onOneDay() {
       return cumulativePoints.isEmpty() && deltas.byKey().size() == 1;
-    }
-
-    /** The user-days the part adds to. */
-    Set<UsageKey> userDays() {
-      Set<UsageKey> keys = new TreeSet<>(deltas.byKey().keySet());
-      cumulativePoints.forEach(point -> keys.add(point.key()));
-      return keys;
     }
 
     /** The same part with some users replaced (identity links). */

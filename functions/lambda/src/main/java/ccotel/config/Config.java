@@ -18,7 +18,9 @@ public record Config(
     int maxBodyBytes,
     Duration authCacheTtl,
     Duration deliveryRetention,
-    int maxReceiveCount) {
+    int maxReceiveCount,
+    String alertQueueUrl,
+    String alarmTopicArn) {
 
   public static final String USAGE_TABLE = "USAGE_TABLE";
   public static final String TOKENS_TABLE = "TOKENS_TABLE";
@@ -29,6 +31,12 @@ public record Config(
   public static final String AUTH_CACHE_SECONDS = "AUTH_CACHE_SECONDS";
   public static final String DELIVERY_RETENTION_DAYS = "DELIVERY_RETENTION_DAYS";
   public static final String MAX_RECEIVE_COUNT = "MAX_RECEIVE_COUNT";
+
+  /** Where the aggregator queues budget alerts; without it, budgets raise no alerts. */
+  public static final String ALERT_QUEUE_URL = "ALERT_QUEUE_URL";
+
+  /** Where the alert function publishes alerts (deployed); optional. */
+  public static final String ALARM_TOPIC_ARN = "ALARM_TOPIC_ARN";
 
   /** The variables every function needs; the optional ones have defaults. */
   public static final List<String> REQUIRED =
@@ -71,7 +79,9 @@ public record Config(
         maxBody,
         Duration.ofSeconds(cacheSeconds),
         Duration.ofDays(retentionDays),
-        maxReceiveCount);
+        maxReceiveCount,
+        env.getOrDefault(ALERT_QUEUE_URL, "").trim(),
+        env.getOrDefault(ALARM_TOPIC_ARN, "").trim());
   }
 
   private static int positive(
@@ -103,6 +113,17 @@ public record Config(
 
   /** The environment that gives this configuration (the local runner and tests set it so). */
   public Map<String, String> toEnv() {
+    Map<String, String> env = new java.util.HashMap<>(required());
+    if (!alertQueueUrl.isEmpty()) {
+      env.put(ALERT_QUEUE_URL, alertQueueUrl);
+    }
+    if (!alarmTopicArn.isEmpty()) {
+      env.put(ALARM_TOPIC_ARN, alarmTopicArn);
+    }
+    return env;
+  }
+
+  private Map<String, String> required() {
     return Map.of(
         USAGE_TABLE, usageTable,
         TOKENS_TABLE, tokensTable,

@@ -4,10 +4,12 @@ import ccotel.activity.Activity;
 import ccotel.activity.ActivityRecorder;
 import ccotel.aggregate.AggregationService;
 import ccotel.aggregate.UsageStoreUnavailableException;
+import ccotel.budget.BudgetWatch;
 import ccotel.config.Config;
 import ccotel.ingest.QueuedExport;
 import ccotel.metrics.ServiceMetrics;
 import ccotel.sqs.SqsExportMessages;
+import ccotel.usage.UsageKey;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
@@ -34,6 +36,7 @@ public final class AggregatorHandler implements RequestHandler<SQSEvent, SQSBatc
   private final Clock clock;
   private final Activity activity;
   private final int maxReceiveCount;
+  private final BudgetWatch budgets;
 
   /** For the Lambda runtime. */
   public AggregatorHandler() {
@@ -46,7 +49,9 @@ public final class AggregatorHandler implements RequestHandler<SQSEvent, SQSBatc
         components.serviceMetrics(),
         components.clock(),
         components.activityRecorder(),
-        components.config().maxReceiveCount());
+        components.config().maxReceiveCount(),
+        components.budgetWatch(
+            (message, failure) -> InvocationLog.failure(null, message, failure)));
   }
 
   public AggregatorHandler(AggregationService aggregation) {
@@ -63,6 +68,17 @@ public final class AggregatorHandler implements RequestHandler<SQSEvent, SQSBatc
       Clock clock,
       ActivityRecorder activity,
       int maxReceiveCount) {
+    this(aggregation, metrics, clock, activity, maxReceiveCount, BudgetWatch.NONE);
+  }
+
+  public AggregatorHandler(
+      AggregationService aggregation,
+      ServiceMetrics metrics,
+      Clock clock,
+      ActivityRecorder activity,
+      int maxReceiveCount,
+      BudgetWatch budgets) {
+    this.budgets = budgets;
     this.aggregation = aggregation;
     this.maxReceiveCount = maxReceiveCount;
     this.metrics = metrics;
@@ -89,12 +105,16 @@ public final class AggregatorHandler implements RequestHandler<SQSEvent, SQSBatc
     }
     List<AggregationService.Outcome> outcomes = aggregation.aggregateAll(exports);
     List<Activity.Counted> counted = new ArrayList<>();
+    Map<String, Set<UsageKey>> userDays = new HashMap<>();
     for (int i = 0; i < outcomes.size(); i++) {
       AggregationService.Outcome outcome = outcomes.get(i);
       if (outcome.failed()) {
         failed(failures, context, readable.get(i), outcome.failure());
       } else {
         counted.add(new Activity.Counted(exports.get(i), outcome.result()));
+        userDays
+            .computeIfAbsent(exports.get(i).connectionId(), c -> new HashSet<>())
+            .addAll(outcome.result().userDays());
         applied += outcome.result().partsApplied();
         duplicates += outcome.result().partsAlreadyApplied();
         rejected += outcome.result().rejected();
@@ -106,6 +126,8 @@ public final class AggregatorHandler implements RequestHandler<SQSEvent, SQSBatc
       // Usage is counted; the activity moves on with the connection's next batch.
       InvocationLog.failure(context, "recording the connection's activity failed", e);
     }
+    // After counting settled, and never failing it (BudgetWatch throws nothing).
+    budgets.settled(userDays);
     metrics.aggregated(
         new ServiceMetrics.Batch(
             records.size(),

@@ -7,9 +7,13 @@ import ccotel.auth.CachingConnectionLookup;
 import ccotel.auth.TokenAuthorizer;
 import ccotel.auth.TokenGrant;
 import ccotel.auth.TokenScope;
+import ccotel.budget.AlertSender;
+import ccotel.budget.AlertSink;
+import ccotel.budget.BudgetWatch;
 import ccotel.cloudwatch.EmfServiceMetrics;
 import ccotel.config.Config;
 import ccotel.dynamodb.DynamoDbActivity;
+import ccotel.dynamodb.DynamoDbBudgets;
 import ccotel.dynamodb.DynamoDbConnectionRegistry;
 import ccotel.dynamodb.DynamoDbDayVersions;
 import ccotel.dynamodb.DynamoDbPseudonymKeys;
@@ -22,6 +26,8 @@ import ccotel.query.CachingRangeReader;
 import ccotel.query.StoredUsage;
 import ccotel.query.UsagePage;
 import ccotel.query.UsageQueryService;
+import ccotel.sns.SnsAlarmTopic;
+import ccotel.sqs.SqsAlertQueue;
 import ccotel.sqs.SqsExportMessages;
 import ccotel.sqs.SqsIngestQueue;
 import ccotel.status.StatusService;
@@ -35,6 +41,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -75,15 +82,21 @@ public final class Components {
   private final Supplier<SqsClient> sqs;
   private final Supplier<RosterReader> rosterCache;
   private volatile DynamoDbPseudonymKeys pseudonymKeys;
+  private final String region;
 
   /** Wires the functions to the given clients (the local runner and tests point them locally). */
   public Components(Config config, DynamoDbClient dynamoDb, SqsClient sqs, Clock clock) {
-    this(config, () -> dynamoDb, () -> sqs, clock);
+    this(config, () -> dynamoDb, () -> sqs, clock, "us-east-1");
   }
 
   private Components(
-      Config config, Supplier<DynamoDbClient> dynamoDb, Supplier<SqsClient> sqs, Clock clock) {
+      Config config,
+      Supplier<DynamoDbClient> dynamoDb,
+      Supplier<SqsClient> sqs,
+      Clock clock,
+      String region) {
     this.config = config;
+    this.region = region;
     this.dynamoDb = dynamoDb;
     this.sqs = sqs;
     this.clock = clock;
@@ -130,7 +143,7 @@ public final class Components {
                     .httpClient(UrlConnectionHttpClient.create())
                     .overrideConfiguration(timeouts)
                     .build());
-    return new Components(config, dynamoDb, sqs, Clock.systemUTC());
+    return new Components(config, dynamoDb, sqs, Clock.systemUTC(), region.id());
   }
 
   public IngestService ingestService() {
@@ -217,6 +230,47 @@ public final class Components {
 
   private DynamoDbActivity activity() {
     return new DynamoDbActivity(dynamoDb.get(), config.usageTable());
+  }
+
+  /** Budgets and alert records. */
+  public DynamoDbBudgets budgetStore() {
+    return new DynamoDbBudgets(dynamoDb.get(), config.usageTable());
+  }
+
+  /**
+   * What raises budget alerts after each aggregator batch; none without an alert queue. Its
+   * failures go to {@code log} (the aggregator's log), never into counting.
+   */
+  public BudgetWatch budgetWatch(BiConsumer<String, Exception> log) {
+    if (config.alertQueueUrl().isEmpty()) {
+      return BudgetWatch.NONE;
+    }
+    return new BudgetWatch(
+        budgetStore(), new SqsAlertQueue(sqs.get(), config.alertQueueUrl()), clock, log);
+  }
+
+  /** The alert function's sender: the alarm topic, when configured, and the webhook. */
+  public AlertSender alertSender() {
+    AlertSink sink =
+        config.alarmTopicArn().isEmpty()
+            ? alert -> {}
+            : new SnsAlarmTopic(
+                UrlConnectionHttpClient.create(),
+                EnvironmentVariableCredentialsProvider.create(),
+                region,
+                config.alarmTopicArn());
+    return alertSender(sink, AlertSender.WEBHOOK_TIMEOUT, AlertSender.DEFAULT_BACKOFF);
+  }
+
+  /** A sender publishing to {@code sink} (locally: alerts.jsonl), retrying through the queue. */
+  public AlertSender alertSender(AlertSink sink, Duration webhookTimeout, Duration backoff) {
+    return new AlertSender(
+        budgetStore(),
+        sink,
+        new SqsAlertQueue(sqs.get(), config.alertQueueUrl()),
+        clock,
+        webhookTimeout,
+        backoff);
   }
 
   public DynamoDbConnectionRegistry connectionRegistry() {

@@ -20,6 +20,9 @@ public final class AwsTestStack {
   public final Components components;
   public final String deadLetterQueueUrl;
 
+  /** Budget alerts' queue (no dead-letter queue: tests read it directly). */
+  public final String alertQueueUrl;
+
   public AwsTestStack(EmbeddedAws aws) {
     this(aws, Clock.systemUTC());
   }
@@ -46,7 +49,10 @@ public final class AwsTestStack {
             .client()
             .createQueue(b -> b.queueName("ccotel-ingest-" + suffix).attributes(attributes))
             .queueUrl();
+    alertQueueUrl =
+        aws.sqs().client().createQueue(b -> b.queueName("ccotel-alerts-" + suffix)).queueUrl();
     Map<String, String> env = new HashMap<>();
+    env.put(Config.ALERT_QUEUE_URL, alertQueueUrl);
     env.put(Config.USAGE_TABLE, "usage-" + suffix);
     env.put(Config.TOKENS_TABLE, "tokens-" + suffix);
     env.put(Config.CONNECTIONS_TABLE, "connections-" + suffix);

@@ -27,13 +27,15 @@ record AdminTarget(
     String tokensTable,
     String connectionsTable,
     String ingestEndpoint,
-    Optional<String> stateTable)
+    Optional<String> stateTable,
+    Optional<String> usageTable)
     implements AutoCloseable {
 
   static final String STACK = "stack";
   static final String TOKENS_TABLE = "tokens-table";
   static final String CONNECTIONS_TABLE = "connections-table";
   static final String STATE_TABLE = "state-table";
+  static final String USAGE_TABLE = "usage-table";
   static final String API_URL = "api-url";
   static final String REGION = "region";
   static final String ENDPOINT_URL = "endpoint-url";
@@ -53,6 +55,7 @@ record AdminTarget(
           required(outputs, "ConnectionsTableName", stack.get()),
           required(outputs, "ApiUrl", stack.get()),
           Optional.of(required(outputs, "StateTableName", stack.get())),
+          Optional.of(required(outputs, "UsageTableName", stack.get())),
           region,
           endpointUrl);
     }
@@ -62,6 +65,7 @@ record AdminTarget(
           arguments.required(CONNECTIONS_TABLE),
           arguments.required(API_URL),
           stateTable,
+          arguments.option(USAGE_TABLE),
           region,
           endpointUrl);
     }
@@ -72,7 +76,16 @@ record AdminTarget(
         config.tokensTable(),
         config.connectionsTable(),
         "http://127.0.0.1:" + runtime.port() + IngestService.BASE_PATH,
-        Optional.of(config.stateTable()));
+        Optional.of(config.stateTable()),
+        Optional.of(config.usageTable()));
+  }
+
+  /** The usage table, where budgets and alerts are kept. */
+  String requireUsageTable() {
+    return usageTable.orElseThrow(
+        () ->
+            new Arguments.UsageException(
+                "budgets live in the usage table: add --" + USAGE_TABLE + " T"));
   }
 
   private static AdminTarget deployed(
@@ -80,6 +93,7 @@ record AdminTarget(
       String connectionsTable,
       String apiUrl,
       Optional<String> stateTable,
+      Optional<String> usageTable,
       Optional<String> region,
       Optional<String> endpointUrl) {
     DynamoDbClientBuilder builder =
@@ -88,7 +102,12 @@ record AdminTarget(
     endpointUrl.map(AdminTarget::endpointUrl).ifPresent(builder::endpointOverride);
     String base = apiUrl.endsWith("/") ? apiUrl.substring(0, apiUrl.length() - 1) : apiUrl;
     return new AdminTarget(
-        builder.build(), tokensTable, connectionsTable, base + IngestService.BASE_PATH, stateTable);
+        builder.build(),
+        tokensTable,
+        connectionsTable,
+        base + IngestService.BASE_PATH,
+        stateTable,
+        usageTable);
   }
 
   static Map<String, String> stackOutputs(String stackName, Optional<String> region) {

@@ -36,7 +36,8 @@ import java.util.concurrent.CountDownLatch;
 public final class CcotelCli {
 
   static final int DEFAULT_PORT = 4318;
-  private static final Set<String> FLAGS = Set.of("json", "help");
+  private static final Set<String> FLAGS =
+      Set.of("json", "help", BudgetCommands.ALLOW_HTTP_WEBHOOK, BudgetCommands.ROTATE_SECRET);
 
   private final PrintStream out;
   private final Map<String, String> env;
@@ -125,6 +126,10 @@ public final class CcotelCli {
         ccotel team list --connection ID [--json] [--data DIR]
         (F: CSV with the header email,team[,department[,cost_center]]; an import replaces the
          roster. Deployed: as connection commands, with --state-table T after --tokens-table)
+        ccotel budget set --connection ID --daily-cost-usd X [--webhook URL] [--allow-http-webhook] [--rotate-secret] [--data DIR]
+        ccotel budget show|clear|alerts --connection ID [--json] [--data DIR]
+        (budget acts on a deployed stack as connection does; with --tokens-table add
+         --usage-table U)
         ccotel dlq list [--json] [--data DIR]
         ccotel dlq replay [--data DIR]
         (dlq acts on a deployed stack with --stack NAME [--region R], or --queue-url Q
@@ -145,6 +150,7 @@ public final class CcotelCli {
       case "team" -> team(arguments);
       case "user" -> user(arguments);
       case "dlq" -> deadLetters(arguments);
+      case "budget" -> budget(arguments);
       default -> throw new Arguments.UsageException("unknown command '" + command + "'");
     };
   }
@@ -369,6 +375,12 @@ public final class CcotelCli {
           m.costCenter().orElse(""));
     }
     return 0;
+  }
+
+  private int budget(Arguments arguments) throws Exception {
+    try (AdminTarget target = AdminTarget.resolve(arguments, dataDir(arguments), env)) {
+      return new BudgetCommands(out).run(arguments, target);
+    }
   }
 
   /** Long enough for SQS to move a full dead-letter queue back at its pace (500 messages/s). */

@@ -3,12 +3,14 @@ package ccotel.local;
 import ccotel.auth.ConnectionAdmin;
 import ccotel.auth.TokenAuthorizer;
 import ccotel.auth.TokenScope;
+import ccotel.budget.AlertSender;
 import ccotel.config.Config;
 import ccotel.dynamodb.DynamoDbTables;
 import ccotel.embedded.EmbeddedDynamoDb;
 import ccotel.embedded.EmbeddedSqs;
 import ccotel.ingest.IngestService;
 import ccotel.lambda.AggregatorHandler;
+import ccotel.lambda.AlertHandler;
 import ccotel.lambda.Components;
 import ccotel.lambda.IngestHandler;
 import ccotel.lambda.QueryHandler;
@@ -17,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -31,6 +34,16 @@ final class LocalStack implements AutoCloseable {
 
   static final String INGEST_QUEUE = "ccotel-ingest";
   static final String DEAD_LETTER_QUEUE = "ccotel-ingest-dlq";
+  static final String ALERT_QUEUE = "ccotel-alerts";
+  static final String ALERT_DEAD_LETTER_QUEUE = "ccotel-alerts-dlq";
+
+  /**
+   * The webhook retries' delay unit in seconds (default {@code AlertSender.DEFAULT_BACKOFF}) and a
+   * POST's timeout in milliseconds: tests shorten them.
+   */
+  static final String ALERT_BACKOFF_VARIABLE = "CCOTEL_ALERT_BACKOFF_SECONDS";
+
+  static final String WEBHOOK_TIMEOUT_VARIABLE = "CCOTEL_WEBHOOK_TIMEOUT_MILLIS";
 
   /** As in AWS: a message failing this often moves to the dead-letter queue. */
   static final int MAX_RECEIVE_COUNT = 5;
@@ -49,6 +62,7 @@ final class LocalStack implements AutoCloseable {
   private final EmbeddedDynamoDb dynamoDb;
   private final EmbeddedSqs sqs;
   private final SqsPoller poller;
+  private final SqsPoller alertPoller;
   private final HttpFrontDoor frontDoor;
   private final LocalConnectionFile defaultConnection;
 
@@ -57,8 +71,10 @@ final class LocalStack implements AutoCloseable {
       EmbeddedDynamoDb dynamoDb,
       EmbeddedSqs sqs,
       SqsPoller poller,
+      SqsPoller alertPoller,
       HttpFrontDoor frontDoor,
       LocalConnectionFile defaultConnection) {
+    this.alertPoller = alertPoller;
     this.dataDir = dataDir;
     this.dynamoDb = dynamoDb;
     this.sqs = sqs;
@@ -69,12 +85,17 @@ final class LocalStack implements AutoCloseable {
 
   /** The configuration of local mode: fixed table and queue names, overridable limits. */
   static Config config(String queueUrl, Map<String, String> processEnv) {
+    return config(queueUrl, "", processEnv);
+  }
+
+  static Config config(String queueUrl, String alertQueueUrl, Map<String, String> processEnv) {
     Map<String, String> env = new HashMap<>();
     env.put(Config.USAGE_TABLE, "ccotel-usage");
     env.put(Config.TOKENS_TABLE, "ccotel-tokens");
     env.put(Config.CONNECTIONS_TABLE, "ccotel-connections");
     env.put(Config.STATE_TABLE, "ccotel-state");
     env.put(Config.INGEST_QUEUE_URL, queueUrl);
+    env.put(Config.ALERT_QUEUE_URL, alertQueueUrl);
     for (String optional :
         new String[] {
           Config.MAX_BODY_BYTES, Config.AUTH_CACHE_SECONDS, Config.DELIVERY_RETENTION_DAYS
@@ -96,33 +117,52 @@ final class LocalStack implements AutoCloseable {
     EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.start(dataDir.resolve("dynamodb"));
     // Persistent, so that a 200 survives kill -9: what was queued is aggregated after a restart.
     EmbeddedSqs sqs = EmbeddedSqs.startPersistent(dataDir.resolve("sqs"));
-    String queueUrl = createQueues(sqs.client());
-    Config config = config(queueUrl, processEnv);
+    String queueUrl = createQueues(sqs.client(), INGEST_QUEUE, DEAD_LETTER_QUEUE);
+    String alertQueueUrl = createQueues(sqs.client(), ALERT_QUEUE, ALERT_DEAD_LETTER_QUEUE);
+    Config config = config(queueUrl, alertQueueUrl, processEnv);
     DynamoDbTables.createIfMissing(dynamoDb.client(), config);
     // The database files now exist, created with the process umask: owner-only too.
     SecretFiles.restrictTree(dataDir);
 
     Components components =
         new Components(config, dynamoDb.client(), sqs.client(), Clock.systemUTC());
-    String queueArn =
-        sqs.client()
-            .getQueueAttributes(
-                b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-            .attributes()
-            .get(QueueAttributeName.QUEUE_ARN);
     SqsPoller poller =
         new SqsPoller(
             sqs.client(),
             queueUrl,
-            queueArn,
+            arn(sqs.client(), queueUrl),
             new AggregatorHandler(
                 components.aggregationService(),
                 ServiceMetrics.NONE,
                 components.clock(),
                 components.activityRecorder(),
-                MAX_RECEIVE_COUNT));
+                MAX_RECEIVE_COUNT,
+                components.budgetWatch(
+                    (message, failure) ->
+                        System.err.println("ccotel: " + message + ": " + failure))));
     int pollers = pollers(processEnv);
     poller.start(pollers);
+    // Alerts are delivered by their own poller, as by their own function in AWS: a slow or
+    // failing webhook never holds up the aggregator's.
+    SqsPoller alertPoller =
+        new SqsPoller(
+            sqs.client(),
+            alertQueueUrl,
+            arn(sqs.client(), alertQueueUrl),
+            new AlertHandler(
+                components.alertSender(
+                    new AlertsFile(dataDir),
+                    Duration.ofMillis(
+                        setting(
+                            processEnv,
+                            WEBHOOK_TIMEOUT_VARIABLE,
+                            AlertSender.WEBHOOK_TIMEOUT.toMillis())),
+                    Duration.ofSeconds(
+                        setting(
+                            processEnv,
+                            ALERT_BACKOFF_VARIABLE,
+                            AlertSender.DEFAULT_BACKOFF.toSeconds())))));
+    alertPoller.start(pollers == 0 ? 0 : 1);
     TokenAuthorizer tokens = components.authorizer();
     HttpFrontDoor frontDoor =
         new HttpFrontDoor(
@@ -160,7 +200,7 @@ final class LocalStack implements AutoCloseable {
     new RuntimeFile(
             frontDoor.port(), dynamoDb.endpoint(), sqs.endpoint(), ProcessHandle.current().pid())
         .writeTo(dataDir.resolve(RuntimeFile.FILE_NAME));
-    return new LocalStack(dataDir, dynamoDb, sqs, poller, frontDoor, connection);
+    return new LocalStack(dataDir, dynamoDb, sqs, poller, alertPoller, frontDoor, connection);
   }
 
   private static int pollers(Map<String, String> processEnv) {
@@ -179,8 +219,32 @@ final class LocalStack implements AutoCloseable {
     throw new IllegalArgumentException(POLLERS_VARIABLE + " must be a number from 0 to 64");
   }
 
-  private static String createQueues(SqsClient sqs) {
-    String deadLetterUrl = sqs.createQueue(b -> b.queueName(DEAD_LETTER_QUEUE)).queueUrl();
+  private static String arn(SqsClient sqs, String queueUrl) {
+    return sqs.getQueueAttributes(
+            b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+        .attributes()
+        .get(QueueAttributeName.QUEUE_ARN);
+  }
+
+  private static long setting(Map<String, String> processEnv, String name, long fallback) {
+    String text = processEnv.getOrDefault(name, "").trim();
+    if (text.isEmpty()) {
+      return fallback;
+    }
+    try {
+      long value = Long.parseLong(text);
+      if (value > 0 && value <= 3_600_000) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(name + " must be a positive whole number");
+  }
+
+  /** A queue with its dead-letter queue, as in AWS. */
+  private static String createQueues(SqsClient sqs, String queue, String deadLetterQueue) {
+    String deadLetterUrl = sqs.createQueue(b -> b.queueName(deadLetterQueue)).queueUrl();
     String deadLetterArn =
         sqs.getQueueAttributes(
                 b -> b.queueUrl(deadLetterUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
@@ -196,7 +260,7 @@ final class LocalStack implements AutoCloseable {
             + "\"}");
     attributes.put(
         QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(VISIBILITY_TIMEOUT_SECONDS));
-    return sqs.createQueue(b -> b.queueName(INGEST_QUEUE).attributes(attributes)).queueUrl();
+    return sqs.createQueue(b -> b.queueName(queue).attributes(attributes)).queueUrl();
   }
 
   int port() {
@@ -219,6 +283,7 @@ final class LocalStack implements AutoCloseable {
   public void close() {
     frontDoor.close();
     poller.close();
+    alertPoller.close();
     sqs.close();
     dynamoDb.close();
     try {
