@@ -2,11 +2,16 @@ package ccotel.status;
 
 import static ccotel.testing.Json.assertJsonEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ccotel.api.ApiRequest;
 import ccotel.api.ApiResponse;
 import ccotel.auth.ConnectionAdmin;
 import ccotel.auth.InMemoryConnectionRegistry;
+import ccotel.auth.PseudonymKey;
+import ccotel.auth.ReadView;
 import ccotel.auth.TokenAuthorizer;
 import ccotel.teams.Membership;
 import ccotel.teams.Roster;
@@ -14,6 +19,7 @@ import ccotel.testing.InMemoryActivity;
 import ccotel.testing.Json;
 import ccotel.testing.MutableClock;
 import ccotel.usage.UserIdentity;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Map;
@@ -39,6 +45,7 @@ class StatusServiceTest {
                           "ada@org.example", Membership.of("payments", null, null),
                           "bob@org.example", Membership.of(null, "eng", "cc-1")))
                   : Roster.EMPTY,
+          connectionId -> registry.pseudonymKey(connectionId).map(PseudonymKey::bytes),
           clock);
 
   @Test
@@ -61,7 +68,7 @@ class StatusServiceTest {
     assertEquals(200, answer.status(), answer.bodyText());
     assertJsonEquals(
         Json.read(
-            ("{\"last_export_at\":\"2026-11-30T10:05:00.125Z\",\"exports_last_24h\":42,"
+            ("{\"view\":\"full\",\"last_export_at\":\"2026-11-30T10:05:00.125Z\",\"exports_last_24h\":42,"
                     + "\"active_users_last_7d\":2,\"silent_users\":[{\"email\":\"bob@org.example\","
                     + "\"team\":null,\"last_active\":\"2026-11-01\"}]}")
                 .getBytes()),
@@ -74,12 +81,38 @@ class StatusServiceTest {
 
     assertJsonEquals(
         Json.read(
-            ("{\"last_export_at\":null,\"exports_last_24h\":0,\"active_users_last_7d\":0,"
+            ("{\"view\":\"full\",\"last_export_at\":null,\"exports_last_24h\":0,\"active_users_last_7d\":0,"
                     + "\"silent_users\":[{\"email\":\"ada@org.example\",\"team\":\"payments\","
                     + "\"last_active\":null},{\"email\":\"bob@org.example\",\"team\":null,"
                     + "\"last_active\":null}]}")
                 .getBytes()),
         Json.read(answer.body()));
+  }
+
+  @Test
+  void aPseudonymousToken_seesPseudonyms_andAnAggregateOne_onlyHowManyAreSilent() throws Exception {
+    String id = ours.connection().id();
+    String pseudonymous = admin.addReadToken(id, ReadView.PSEUDONYMOUS).value();
+    String aggregate = admin.addReadToken(id, ReadView.AGGREGATE).value();
+
+    ApiResponse hidden = service.status(get(pseudonymous));
+    ApiResponse counted = service.status(get(aggregate));
+
+    assertEquals(200, hidden.status(), hidden.bodyText());
+    JsonNode silent = Json.read(hidden.body()).get("silent_users");
+    assertEquals(2, silent.size());
+    for (JsonNode user : silent) {
+      assertTrue(user.get("pseudonym").asText().matches("p_[0-9a-f]{16}"), user.toString());
+      assertFalse(user.has("email"));
+    }
+    assertNotEquals(silent.get(0).get("pseudonym"), silent.get(1).get("pseudonym"));
+    assertFalse(hidden.bodyText().contains("@"), hidden.bodyText());
+    assertJsonEquals(
+        Json.read(
+            ("{\"view\":\"aggregate\",\"last_export_at\":null,\"exports_last_24h\":0,"
+                    + "\"active_users_last_7d\":0,\"silent_user_count\":2}")
+                .getBytes()),
+        Json.read(counted.body()));
   }
 
   @Test

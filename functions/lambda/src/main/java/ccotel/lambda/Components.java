@@ -225,7 +225,7 @@ public final class Components {
 
   /** The status endpoint: activity and roster, no usage read. */
   public StatusService statusService() {
-    return new StatusService(authorizer(), activity(), rosterReader(), clock);
+    return new StatusService(authorizer(), activity(), rosterReader(), pseudonymKeys(), clock);
   }
 
   private DynamoDbActivity activity() {

@@ -186,7 +186,7 @@ class AggregatorAndQueryHandlerIT {
     assertEquals(200, response.getStatusCode(), response.getBody());
     assertJsonEquals(
         Json.read(
-            ("{\"last_export_at\":\"2026-11-24T14:02:42.500Z\",\"exports_last_24h\":2,"
+            ("{\"view\":\"full\",\"last_export_at\":\"2026-11-24T14:02:42.500Z\",\"exports_last_24h\":2,"
                     + "\"active_users_last_7d\":1,\"silent_users\":[]}")
                 .getBytes(StandardCharsets.UTF_8)),
         Json.read(ApiGatewayResponses.body(response)));

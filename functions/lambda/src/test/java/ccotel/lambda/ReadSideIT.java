@@ -214,7 +214,14 @@ class ReadSideIT {
     String token = readToken(ReadView.PSEUDONYMOUS);
     Map<String, String> day = Map.of("starting_at", DAY.toString());
 
-    // No key stored yet: refused, and none is made.
+    // A connection made before pseudonym keys existed has none: refused, and none is made.
+    AWS.dynamoDb()
+        .client()
+        .updateItem(
+            b ->
+                b.tableName(stack.config.connectionsTable())
+                    .key(Map.of("connectionId", AttributeValue.fromS(connection.connection().id())))
+                    .updateExpression("REMOVE pseudonymKey"));
     APIGatewayV2HTTPResponse refused = query.handleRequest(usageEvent(token, day), null);
     assertEquals(403, refused.getStatusCode());
     assertTrue(ApiGatewayResponses.body(refused).length > 0);
