@@ -5,9 +5,12 @@ import ccotel.auth.ReadView;
 import ccotel.auth.SecretToken;
 import ccotel.auth.TokenScope;
 import ccotel.auth.UnknownConnectionException;
+import ccotel.dynamodb.DynamoDbActivity;
 import ccotel.dynamodb.DynamoDbConnectionRegistry;
 import ccotel.dynamodb.DynamoDbRosterStore;
 import ccotel.settings.ClaudeCodeSettings;
+import ccotel.status.ConnectionStatus;
+import ccotel.status.StatusService;
 import ccotel.teams.Membership;
 import ccotel.teams.Roster;
 import ccotel.teams.RosterCsv;
@@ -113,6 +116,7 @@ public final class CcotelCli {
         ccotel connection rotate-token --connection ID [--scope ingest|read] [--view full|pseudonymous|aggregate] [--overlap-seconds 0..2592000] [--json] [--data DIR]
         ccotel connection revoke-token --connection ID (--token TOKEN | --scope ingest|read|all | --view full|pseudonymous|aggregate) [--data DIR]
         ccotel connection add-read-token --connection ID --view full|pseudonymous|aggregate [--json] [--data DIR]
+        ccotel connection status --connection ID [--json] [--data DIR]
         ccotel user token --connection ID --email E [--name N] [--json] [--data DIR]
         ccotel user list --connection ID [--json] [--data DIR]
         ccotel user rotate-token --connection ID --email E [--overlap-seconds 0..2592000] [--json] [--data DIR]
@@ -236,10 +240,55 @@ public final class CcotelCli {
         case "rotate-token" -> rotate(arguments, admin, endpoint);
         case "revoke-token" -> revoke(arguments, admin);
         case "add-read-token" -> addReadToken(arguments, admin);
+        case "status" -> status(arguments, admin, target);
         default ->
             throw new Arguments.UsageException("unknown connection command '" + action + "'");
       };
     }
+  }
+
+  /** {@code connection status}: what the status endpoint answers (CONTRACT §8), for a person. */
+  private int status(Arguments arguments, ConnectionAdmin admin, AdminTarget target)
+      throws Exception {
+    String connectionId = arguments.required("connection");
+    boolean json = arguments.flag("json");
+    arguments.rejectUnknown();
+    admin.requireConnection(connectionId);
+    Clock clock = Clock.systemUTC();
+    ConnectionStatus status =
+        ConnectionStatus.read(
+            connectionId,
+            new DynamoDbActivity(target.dynamoDb(), target.requireUsageTable()),
+            new DynamoDbRosterStore(target.dynamoDb(), target.requiredStateTable()),
+            clock);
+    if (json) {
+      out.print(new String(StatusService.json(status), StandardCharsets.UTF_8));
+      return 0;
+    }
+    out.println(
+        "last export received  "
+            + status
+                .lastExportAt()
+                .map(
+                    at ->
+                        at + " (" + Duration.between(at, clock.instant()).toMinutes() + " min ago)")
+                .orElse("none yet: is Claude Code sending here?"));
+    out.println("exports, last 24 h    " + status.exportsLast24h());
+    out.println("active users, 7 days  " + status.activeUsersLast7d());
+    out.println(
+        "silent roster members "
+            + status.silentUsers().size()
+            + " (no usage in the last "
+            + ConnectionStatus.ACTIVE_DAYS
+            + " days)");
+    for (ConnectionStatus.SilentUser user : status.silentUsers()) {
+      out.printf(
+          "  %-40s %-24s %s%n",
+          user.email(),
+          user.team().orElse("-"),
+          user.lastActive().map(day -> "last active " + day).orElse("never active"));
+    }
+    return 0;
   }
 
   private static ConnectionAdmin admin(AdminTarget target) {
