@@ -350,16 +350,7 @@ class CcotelTemplateTest {
   @Test
   void perMessageFailures_alarmOnTheFunctionsOwnMetric_toTheAlarmTopic() {
     JsonNode alarm = alarm("AggregatorMessageFailuresAlarm");
-    assertEquals(EmfServiceMetrics.NAMESPACE, alarm.path("Namespace").asText());
-    assertEquals(EmfServiceMetrics.MESSAGE_FAILURES, alarm.path("MetricName").asText());
-    assertEquals(
-        "[{\"Name\":\""
-            + EmfServiceMetrics.DIMENSION
-            + "\",\"Value\":\""
-            + EmfServiceMetrics.SERVICE
-            + "\"}]",
-        alarm.path("Dimensions").toString());
-    assertEquals("Sum", alarm.path("Statistic").asText());
+    assertOwnMetricSum(alarm, EmfServiceMetrics.MESSAGE_FAILURES);
     assertEquals(300, alarm.path("Period").asInt());
     assertEquals(5, alarm.path("Threshold").asInt());
     assertEquals("GreaterThanOrEqualToThreshold", alarm.path("ComparisonOperator").asText());
@@ -369,16 +360,7 @@ class CcotelTemplateTest {
   @Test
   void noExportAccepted_forADay_alarmsOnTheIngestFunctionsOwnMetric_missingDataIncluded() {
     JsonNode alarm = alarm("ExportsStoppedAlarm");
-    assertEquals(EmfServiceMetrics.NAMESPACE, alarm.path("Namespace").asText());
-    assertEquals(EmfServiceMetrics.EXPORTS_ACCEPTED, alarm.path("MetricName").asText());
-    assertEquals(
-        "[{\"Name\":\""
-            + EmfServiceMetrics.DIMENSION
-            + "\",\"Value\":\""
-            + EmfServiceMetrics.SERVICE
-            + "\"}]",
-        alarm.path("Dimensions").toString());
-    assertEquals("Sum", alarm.path("Statistic").asText());
+    assertOwnMetricSum(alarm, EmfServiceMetrics.EXPORTS_ACCEPTED);
     assertEquals(3600, alarm.path("Period").asInt());
     assertEquals(
         CcotelStackProps.DEFAULT_SILENCE_ALARM_HOURS, alarm.path("EvaluationPeriods").asInt());
@@ -409,6 +391,20 @@ class CcotelTemplateTest {
 
   private static JsonNode alarm(String id) {
     return resource(id).path("Properties");
+  }
+
+  /** The alarm watches the sum of one of the functions' own metrics (EmfServiceMetrics). */
+  private static void assertOwnMetricSum(JsonNode alarm, String metric) {
+    assertEquals(EmfServiceMetrics.NAMESPACE, alarm.path("Namespace").asText());
+    assertEquals(metric, alarm.path("MetricName").asText());
+    assertEquals(
+        "[{\"Name\":\""
+            + EmfServiceMetrics.DIMENSION
+            + "\",\"Value\":\""
+            + EmfServiceMetrics.SERVICE
+            + "\"}]",
+        alarm.path("Dimensions").toString());
+    assertEquals("Sum", alarm.path("Statistic").asText());
   }
 
   @Test
