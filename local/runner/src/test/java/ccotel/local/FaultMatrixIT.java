@@ -280,13 +280,13 @@ class FaultMatrixIT {
 
     assertExpectedUsage(a);
     assertEquals(List.of("ana@example.com", "zoe@example.com"), emails(usage(b)));
-    // A cursor pointing at A's row (its sort key, wrapped as the API wraps it) only says where to
-    // start: B reads its own rows after it, never A's.
+    // A cursor pointing at A's record (its date and actor position, encoded as the API encodes
+    // them) only says where to start: B reads its own records after it, never A's.
     String atA =
         Base64.getUrlEncoder()
             .withoutPadding()
             .encodeToString(
-                (day + " " + day + "#dev@example.com#e")
+                (day + " dev@example.com\u00000")
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     ApiResponse withCursor =
         queryAs(b.readToken().value(), Map.of("starting_at", day, "page", atA));
