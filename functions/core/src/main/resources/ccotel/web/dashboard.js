@@ -198,7 +198,7 @@
         : "No export for " + duration(age) + ": Claude Code has stopped sending, or its exports are refused.";
       banner.title = status.last_export_at || "";
     }
-    if (status && status.last_export_at) {
+    if (status) {
       $("last-export").textContent += " · " + numbers.format(status.exports_last_24h) + " exports in the last 24 h · " +
         numbers.format(status.active_users_last_7d) + " active users in the last 7 days";
     }
