@@ -422,6 +422,38 @@ class DashboardIT {
   }
 
   @Test
+  void downloadCsv_inAPseudonymsView_isThatPseudonymsRowsOfTheApisCsv() throws Exception {
+    String token = readTokenWithView("pseudonymous");
+    LocalDate from = TODAY.minusDays(29);
+    open("#token=" + token);
+    awaitView(from, TODAY, "");
+    String pseudonym = summary(from, TODAY, "", token).at("/by_user/0/actor/pseudonym").asText();
+    browser.findElement(By.linkText(pseudonym)).click();
+    awaitView(from, TODAY, pseudonym);
+
+    browser.findElement(By.id("download-csv")).click();
+
+    Path file =
+        downloads.resolve("claude-code-usage-" + from + "-to-" + TODAY + "-" + pseudonym + ".csv");
+    new WebDriverWait(browser, PAGE_TIMEOUT).until(b -> Files.exists(file));
+    List<String> lines = List.of(apiCsv(from, TODAY, token).split("\r\n"));
+    assertTrue(lines.get(0).startsWith("date,pseudonym,team,"), lines.get(0));
+    StringBuilder rows = new StringBuilder(lines.get(0)).append("\r\n");
+    for (String line : lines.subList(1, lines.size())) {
+      if (line.split(",")[1].equals(pseudonym)) {
+        rows.append(line).append("\r\n");
+      }
+    }
+    // The highest-cost user has two days in the range, one row per model each.
+    assertEquals(1 + 2 * sessionModels(), rows.toString().split("\r\n").length);
+    String downloaded = Files.readString(file, StandardCharsets.UTF_8);
+    assertEquals(rows.toString(), downloaded);
+    for (String identity : IDENTITIES) {
+      assertFalse(downloaded.contains(identity), identity + " is in the CSV");
+    }
+  }
+
+  @Test
   void aggregateToken_hidesEveryUserButShowsTheKeyFigures() throws Exception {
     String token = readTokenWithView("aggregate");
     open("#token=" + token);
@@ -854,6 +886,10 @@ class DashboardIT {
 
   /** The §4 CSV of the range, every page. */
   private static String apiCsv(LocalDate from, LocalDate to) throws Exception {
+    return apiCsv(from, to, readToken);
+  }
+
+  private static String apiCsv(LocalDate from, LocalDate to, String token) throws Exception {
     StringBuilder csv = new StringBuilder();
     String page = null;
     do {
@@ -868,7 +904,7 @@ class DashboardIT {
           HTTP.send(
               HttpRequest.newBuilder(
                       URI.create(runner.baseUrl() + "/api/usage/claude_code" + query))
-                  .header("Authorization", "Bearer " + readToken)
+                  .header("Authorization", "Bearer " + token)
                   .header("Accept", "text/csv")
                   .build(),
               HttpResponse.BodyHandlers.ofString());
