@@ -1,6 +1,7 @@
 // The ccotel dashboard: reads the summary (CONTRACT §5), usage records (§4) and status (§8) of this origin with
 // a read token kept in sessionStorage, and draws them. Plain script, no build step; uPlot draws the
-// charts. body[data-state] is "loading", "ready" or "error"; body[data-view] names what is shown.
+// charts. body[data-state] is "loading", "ready" or "error"; body[data-view] names what is shown;
+// body[data-access] is the token's read view (CONTRACT §7): "full", "pseudonymous" or "aggregate".
 "use strict";
 (function () {
   const TOKEN_KEY = "ccotel.readToken";
@@ -14,7 +15,7 @@
   const dollars = new Intl.NumberFormat(undefined, { style: "currency", currency: "USD" });
   const percent = new Intl.NumberFormat(undefined, { style: "percent", maximumFractionDigits: 1 });
   const $ = (id) => document.getElementById(id);
-  const state = { token: null, from: null, to: null, team: "", summary: null, previous: null, status: null,
+  const state = { token: null, view: "full", from: null, to: null, team: "", summary: null, previous: null, status: null,
                   teams: null, sort: { key: "cost", descending: true }, loads: 0 };
 
   // ---- start: the fragment's token and range, then the token in this tab's sessionStorage
@@ -110,6 +111,7 @@
         api(STATUS).catch((failure) => failure.status === 401 || failure.status === 403 ? Promise.reject(failure) : null)]);
       if (ticket !== state.loads) return; // a later choice won
       state.summary = summary;
+      state.view = summary.view || "full"; // a server before read views answers every token in full
       state.previous = previous;
       state.status = status;
       if (!state.team) state.teams = summary.by_team.map((t) => t.team).filter((t) => t !== null);
@@ -160,8 +162,15 @@
 
   // ---- what is shown: the organisation, or one user (#user=…)
   async function render() {
-    const user = new URLSearchParams(location.hash.slice(1)).get("user");
     const summary = state.summary;
+    const aggregate = state.view === "aggregate";
+    // An aggregate token has no users (§4 answers it 403): a #user=… of another token is ignored.
+    const user = aggregate ? null : new URLSearchParams(location.hash.slice(1)).get("user");
+    $("view-note").hidden = !aggregate;
+    $("users").hidden = aggregate;
+    $("user-filter").hidden = aggregate;
+    $("download-csv").hidden = aggregate;
+    $("users-title").textContent = state.view === "pseudonymous" ? "Users (pseudonymous)" : "Users";
     $("range-text").textContent = longDate(state.from) + " – " + longDate(state.to) +
       " (UTC days)" + (state.team ? ", team " + state.team : "");
     renderLastExport(summary.last_export_at);
@@ -175,6 +184,7 @@
     if (user) await renderUser(user);
     else if (!empty) renderOrganisation(summary, state.previous);
     document.body.dataset.view = [state.from, state.to, state.team, user || ""].join("|");
+    document.body.dataset.access = state.view;
     document.body.dataset.state = "ready";
   }
 
@@ -202,10 +212,13 @@
       $("last-export").textContent += " · " + numbers.format(status.exports_last_24h) + " exports in the last 24 h · " +
         numbers.format(status.active_users_last_7d) + " active users in the last 7 days";
     }
-    const silent = status && Array.isArray(status.silent_users) ? status.silent_users : [];
+    // Each member by what this token's view may show: an e-mail only in full, else the pseudonym;
+    // a member with neither is left out rather than shown under a name the view hides.
+    const name = (u) => state.view === "full" ? u.email || u.pseudonym : state.view === "pseudonymous" ? u.pseudonym : null;
+    const silent = status && Array.isArray(status.silent_users) ? status.silent_users.filter(name) : [];
     $("silent").hidden = silent.length === 0;
     table($("silent-table"), [
-      text("email", "E-mail", (u) => u.email || u.pseudonym || ""),
+      text("email", actorLabel(), name),
       text("team", "Team", (u) => u.team === null || u.team === undefined ? "" : u.team),
       text("last", "Last active", (u) => u.last_active ? longDate(u.last_active) : "never")], silent);
   }
@@ -221,7 +234,7 @@
   function renderFilters(summary, user) {
     const teams = [["", "All teams"]].concat((state.teams || []).map((t) => [t, t]));
     options($("team"), teams, state.team);
-    const users = [["", "All users"]].concat(summary.by_user.map((u) => [actorKey(u.actor), actorKey(u.actor)]));
+    const users = [["", "All users"]].concat((summary.by_user || []).map((u) => [actorKey(u.actor), actorKey(u.actor)]));
     options($("user"), users, user || "");
   }
 
@@ -244,7 +257,7 @@
     ]);
     charts(summary.by_day);
     table($("days-table"), dayColumns(), summary.by_day);
-    usersTable(summary.by_user);
+    if (summary.by_user) usersTable(summary.by_user); // absent for an aggregate token
     table($("models-table"), modelColumns(), summary.by_model);
     table($("tools-table"), toolColumns(), summary.by_tool);
     table($("teams-table"), [
@@ -262,7 +275,7 @@
 
   function usersTable(users) {
     const columns = [
-      { key: "email", label: "E-mail", text: true, sort: (u) => actorKey(u.actor),
+      { key: "email", label: actorLabel(), text: true, sort: (u) => actorKey(u.actor),
         cell: (u) => link("#user=" + encodeURIComponent(actorKey(u.actor)), actorKey(u.actor)) },
       text("team", "Team", (u) => u.team === null || u.team === undefined ? "" : u.team),
       number("sessions", "Sessions", (u) => u.num_sessions),
@@ -362,9 +375,14 @@
         const response = await api(USAGE + "?" + query, "text/csv");
         const lines = (await response.text()).split("\r\n").filter((line) => line !== "");
         if (!csv) csv = lines[0] + "\r\n";
+        // The actor's columns by the header: full has actor_email,actor_user_id; pseudonymous has pseudonym.
+        const header = csvFields(lines[0], Infinity);
+        const columns = ["actor_email", "actor_user_id", "pseudonym"].map((c) => header.indexOf(c)).filter((i) => i >= 0);
+        const width = Math.max(...columns) + 1;
         for (const line of lines.slice(1)) {
-          const [, email, userId] = csvFields(line, 3);
-          if (!shown || shown.has(email || userId)) csv += line + "\r\n";
+          const fields = csvFields(line, width);
+          const actor = columns.map((i) => fields[i]).find((value) => value) || "";
+          if (!shown || shown.has(actor)) csv += line + "\r\n";
         }
         page = response.headers.get("X-Next-Page");
       } while (page);
@@ -382,7 +400,7 @@
     setTimeout(() => URL.revokeObjectURL(link.href), 10000);
   }
 
-  /** The first n fields of an RFC 4180 line (the CSV's e-mail and user id are among them). */
+  /** The first n fields of an RFC 4180 line (the CSV's actor columns are among them). */
   function csvFields(line, n) {
     const fields = [];
     let i = 0;
@@ -567,6 +585,7 @@
   }
 
   // ---- small helpers
+  function actorLabel() { return state.view === "pseudonymous" ? "Pseudonym" : "E-mail"; }
   function actorKey(actor) { return actor.email_address || actor.user_id || actor.pseudonym || ""; }
   function units(cents) { return Math.round(cents * COST_UNIT); }
   function compare(a, b) { return a < b ? -1 : a > b ? 1 : 0; }

@@ -76,17 +76,22 @@ class DashboardIT {
    * days" are the test's even when the UTC date changes during the run.
    */
   private static final String PAGE_CLOCK_AT_NOON_OF_TODAY =
-      "(() => {\n"
-          + "  const RealDate = Date;\n"
-          + "  const offset = "
-          + TODAY.atTime(12, 0).toInstant(ZoneOffset.UTC).toEpochMilli()
-          + " - RealDate.now();\n"
-          + "  class TestDate extends RealDate {\n"
-          + "    constructor(...args) { if (args.length) super(...args); else super(RealDate.now() + offset); }\n"
-          + "    static now() { return RealDate.now() + offset; }\n"
-          + "  }\n"
-          + "  window.Date = TestDate;\n"
-          + "})();";
+      pageClockAt(TODAY.atTime(12, 0).toInstant(ZoneOffset.UTC));
+
+  /** A script that moves the page's clock to {@code at}, running on from there. */
+  private static String pageClockAt(Instant at) {
+    return "(() => {\n"
+        + "  const RealDate = Date;\n"
+        + "  const offset = "
+        + at.toEpochMilli()
+        + " - RealDate.now();\n"
+        + "  class TestDate extends RealDate {\n"
+        + "    constructor(...args) { if (args.length) super(...args); else super(RealDate.now() + offset); }\n"
+        + "    static now() { return RealDate.now() + offset; }\n"
+        + "  }\n"
+        + "  window.Date = TestDate;\n"
+        + "})();";
+  }
 
   /**
    * Days counted back from today: some in the last week, more in 30 and 90 days, one older; one
@@ -101,6 +106,38 @@ class DashboardIT {
           member("eve@example.com", "uid-eve", "tmux", 120),
           member(null, "uid-anon", "tmux", 2));
 
+  /**
+   * The roster imported with {@code ccotel team import}: the members' clients send no team, so
+   * every team comes from here; fay is on it but sends nothing (a silent member); uid-anon has no
+   * e-mail, so no team.
+   */
+  private static final Map<String, String> ROSTER =
+      Map.of(
+          "ann@example.com", "alpha",
+          "ben@example.com", "alpha",
+          "cat@example.com", "beta",
+          "dan@example.com", "beta",
+          "eve@example.com", "beta",
+          "fay@example.com", "beta");
+
+  /**
+   * Every e-mail and user id of the organisation and roster: none may show in a pseudonymous page.
+   */
+  private static final List<String> IDENTITIES =
+      List.of(
+          "ann@example.com",
+          "ben@example.com",
+          "cat@example.com",
+          "dan@example.com",
+          "eve@example.com",
+          "fay@example.com",
+          "uid-ann",
+          "uid-ben",
+          "uid-cat",
+          "uid-dan",
+          "uid-eve",
+          "uid-anon");
+
   /** The captured session's lines added: each user-day's. */
   private static final long SESSION_LINES = 11;
 
@@ -110,6 +147,7 @@ class DashboardIT {
   private static LocalRunnerProcess runner;
   private static String readToken;
   private static String ingestToken;
+  private static String connectionId;
 
   private Path downloads;
   private ChromeDriver browser;
@@ -124,12 +162,43 @@ class DashboardIT {
     JsonNode connection = Json.read(Files.readAllBytes(dataDir.resolve("local-connection.json")));
     readToken = connection.get("readToken").asText();
     ingestToken = connection.get("ingestToken").asText();
+    connectionId = connection.get("connectionId").asText();
     for (Fixtures.CapturedRequest request : Organisation.requests(MEMBERS)) {
       HttpResponse<String> answer =
           HTTP.send(runner.export(request, ingestToken), HttpResponse.BodyHandlers.ofString());
       assertEquals(200, answer.statusCode(), request + ": " + answer.body());
     }
+    importRoster();
     awaitAggregation();
+  }
+
+  private static void importRoster() throws Exception {
+    StringBuilder csv = new StringBuilder("email,team\n");
+    ROSTER.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(e -> csv.append(e.getKey()).append(',').append(e.getValue()).append('\n'));
+    Path file = dataDir.resolve("roster.csv");
+    Files.writeString(file, csv);
+    LocalRunnerProcess.cli(
+        dataDir, "team", "import", "--connection", connectionId, "--file", file.toString());
+  }
+
+  /**
+   * The records the organisation makes, with the roster's membership: a listed member's team,
+   * department and cost center are the roster's (this roster has no department nor cost center).
+   */
+  private static List<JsonNode> expectedRecords() {
+    List<JsonNode> records = Organisation.expectedRecords(MEMBERS);
+    for (JsonNode record : records) {
+      String team = ROSTER.get(record.at("/actor/email_address").asText());
+      if (team != null) {
+        ((com.fasterxml.jackson.databind.node.ObjectNode) record.get("ccotel"))
+            .put("team", team)
+            .putNull("department")
+            .putNull("cost_center");
+      }
+    }
+    return records;
   }
 
   private static Organisation.Member member(
@@ -286,6 +355,169 @@ class DashboardIT {
   }
 
   @Test
+  void teamFilter_showsThatTeamsTotals_asTheApiAndTheRecordsSumThem() throws Exception {
+    open("#token=" + readToken);
+    LocalDate from = TODAY.minusDays(29);
+    awaitView(from, TODAY, "");
+
+    new Select(browser.findElement(By.id("team"))).selectByValue("beta");
+    awaitView(from, TODAY, "beta", "");
+
+    JsonNode expected = RecordSums.summary(expectedRecords(), from, TODAY, Optional.of("beta"));
+    JsonNode api = summary(from, TODAY, "beta");
+    assertJsonEquals(expected.get("totals"), api.get("totals"));
+    long linesAdded = api.at("/totals/lines_added").asLong();
+    assertEquals(3 * SESSION_LINES, linesAdded, "cat's two days and dan's one in the range");
+    assertEquals(
+        NumberFormat.getIntegerInstance(Locale.US).format(linesAdded),
+        kpi("lines-added").getText());
+    assertEquals(
+        api.at("/totals/active_users").asText(), kpi("active-users").getAttribute("data-value"));
+    assertEquals(
+        List.of("cat@example.com", "dan@example.com"),
+        browser.findElements(By.cssSelector("#users-table tbody tr td:first-child a")).stream()
+            .map(WebElement::getText)
+            .sorted()
+            .toList());
+    assertEquals(
+        List.of("beta", "beta"),
+        browser.findElements(By.cssSelector("#users-table tbody tr td:nth-child(2)")).stream()
+            .map(WebElement::getText)
+            .toList());
+  }
+
+  @Test
+  void pseudonymousToken_showsPseudonymsAndNoEmailOrUserId() throws Exception {
+    String token = readTokenWithView("pseudonymous");
+    open("#token=" + token);
+    LocalDate from = TODAY.minusDays(29);
+    awaitView(from, TODAY, "");
+
+    assertEquals("pseudonymous", script("return document.body.dataset.access"));
+    String source = browser.getPageSource();
+    String text = browser.findElement(By.tagName("body")).getText();
+    for (String identity : IDENTITIES) {
+      assertFalse(source.contains(identity), identity + " is in the page");
+    }
+    List<String> pseudonyms = new ArrayList<>();
+    summary(from, TODAY, "", token)
+        .get("by_user")
+        .forEach(user -> pseudonyms.add(user.at("/actor/pseudonym").asText()));
+    assertEquals(5, pseudonyms.size(), "the five users of the range");
+    assertTrue(pseudonyms.stream().allMatch(p -> p.startsWith("p_")), pseudonyms.toString());
+    assertEquals(
+        pseudonyms.stream().sorted().toList(),
+        browser.findElements(By.cssSelector("#users-table tbody tr td:first-child a")).stream()
+            .map(WebElement::getText)
+            .sorted()
+            .toList());
+    assertEquals(
+        "Pseudonym",
+        browser.findElement(By.cssSelector("#users-table th[data-key='email']")).getText());
+    assertTrue(text.contains(pseudonyms.get(0)), "pseudonyms appear as text");
+    assertEquals(
+        expectedSummary(from, TODAY).at("/totals/lines_added").asText(),
+        kpi("lines-added").getAttribute("data-value"));
+    assertEquals(List.of(), consoleErrors());
+  }
+
+  @Test
+  void downloadCsv_inAPseudonymsView_isThatPseudonymsRowsOfTheApisCsv() throws Exception {
+    String token = readTokenWithView("pseudonymous");
+    LocalDate from = TODAY.minusDays(29);
+    open("#token=" + token);
+    awaitView(from, TODAY, "");
+    String pseudonym = summary(from, TODAY, "", token).at("/by_user/0/actor/pseudonym").asText();
+    browser.findElement(By.linkText(pseudonym)).click();
+    awaitView(from, TODAY, pseudonym);
+
+    browser.findElement(By.id("download-csv")).click();
+
+    Path file =
+        downloads.resolve("claude-code-usage-" + from + "-to-" + TODAY + "-" + pseudonym + ".csv");
+    new WebDriverWait(browser, PAGE_TIMEOUT).until(b -> Files.exists(file));
+    List<String> lines = List.of(apiCsv(from, TODAY, token).split("\r\n"));
+    assertTrue(lines.get(0).startsWith("date,pseudonym,team,"), lines.get(0));
+    StringBuilder rows = new StringBuilder(lines.get(0)).append("\r\n");
+    for (String line : lines.subList(1, lines.size())) {
+      if (line.split(",")[1].equals(pseudonym)) {
+        rows.append(line).append("\r\n");
+      }
+    }
+    // The highest-cost user has two days in the range, one row per model each.
+    assertEquals(1 + 2 * sessionModels(), rows.toString().split("\r\n").length);
+    String downloaded = Files.readString(file, StandardCharsets.UTF_8);
+    assertEquals(rows.toString(), downloaded);
+    for (String identity : IDENTITIES) {
+      assertFalse(downloaded.contains(identity), identity + " is in the CSV");
+    }
+  }
+
+  @Test
+  void aggregateToken_hidesEveryUserButShowsTheKeyFigures() throws Exception {
+    String token = readTokenWithView("aggregate");
+    open("#token=" + token);
+    LocalDate from = TODAY.minusDays(29);
+    awaitView(from, TODAY, "");
+
+    assertEquals("aggregate", script("return document.body.dataset.access"));
+    assertFalse(browser.findElement(By.id("users")).isDisplayed(), "no users table");
+    assertFalse(browser.findElement(By.id("user")).isDisplayed(), "no user filter");
+    assertFalse(browser.findElement(By.id("download-csv")).isDisplayed(), "no CSV download");
+    assertTrue(
+        browser.findElement(By.id("view-note")).getText().contains("team-level figures only"));
+    String source = browser.getPageSource();
+    for (String identity : IDENTITIES) {
+      assertFalse(source.contains(identity), identity + " is in the page");
+    }
+    JsonNode api = summary(from, TODAY, "", token);
+    assertFalse(api.has("by_user"));
+    assertEquals(8 * SESSION_LINES, api.at("/totals/lines_added").asLong());
+    assertEquals(
+        NumberFormat.getIntegerInstance(Locale.US).format(8 * SESSION_LINES),
+        kpi("lines-added").getText());
+    assertEquals(
+        expectedSummary(from, TODAY).at("/totals/active_users").asText(),
+        kpi("active-users").getAttribute("data-value"));
+    assertTrue(browser.findElement(By.id("teams-table")).isDisplayed());
+    assertEquals(List.of(), consoleErrors());
+  }
+
+  @Test
+  void status_showsTheStaleExportBannerAndTheSilentRosterMembers() throws Exception {
+    JsonNode status = status();
+    Instant lastExport = Instant.parse(status.get("last_export_at").asText());
+    Instant pageNow = lastExport.plus(Duration.ofHours(3));
+    browser.executeCdpCommand(
+        "Page.addScriptToEvaluateOnNewDocument", Map.of("source", pageClockAt(pageNow)));
+    LocalDate pageToday = LocalDate.ofInstant(pageNow, ZoneOffset.UTC);
+    open("#token=" + readToken);
+    awaitView(pageToday.minusDays(29), pageToday, "");
+
+    WebElement banner = browser.findElement(By.id("freshness"));
+    assertTrue(banner.isDisplayed());
+    assertEquals(
+        "No export for 3 h: Claude Code has stopped sending, or its exports are refused.",
+        banner.getText());
+    // Silent: fay never sent anything, eve and dan not in the last 7 days; the longest first.
+    List<String> silent = new ArrayList<>();
+    status.get("silent_users").forEach(user -> silent.add(user.get("email").asText()));
+    assertEquals(List.of("fay@example.com", "eve@example.com", "dan@example.com"), silent);
+    assertEquals(
+        silent,
+        browser.findElements(By.cssSelector("#silent-table tbody tr td:first-child")).stream()
+            .map(WebElement::getText)
+            .toList());
+    assertEquals(
+        List.of("never"),
+        browser
+            .findElements(By.cssSelector("#silent-table tbody tr:first-child td:last-child"))
+            .stream()
+            .map(WebElement::getText)
+            .toList());
+  }
+
+  @Test
   void userView_showsThatUsersDaysFromTheUsageApi() throws Exception {
     open("#token=" + readToken);
     awaitView(TODAY.minusDays(29), TODAY, "");
@@ -416,7 +648,10 @@ class DashboardIT {
     assertEquals(
         runner.baseUrl() + "/api/otel", settings.at("/env/OTEL_EXPORTER_OTLP_ENDPOINT").asText());
     assertEquals("1", settings.at("/env/CLAUDE_CODE_ENABLE_TELEMETRY").asText());
-    assertEquals("No export received yet.", browser.findElement(By.id("last-export")).getText());
+    assertEquals(
+        "No export received yet. · 0 exports in the last 24 h · 0 active users in the last 7 days",
+        browser.findElement(By.id("last-export")).getText());
+    assertFalse(browser.findElement(By.id("silent")).isDisplayed(), "no roster, so no one silent");
     screenshot("empty");
   }
 
@@ -507,7 +742,7 @@ class DashboardIT {
 
   /** The §5 summary of the records the organisation makes, summed by the tests' own code. */
   private static JsonNode expectedSummary(LocalDate from, LocalDate to) {
-    return RecordSums.summary(Organisation.expectedRecords(MEMBERS), from, to, Optional.empty());
+    return RecordSums.summary(expectedRecords(), from, to, Optional.empty());
   }
 
   /** The users with usage in the range, sorted: their e-mail, else their user id. */
@@ -521,7 +756,7 @@ class DashboardIT {
 
   /** The models of the captured session: one CSV row each per user-day. */
   private static int sessionModels() {
-    return Organisation.expectedRecords(MEMBERS).get(0).get("model_breakdown").size();
+    return expectedRecords().get(0).get("model_breakdown").size();
   }
 
   /** A key figure's value as shown: its text formatted, its exact value in data-value. */
@@ -555,7 +790,11 @@ class DashboardIT {
   }
 
   private void awaitView(LocalDate from, LocalDate to, String user) {
-    String view = from + "|" + to + "||" + user;
+    awaitView(from, to, "", user);
+  }
+
+  private void awaitView(LocalDate from, LocalDate to, String team, String user) {
+    String view = from + "|" + to + "|" + team + "|" + user;
     new WebDriverWait(browser, PAGE_TIMEOUT)
         .until(
             b ->
@@ -598,12 +837,28 @@ class DashboardIT {
   // ---- the API, read directly
 
   private static JsonNode summary(LocalDate from, LocalDate to, String team) throws Exception {
+    return summary(from, to, team, readToken);
+  }
+
+  private static JsonNode summary(LocalDate from, LocalDate to, String team, String token)
+      throws Exception {
     String query =
         "?starting_at=" + from + "&ending_at=" + to + (team.isEmpty() ? "" : "&team=" + team);
     HttpResponse<byte[]> answer =
         HTTP.send(
             HttpRequest.newBuilder(
                     URI.create(runner.baseUrl() + "/api/usage/claude_code/summary" + query))
+                .header("Authorization", "Bearer " + token)
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, answer.statusCode(), new String(answer.body(), StandardCharsets.UTF_8));
+    return Json.read(answer.body());
+  }
+
+  private static JsonNode status() throws Exception {
+    HttpResponse<byte[]> answer =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(runner.baseUrl() + "/api/usage/claude_code/status"))
                 .header("Authorization", "Bearer " + readToken)
                 .build(),
             HttpResponse.BodyHandlers.ofByteArray());
@@ -611,8 +866,30 @@ class DashboardIT {
     return Json.read(answer.body());
   }
 
+  /** A new read token of the organisation's connection with that view. */
+  private static String readTokenWithView(String view) throws Exception {
+    JsonNode token =
+        Json.read(
+            LocalRunnerProcess.cli(
+                    dataDir,
+                    "connection",
+                    "add-read-token",
+                    "--connection",
+                    connectionId,
+                    "--view",
+                    view,
+                    "--json")
+                .getBytes(StandardCharsets.UTF_8));
+    assertEquals(view, token.get("view").asText());
+    return token.get("readToken").asText();
+  }
+
   /** The §4 CSV of the range, every page. */
   private static String apiCsv(LocalDate from, LocalDate to) throws Exception {
+    return apiCsv(from, to, readToken);
+  }
+
+  private static String apiCsv(LocalDate from, LocalDate to, String token) throws Exception {
     StringBuilder csv = new StringBuilder();
     String page = null;
     do {
@@ -627,7 +904,7 @@ class DashboardIT {
           HTTP.send(
               HttpRequest.newBuilder(
                       URI.create(runner.baseUrl() + "/api/usage/claude_code" + query))
-                  .header("Authorization", "Bearer " + readToken)
+                  .header("Authorization", "Bearer " + token)
                   .header("Accept", "text/csv")
                   .build(),
               HttpResponse.BodyHandlers.ofString());
@@ -641,7 +918,7 @@ class DashboardIT {
 
   /** Waits until the records read back exactly as the organisation's sessions make them. */
   private static void awaitAggregation() throws Exception {
-    List<JsonNode> expected = Organisation.expectedRecords(MEMBERS);
+    List<JsonNode> expected = expectedRecords();
     Instant deadline = Instant.now().plus(AGGREGATION_TIMEOUT);
     List<JsonNode> records = List.of();
     while (Instant.now().isBefore(deadline)) {
