@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import ccotel.embedded.EmbeddedAws;
-import ccotel.ingest.QueuedExport;
-import ccotel.otlp.OtlpSignal;
-import ccotel.sqs.SqsExportMessages;
 import ccotel.testing.Json;
 import ccotel.testing.OtlpRequests;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -15,7 +12,6 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.InputStream;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,8 +82,8 @@ class StoredValueLimitsIT {
     SQSEvent batch = new SQSEvent();
     batch.setRecords(
         List.of(
-            message("to-bad", tokens("zed@example.com", 5)),
-            message("to-good", tokens("amy@example.com", 7))));
+            SampleConnection.message("to-bad", tokens("zed@example.com", 5)),
+            SampleConnection.message("to-good", tokens("amy@example.com", 7))));
     SQSBatchResponse response = aggregator.handleRequest(batch, null);
 
     assertEquals(
@@ -115,30 +111,6 @@ class StoredValueLimitsIT {
             "claude-x")
         .build()
         .toByteArray();
-  }
-
-  private static SQSEvent.SQSMessage message(String id, byte[] protobuf) {
-    QueuedExport export =
-        new QueuedExport(
-            SampleConnection.ID,
-            OtlpSignal.METRICS,
-            id,
-            Instant.parse("2026-11-24T14:00:00Z"),
-            protobuf);
-    SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
-    message.setMessageId(id);
-    message.setBody(SqsExportMessages.body(export));
-    Map<String, SQSEvent.MessageAttribute> attributes = new HashMap<>();
-    SqsExportMessages.attributes(export)
-        .forEach(
-            (name, value) -> {
-              SQSEvent.MessageAttribute attribute = new SQSEvent.MessageAttribute();
-              attribute.setDataType("String");
-              attribute.setStringValue(value);
-              attributes.put(name, attribute);
-            });
-    message.setMessageAttributes(attributes);
-    return message;
   }
 
   private byte[] queryBody() {

@@ -10,12 +10,9 @@ import ccotel.dynamodb.DynamoDbDayVersions;
 import ccotel.dynamodb.DynamoDbRangeReader;
 import ccotel.dynamodb.DynamoDbUsageStore;
 import ccotel.embedded.EmbeddedAws;
-import ccotel.ingest.QueuedExport;
-import ccotel.otlp.OtlpSignal;
 import ccotel.query.CachingRangeReader;
 import ccotel.query.DayVersions;
 import ccotel.query.UsageRangeReader;
-import ccotel.sqs.SqsExportMessages;
 import ccotel.summary.SummaryService;
 import ccotel.teams.RosterReader;
 import ccotel.testing.Json;
@@ -28,10 +25,8 @@ import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -105,7 +100,7 @@ class SummaryCacheIT {
 
   @Test
   void aWriteAfterASummary_isInTheNext_andOnlyItsDaysAreReadAgain() {
-    count(message("a", tokens("amy@example.com", "2026-11-24T10:00:00Z", 7)));
+    count(SampleConnection.message("a", tokens("amy@example.com", "2026-11-24T10:00:00Z", 7)));
     assertEquals(7, inputTokens(summary()));
     assertEquals(days(FIRST, LAST), takeDaysRead());
 
@@ -113,8 +108,8 @@ class SummaryCacheIT {
     assertEquals(List.of(), takeDaysRead()); // nothing changed: all from memory
 
     count(
-        message("b", tokens("amy@example.com", "2026-11-24T11:00:00Z", 5)),
-        message("c", tokens("bob@example.com", "2026-11-20T09:00:00Z", 3)));
+        SampleConnection.message("b", tokens("amy@example.com", "2026-11-24T11:00:00Z", 5)),
+        SampleConnection.message("c", tokens("bob@example.com", "2026-11-20T09:00:00Z", 3)));
     JsonNode after = summary();
 
     assertEquals(15, inputTokens(after));
@@ -124,9 +119,13 @@ class SummaryCacheIT {
 
   @Test
   void aWriteRacingTheRead_afterItsDayWasRead_isInTheNextSummary() {
-    count(message("a", tokens("amy@example.com", "2026-11-18T10:00:00Z", 7)));
+    count(SampleConnection.message("a", tokens("amy@example.com", "2026-11-18T10:00:00Z", 7)));
     // Counted while the summary reads: after its day's rows were read, before the answer.
-    afterADay.set(() -> count(message("b", tokens("amy@example.com", "2026-11-18T11:00:00Z", 5))));
+    afterADay.set(
+        () ->
+            count(
+                SampleConnection.message(
+                    "b", tokens("amy@example.com", "2026-11-18T11:00:00Z", 5))));
 
     assertEquals(7, inputTokens(summary()));
     assertEquals(12, inputTokens(summary()));
@@ -135,11 +134,14 @@ class SummaryCacheIT {
 
   @Test
   void aWriteRacingTheRead_beforeItsDayWasRead_isInThisAndTheNextSummary() {
-    count(message("a", tokens("amy@example.com", "2026-11-24T10:00:00Z", 7)));
+    count(SampleConnection.message("a", tokens("amy@example.com", "2026-11-24T10:00:00Z", 7)));
     // Counted after the versions were read, before any rows: this summary has it, kept with the
     // version from before it.
     afterVersions.set(
-        () -> count(message("b", tokens("amy@example.com", "2026-11-24T11:00:00Z", 5))));
+        () ->
+            count(
+                SampleConnection.message(
+                    "b", tokens("amy@example.com", "2026-11-24T11:00:00Z", 5))));
 
     assertEquals(12, inputTokens(summary()));
     takeDaysRead();
@@ -149,9 +151,10 @@ class SummaryCacheIT {
 
   @Test
   void aBatchWhoseChangeFailed_isRetried_andTheRedeliveryMovesTheVersion() {
-    count(message("a", tokens("amy@example.com", "2026-11-24T10:00:00Z", 7)));
+    count(SampleConnection.message("a", tokens("amy@example.com", "2026-11-24T10:00:00Z", 7)));
     assertEquals(7, inputTokens(summary()));
-    SQSEvent.SQSMessage b = message("b", tokens("amy@example.com", "2026-11-24T11:00:00Z", 5));
+    SQSEvent.SQSMessage b =
+        SampleConnection.message("b", tokens("amy@example.com", "2026-11-24T11:00:00Z", 5));
     DayChanges failing =
         (connectionId, days) -> {
           throw new UsageStoreUnavailableException("change lost (test)", null);
@@ -231,29 +234,5 @@ class SummaryCacheIT {
             "claude-x")
         .build()
         .toByteArray();
-  }
-
-  private static SQSEvent.SQSMessage message(String id, byte[] protobuf) {
-    QueuedExport export =
-        new QueuedExport(
-            SampleConnection.ID,
-            OtlpSignal.METRICS,
-            id,
-            Instant.parse("2026-11-24T14:00:00Z"),
-            protobuf);
-    SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
-    message.setMessageId(id);
-    message.setBody(SqsExportMessages.body(export));
-    Map<String, SQSEvent.MessageAttribute> attributes = new HashMap<>();
-    SqsExportMessages.attributes(export)
-        .forEach(
-            (name, value) -> {
-              SQSEvent.MessageAttribute attribute = new SQSEvent.MessageAttribute();
-              attribute.setDataType("String");
-              attribute.setStringValue(value);
-              attributes.put(name, attribute);
-            });
-    message.setMessageAttributes(attributes);
-    return message;
   }
 }
