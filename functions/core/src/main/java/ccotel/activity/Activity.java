@@ -1,6 +1,7 @@
 package ccotel.activity;
 
 import ccotel.aggregate.AggregationService;
+import ccotel.aggregate.RecentlyWritten;
 import ccotel.aggregate.UsageStoreUnavailableException;
 import ccotel.ingest.QueuedExport;
 import ccotel.usage.UsageKey;
@@ -8,8 +9,6 @@ import ccotel.usage.UserIdentity;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,14 +25,7 @@ public final class Activity {
   private static final int KNOWN_USERS = 10_000;
 
   private final ActivityRecorder recorder;
-  private final Map<String, LocalDate> written =
-      Collections.synchronizedMap(
-          new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, LocalDate> eldest) {
-              return size() > KNOWN_USERS;
-            }
-          });
+  private final Map<String, LocalDate> written = RecentlyWritten.upTo(KNOWN_USERS);
 
   public Activity(ActivityRecorder recorder) {
     this.recorder = recorder;

@@ -13,7 +13,6 @@ import ccotel.usage.UsageTally;
 import ccotel.usage.UserIdentity;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -37,14 +36,7 @@ public final class AggregationService {
 
   private final UsageStore store;
   private final DayChanges changes;
-  private final Map<String, UserIdentity> knownLinks =
-      Collections.synchronizedMap(
-          new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, UserIdentity> eldest) {
-              return size() > KNOWN_LINKS;
-            }
-          });
+  private final Map<String, UserIdentity> knownLinks = RecentlyWritten.upTo(KNOWN_LINKS);
 
   /** An aggregator whose writes nobody caches. */
   public AggregationService(UsageStore store) {
