@@ -7,6 +7,7 @@ import ccotel.usage.Labels;
 import ccotel.usage.UsageKey;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -102,34 +103,47 @@ public record DailyUsage(
     return BigDecimal.valueOf(nanoUsd, 7).stripTrailingZeros();
   }
 
-  public static DailyUsage of(StoredUsage stored) {
+  public static DailyUsage of(StoredUsage row) {
+    ByFamily stored = new ByFamily(row);
     List<ModelUsage> models = models(stored);
     List<TerminalUsage> terminals = terminals(stored, models);
-    SortedMap<String, Long> labels = byDimension(stored, CounterFamily.LABEL);
+    SortedMap<String, Long> labels = stored.byDimension(CounterFamily.LABEL);
     return new DailyUsage(
-        stored.key(),
-        stored.get(Counter.of(CounterFamily.SESSIONS)),
-        stored.get(Counter.of(CounterFamily.LINES_ADDED)),
-        stored.get(Counter.of(CounterFamily.LINES_REMOVED)),
-        stored.get(Counter.of(CounterFamily.COMMITS)),
-        stored.get(Counter.of(CounterFamily.PULL_REQUESTS)),
+        row.key(),
+        stored.get(CounterFamily.SESSIONS),
+        stored.get(CounterFamily.LINES_ADDED),
+        stored.get(CounterFamily.LINES_REMOVED),
+        stored.get(CounterFamily.COMMITS),
+        stored.get(CounterFamily.PULL_REQUESTS),
         editTools(stored),
         models,
-        stored.get(Counter.of(CounterFamily.PROMPTS)),
-        byDimension(stored, CounterFamily.API_REQUESTS),
-        stored.get(Counter.of(CounterFamily.API_ERRORS)),
+        stored.get(CounterFamily.PROMPTS),
+        stored.byDimension(CounterFamily.API_REQUESTS),
+        stored.get(CounterFamily.API_ERRORS),
         activeSeconds(stored),
         decisions(stored, CounterFamily.TOOL_ACCEPTED, CounterFamily.TOOL_REJECTED),
         results(stored),
         terminals,
-        stored.unreadable(),
+        row.unreadable(),
         labels,
         Labels.mostSeen(labels, Labels.ORGANIZATION_ID),
         terminalType(terminals),
-        new Membership(
-            Labels.mostSeen(labels, Labels.TEAM),
-            Labels.mostSeen(labels, Labels.DEPARTMENT),
-            Labels.mostSeen(labels, Labels.COST_CENTER)));
+        membership(labels));
+  }
+
+  /**
+   * The membership {@link #of} gives {@code row}, without making the rest of its record (the
+   * aggregate view sizes teams before it sums anything).
+   */
+  public static Membership membershipOf(StoredUsage row) {
+    return membership(new ByFamily(row).byDimension(CounterFamily.LABEL));
+  }
+
+  private static Membership membership(SortedMap<String, Long> labels) {
+    return new Membership(
+        Labels.mostSeen(labels, Labels.TEAM),
+        Labels.mostSeen(labels, Labels.DEPARTMENT),
+        Labels.mostSeen(labels, Labels.COST_CENTER));
   }
 
   /** The same record reported under {@code membership}. */
@@ -173,32 +187,29 @@ public record DailyUsage(
     return Optional.ofNullable(most).map(TerminalUsage::terminalType);
   }
 
-  private static SortedMap<String, Decisions> editTools(StoredUsage stored) {
+  private static SortedMap<String, Decisions> editTools(ByFamily stored) {
     SortedMap<String, Decisions> tools = new TreeMap<>();
     for (String tool : EDIT_TOOLS) {
       tools.put(
           tool,
           new Decisions(
-              stored.get(Counter.of(CounterFamily.EDIT_ACCEPTED, tool)),
-              stored.get(Counter.of(CounterFamily.EDIT_REJECTED, tool))));
+              stored.get(CounterFamily.EDIT_ACCEPTED, tool),
+              stored.get(CounterFamily.EDIT_REJECTED, tool)));
     }
     return tools;
   }
 
-  private static List<ModelUsage> models(StoredUsage stored) {
+  private static List<ModelUsage> models(ByFamily stored) {
     SortedSet<String> models = new TreeSet<>();
-    stored
-        .counters()
-        .keySet()
-        .forEach(
-            counter -> {
-              if (counter.family().dimension() == CounterFamily.Dimension.MODEL) {
-                models.add(counter.dimension());
-              }
-            });
+    stored.families.forEach(
+        (family, values) -> {
+          if (family.dimension() == CounterFamily.Dimension.MODEL) {
+            models.addAll(values.keySet());
+          }
+        });
     List<ModelUsage> usage = new ArrayList<>();
     for (String model : models) {
-      boolean fromMetrics = stored.get(Counter.of(CounterFamily.METRIC_POINTS, model)) > 0;
+      boolean fromMetrics = stored.get(CounterFamily.METRIC_POINTS, model) > 0;
       usage.add(
           fromMetrics
               ? modelUsage(
@@ -222,7 +233,7 @@ public record DailyUsage(
   }
 
   private static ModelUsage modelUsage(
-      StoredUsage stored,
+      ByFamily stored,
       String model,
       CounterFamily input,
       CounterFamily output,
@@ -231,12 +242,12 @@ public record DailyUsage(
       CounterFamily costNanoUsd) {
     return new ModelUsage(
         model,
-        stored.get(Counter.of(input, model)),
-        stored.get(Counter.of(output, model)),
-        stored.get(Counter.of(cacheRead, model)),
-        stored.get(Counter.of(cacheCreation, model)),
-        stored.get(Counter.of(costNanoUsd, model)),
-        stored.get(Counter.of(CounterFamily.API_REQUESTS, model)));
+        stored.get(input, model),
+        stored.get(output, model),
+        stored.get(cacheRead, model),
+        stored.get(cacheCreation, model),
+        stored.get(costNanoUsd, model),
+        stored.get(CounterFamily.API_REQUESTS, model));
   }
 
   /**
@@ -244,21 +255,19 @@ public record DailyUsage(
    * "unknown" is what the totals hold beyond the named terminals (all of it for days stored before
    * terminals were counted). Each model's cost comes from the source its totals come from.
    */
-  private static List<TerminalUsage> terminals(StoredUsage stored, List<ModelUsage> models) {
-    SortedMap<String, Long> sessions = byDimension(stored, CounterFamily.TERMINAL_SESSIONS);
+  private static List<TerminalUsage> terminals(ByFamily stored, List<ModelUsage> models) {
+    SortedMap<String, Long> sessions = stored.byDimension(CounterFamily.TERMINAL_SESSIONS);
     SortedMap<String, Long> costs = new TreeMap<>();
     long unknownCost = 0;
     for (ModelUsage model : models) {
       CounterFamily source =
-          stored.get(Counter.of(CounterFamily.METRIC_POINTS, model.model())) > 0
+          stored.get(CounterFamily.METRIC_POINTS, model.model()) > 0
               ? CounterFamily.TERMINAL_METRIC_COST_NANO_USD
               : CounterFamily.TERMINAL_EVENT_COST_NANO_USD;
       long named = 0;
-      for (Map.Entry<Counter, Long> counter : stored.counters().entrySet()) {
-        List<String> parts = counter.getKey().dimensionParts();
-        if (counter.getKey().family() == source
-            && parts.size() == 2
-            && parts.get(1).equals(model.model())) {
+      for (Map.Entry<String, Long> counter : stored.byDimension(source).entrySet()) {
+        List<String> parts = Counter.of(source, counter.getKey()).dimensionParts();
+        if (parts.size() == 2 && parts.get(1).equals(model.model())) {
           costs.merge(parts.get(0), counter.getValue(), Math::addExact);
           named = Math.addExact(named, counter.getValue());
         }
@@ -269,7 +278,7 @@ public record DailyUsage(
     for (long named : sessions.values()) {
       unknownSessions = Math.addExact(unknownSessions, named);
     }
-    unknownSessions = Math.max(0, stored.get(Counter.of(CounterFamily.SESSIONS)) - unknownSessions);
+    unknownSessions = Math.max(0, stored.get(CounterFamily.SESSIONS) - unknownSessions);
     SortedMap<String, TerminalUsage> terminals = new TreeMap<>();
     TreeSet<String> types = new TreeSet<>(sessions.keySet());
     types.addAll(costs.keySet());
@@ -292,22 +301,44 @@ public record DailyUsage(
     return List.copyOf(terminals.values());
   }
 
-  private static SortedMap<String, Long> byDimension(StoredUsage stored, CounterFamily family) {
-    SortedMap<String, Long> values = new TreeMap<>();
-    stored
-        .counters()
-        .forEach(
-            (counter, value) -> {
-              if (counter.family() == family) {
-                values.put(counter.dimension(), value);
-              }
-            });
-    return values;
+  /**
+   * A user-day's counters grouped by family in one pass, so that each figure is a small lookup
+   * instead of a search of all its counters (a summary makes 90,000 records).
+   */
+  private static final class ByFamily {
+
+    private final Map<CounterFamily, SortedMap<String, Long>> families =
+        new EnumMap<>(CounterFamily.class);
+
+    ByFamily(StoredUsage row) {
+      row.counters()
+          .forEach(
+              (counter, value) ->
+                  families
+                      .computeIfAbsent(counter.family(), f -> new TreeMap<>())
+                      .put(counter.dimension(), value));
+    }
+
+    long get(CounterFamily family) {
+      return get(family, "");
+    }
+
+    long get(CounterFamily family, String dimension) {
+      SortedMap<String, Long> values = families.get(family);
+      return values == null ? 0 : values.getOrDefault(dimension, 0L);
+    }
+
+    /** The family's values by dimension, a copy the caller may keep. */
+    SortedMap<String, Long> byDimension(CounterFamily family) {
+      SortedMap<String, Long> values = families.get(family);
+      return values == null ? new TreeMap<>() : new TreeMap<>(values);
+    }
   }
 
-  private static SortedMap<String, BigDecimal> activeSeconds(StoredUsage stored) {
+  private static SortedMap<String, BigDecimal> activeSeconds(ByFamily stored) {
     SortedMap<String, BigDecimal> seconds = new TreeMap<>();
-    byDimension(stored, CounterFamily.ACTIVE_MICROS)
+    stored
+        .byDimension(CounterFamily.ACTIVE_MICROS)
         .forEach(
             (type, micros) ->
                 seconds.put(type, BigDecimal.valueOf(micros, 6).stripTrailingZeros()));
@@ -315,9 +346,9 @@ public record DailyUsage(
   }
 
   private static SortedMap<String, Decisions> decisions(
-      StoredUsage stored, CounterFamily accepted, CounterFamily rejected) {
-    SortedMap<String, Long> accepts = byDimension(stored, accepted);
-    SortedMap<String, Long> rejects = byDimension(stored, rejected);
+      ByFamily stored, CounterFamily accepted, CounterFamily rejected) {
+    SortedMap<String, Long> accepts = stored.byDimension(accepted);
+    SortedMap<String, Long> rejects = stored.byDimension(rejected);
     SortedMap<String, Decisions> decisions = new TreeMap<>();
     TreeSet<String> tools = new TreeSet<>(accepts.keySet());
     tools.addAll(rejects.keySet());
@@ -328,7 +359,7 @@ public record DailyUsage(
     return decisions;
   }
 
-  private static SortedMap<String, Results> results(StoredUsage stored) {
+  private static SortedMap<String, Results> results(ByFamily stored) {
     SortedMap<String, Decisions> both =
         decisions(stored, CounterFamily.TOOL_SUCCEEDED, CounterFamily.TOOL_FAILED);
     SortedMap<String, Results> results = new TreeMap<>();

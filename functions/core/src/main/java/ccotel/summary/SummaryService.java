@@ -16,16 +16,24 @@ import ccotel.query.QueryAnswers;
 import ccotel.query.StoredUsage;
 import ccotel.query.UsageRangeReader;
 import ccotel.query.UsageReader;
+import ccotel.teams.Membership;
+import ccotel.teams.Roster;
 import ccotel.teams.RosterReader;
 import ccotel.teams.TeamAssignment;
+import ccotel.usage.UserIdentity;
 import ccotel.views.ActorDisplay;
 import ccotel.views.PseudonymKeys;
 import ccotel.views.ReadViews;
 import ccotel.views.SmallTeams;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code GET /api/usage/claude_code/summary} (CONTRACT §5): authorize a read token, validate the
@@ -111,7 +119,8 @@ public final class SummaryService {
     String connectionId = read.connectionId();
     ReadView view = read.view();
     ActorDisplay display;
-    List<DailyUsage> records;
+    List<List<StoredUsage>> days;
+    UnaryOperator<DailyUsage> reported;
     Optional<Instant> lastExportAt;
     try {
       Optional<ActorDisplay> shown = views.display(view, connectionId);
@@ -119,9 +128,11 @@ public final class SummaryService {
         return QueryAnswers.error(403, "permission_error", ReadViews.NO_PSEUDONYM_KEY);
       }
       display = shown.get();
-      records = TeamAssignment.assign(readAll(connectionId, range), rosters.roster(connectionId));
+      days = readDays(connectionId, range);
+      Roster roster = rosters.roster(connectionId);
+      reported = record -> TeamAssignment.assign(record, roster);
       if (view == ReadView.AGGREGATE) {
-        SmallTeams grouped = SmallTeams.of(records);
+        SmallTeams grouped = SmallTeams.of(teams(days, roster));
         if (team.isPresent() && !grouped.mayFilterBy(team.get())) {
           return QueryAnswers.error(
               403,
@@ -131,27 +142,46 @@ public final class SummaryService {
                   + " active users in the range, and smaller ones only merged as team="
                   + SmallTeams.OTHER);
         }
-        records = grouped.merge(records);
+        UnaryOperator<DailyUsage> assigned = reported;
+        reported = record -> grouped.merge(assigned.apply(record));
       }
       lastExportAt = lastExport.lastExportAt(connectionId);
     } catch (UsageStoreUnavailableException | TokenStoreUnavailableException e) {
       return QueryAnswers.unavailable("usage store unavailable, retry later");
+    } catch (ArithmeticException e) {
+      return sumTooLarge();
     }
     UsageSummary summary;
     try {
-      summary = UsageSummary.of(range, records, team, lastExportAt);
+      // Day by day, each day's records made, summed and dropped: the range's records are never all
+      // held at once (and each day's rows are let go once summed).
+      UsageSummary.Sums sums = new UsageSummary.Sums(range, team);
+      for (int i = 0; i < days.size(); i++) {
+        for (StoredUsage row : days.set(i, List.of())) {
+          sums.add(reported.apply(DailyUsage.of(row)));
+        }
+      }
+      summary = sums.summary(lastExportAt);
     } catch (ArithmeticException e) {
-      // Only absurd stored values can do this; the same range always will, so no retry status.
-      return QueryAnswers.error(
-          422,
-          "invalid_request_error",
-          "a sum of this range passes 2^63 - 1; ask for a shorter range or one team");
+      return sumTooLarge();
     }
     return ApiResponse.of(200, JSON, SummaryJson.of(summary, view, display));
   }
 
-  /** Every user-day of the range, as §4 records after the e-mail backfill. */
-  private List<DailyUsage> readAll(String connectionId, DateRange range)
+  /** Only absurd stored values can do this; the same range always will, so no retry status. */
+  private static ApiResponse sumTooLarge() {
+    return QueryAnswers.error(
+        422,
+        "invalid_request_error",
+        "a sum of this range passes 2^63 - 1; ask for a shorter range or one team");
+  }
+
+  /**
+   * Every user-day of the range as reported (after the e-mail backfill), a list per day.
+   *
+   * @throws ArithmeticException if a merged user-day's counter passes 2^63 - 1
+   */
+  private List<List<StoredUsage>> readDays(String connectionId, DateRange range)
       throws UsageStoreUnavailableException {
     List<List<StoredUsage>> days = new ArrayList<>();
     List<StoredUsage> all = new ArrayList<>();
@@ -165,12 +195,25 @@ public final class SummaryService {
         });
     EmailBackfill.Resolver resolver = backfill.forConnection(connectionId);
     resolver.learn(all); // one lookup for the whole range
-    List<DailyUsage> records = new ArrayList<>(all.size());
+    List<List<StoredUsage>> merged = new ArrayList<>(days.size());
     for (List<StoredUsage> day : days) {
-      for (StoredUsage row : resolver.mergeDay(day)) {
-        records.add(DailyUsage.of(row));
+      merged.add(resolver.mergeDay(day));
+    }
+    return merged;
+  }
+
+  /** The teams of the range's user-days (the roster's, else their own) with their actors. */
+  private static Map<Optional<String>, Set<UserIdentity>> teams(
+      List<List<StoredUsage>> days, Roster roster) {
+    Map<Optional<String>, Set<UserIdentity>> members = new HashMap<>();
+    for (List<StoredUsage> day : days) {
+      for (StoredUsage row : day) {
+        UserIdentity user = row.key().user();
+        Membership membership =
+            roster.membership(user).orElseGet(() -> DailyUsage.membershipOf(row));
+        members.computeIfAbsent(membership.team(), t -> new HashSet<>()).add(user);
       }
     }
-    return records;
+    return members;
   }
 }

@@ -99,33 +99,63 @@ public record UsageSummary(
       List<DailyUsage> records,
       Optional<String> team,
       Optional<Instant> lastExportAt) {
-    Figures total = new Figures();
-    Set<UserIdentity> actors = new HashSet<>();
-    Map<LocalDate, Figures> dayFigures = new TreeMap<>();
-    Map<LocalDate, Set<UserIdentity>> dayActors = new HashMap<>();
-    Map<UserIdentity, Figures> userFigures = new HashMap<>();
-    Map<UserIdentity, Set<LocalDate>> userDays = new HashMap<>();
-    // A user's team in by_user: that of their latest record (of the team asked for, if one was).
-    Map<UserIdentity, DailyUsage> userLatest = new HashMap<>();
-    Map<Optional<String>, Figures> teamFigures = new HashMap<>();
-    Map<Optional<String>, Set<UserIdentity>> teamActors = new HashMap<>();
-    Map<String, DailyUsage.ModelUsage> models = new HashMap<>();
-    Map<String, Tool> tools = new TreeMap<>();
-    Map<String, DailyUsage.TerminalUsage> terminals = new HashMap<>();
-    Map<String, Set<UserIdentity>> terminalActors = new HashMap<>();
+    Sums sums = new Sums(range, team);
+    records.forEach(sums::add);
+    return sums.summary(lastExportAt);
+  }
 
-    for (LocalDate day : range.days()) {
-      dayFigures.put(day, new Figures());
-      dayActors.put(day, new HashSet<>());
+  /**
+   * A summary being summed, one record at a time in any order, so that a range's records need not
+   * all be held at once (90,000 of them for 1,000 users over 90 days). Not thread-safe.
+   */
+  public static final class Sums {
+
+    private final DateRange range;
+    private final Optional<String> team;
+    private final Figures total = new Figures();
+    private final Set<UserIdentity> actors = new HashSet<>();
+    private final Map<LocalDate, Figures> dayFigures = new TreeMap<>();
+    private final Map<LocalDate, Set<UserIdentity>> dayActors = new HashMap<>();
+    private final Map<UserIdentity, Figures> userFigures = new HashMap<>();
+    private final Map<UserIdentity, Set<LocalDate>> userDays = new HashMap<>();
+    // A user's team in by_user: that of their latest record (of the team asked for, if one was).
+    private final Map<UserIdentity, Latest> userLatest = new HashMap<>();
+    private final Map<Optional<String>, Figures> teamFigures = new HashMap<>();
+    private final Map<Optional<String>, Set<UserIdentity>> teamActors = new HashMap<>();
+    private final Map<String, DailyUsage.ModelUsage> models = new HashMap<>();
+    private final Map<String, Tool> tools = new TreeMap<>();
+    private final Map<String, DailyUsage.TerminalUsage> terminals = new HashMap<>();
+    private final Map<String, Set<UserIdentity>> terminalActors = new HashMap<>();
+
+    /** A user's latest day and that day's team. */
+    private record Latest(LocalDate day, Optional<String> team) {}
+
+    /**
+     * @param team if present, only the records of that team count
+     */
+    public Sums(DateRange range, Optional<String> team) {
+      this.range = range;
+      this.team = team;
+      for (LocalDate day : range.days()) {
+        dayFigures.put(day, new Figures());
+        dayActors.put(day, new HashSet<>());
+      }
     }
-    for (DailyUsage record : records) {
+
+    /**
+     * Adds {@code record} if it is of the range (and of the team asked for).
+     *
+     * @throws ArithmeticException if a sum would pass 2^63 - 1
+     */
+    public void add(DailyUsage record) {
       UserIdentity actor = record.key().user();
       LocalDate day = record.key().day();
       Optional<String> userTeam = record.membership().team();
       if (!range.contains(day) || (team.isPresent() && !team.equals(userTeam))) {
-        continue;
+        return;
       }
-      userLatest.merge(actor, record, (a, b) -> a.key().day().isAfter(b.key().day()) ? a : b);
+      userLatest.merge(
+          actor, new Latest(day, userTeam), (a, b) -> a.day().isAfter(b.day()) ? a : b);
       total.add(record);
       actors.add(actor);
       dayFigures.get(day).add(record);
@@ -151,48 +181,51 @@ public record UsageSummary(
       }
     }
 
-    List<Day> byDay = new ArrayList<>();
-    dayFigures.forEach(
-        (day, figures) -> byDay.add(new Day(day, figures, dayActors.get(day).size())));
-    List<User> byUser = new ArrayList<>();
-    userFigures.forEach(
-        (actor, figures) -> {
-          Set<LocalDate> days = userDays.get(actor);
-          byUser.add(
-              new User(
-                  actor,
-                  userLatest.get(actor).membership().team(),
-                  figures,
-                  days.size(),
-                  days.stream().max(Comparator.naturalOrder()).orElseThrow()));
-        });
-    byUser.sort(USER_ORDER);
-    List<Team> byTeam = new ArrayList<>();
-    teamFigures.forEach(
-        (name, figures) -> byTeam.add(new Team(name, figures, teamActors.get(name).size())));
-    byTeam.sort(TEAM_ORDER);
-    List<DailyUsage.ModelUsage> byModel = new ArrayList<>(models.values());
-    byModel.sort(MODEL_ORDER);
-    List<Tool> byTool = new ArrayList<>(tools.values());
-    List<Terminal> byTerminal = new ArrayList<>();
-    terminals.forEach(
-        (type, sums) ->
-            byTerminal.add(
-                new Terminal(
-                    type, sums.sessions(), terminalActors.get(type).size(), sums.costNanoUsd())));
-    byTerminal.sort(TERMINAL_ORDER);
+    /** The summary of what was added. */
+    public UsageSummary summary(Optional<Instant> lastExportAt) {
+      List<Day> byDay = new ArrayList<>();
+      dayFigures.forEach(
+          (day, figures) -> byDay.add(new Day(day, figures, dayActors.get(day).size())));
+      List<User> byUser = new ArrayList<>();
+      userFigures.forEach(
+          (actor, figures) -> {
+            Set<LocalDate> days = userDays.get(actor);
+            byUser.add(
+                new User(
+                    actor,
+                    userLatest.get(actor).team(),
+                    figures,
+                    days.size(),
+                    days.stream().max(Comparator.naturalOrder()).orElseThrow()));
+          });
+      byUser.sort(USER_ORDER);
+      List<Team> byTeam = new ArrayList<>();
+      teamFigures.forEach(
+          (name, figures) -> byTeam.add(new Team(name, figures, teamActors.get(name).size())));
+      byTeam.sort(TEAM_ORDER);
+      List<DailyUsage.ModelUsage> byModel = new ArrayList<>(models.values());
+      byModel.sort(MODEL_ORDER);
+      List<Tool> byTool = new ArrayList<>(tools.values());
+      List<Terminal> byTerminal = new ArrayList<>();
+      terminals.forEach(
+          (type, sums) ->
+              byTerminal.add(
+                  new Terminal(
+                      type, sums.sessions(), terminalActors.get(type).size(), sums.costNanoUsd())));
+      byTerminal.sort(TERMINAL_ORDER);
 
-    return new UsageSummary(
-        range,
-        team,
-        lastExportAt,
-        new Group(total, actors.size()),
-        byDay,
-        byUser,
-        byTeam,
-        byModel,
-        byTool,
-        byTerminal);
+      return new UsageSummary(
+          range,
+          team,
+          lastExportAt,
+          new Group(total, actors.size()),
+          byDay,
+          byUser,
+          byTeam,
+          byModel,
+          byTool,
+          byTerminal);
+    }
   }
 
   private static DailyUsage.TerminalUsage plus(

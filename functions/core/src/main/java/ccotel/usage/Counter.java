@@ -76,9 +76,35 @@ public record Counter(CounterFamily family, String dimension) implements Compara
         .map(family -> new Counter(family, dimension));
   }
 
-  /** Ordered as the names are stored. */
+  /**
+   * Ordered as the names are stored, compared in place: maps of counters compare keys on every
+   * lookup, and building both names each time made reading a summary's 90,000 user-days slow.
+   */
   @Override
   public int compareTo(Counter other) {
-    return name().compareTo(other.name());
+    int length = nameLength();
+    int otherLength = other.nameLength();
+    for (int i = 0, n = Math.min(length, otherLength); i < n; i++) {
+      char a = nameChar(i);
+      char b = other.nameChar(i);
+      if (a != b) {
+        return a - b;
+      }
+    }
+    return length - otherLength;
+  }
+
+  private int nameLength() {
+    String code = family.code();
+    return dimension.isEmpty() ? code.length() : code.length() + 1 + dimension.length();
+  }
+
+  /** The character at {@code i} of {@link #name()}. */
+  private char nameChar(int i) {
+    String code = family.code();
+    if (i < code.length()) {
+      return code.charAt(i);
+    }
+    return i == code.length() ? SEPARATOR : dimension.charAt(i - code.length() - 1);
   }
 }

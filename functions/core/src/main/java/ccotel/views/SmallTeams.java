@@ -3,10 +3,7 @@ package ccotel.views;
 import ccotel.query.DailyUsage;
 import ccotel.teams.Membership;
 import ccotel.usage.UserIdentity;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -29,33 +26,21 @@ public final class SmallTeams {
     this.large = large;
   }
 
-  /** The teams of {@code records} (each as its membership says), sized by their distinct actors. */
-  public static SmallTeams of(List<DailyUsage> records) {
-    Map<Optional<String>, Set<UserIdentity>> members = new HashMap<>();
-    for (DailyUsage record : records) {
-      members
-          .computeIfAbsent(record.membership().team(), t -> new HashSet<>())
-          .add(record.key().user());
-    }
+  /** The teams given with the distinct actors each had in the range. */
+  public static SmallTeams of(Map<Optional<String>, Set<UserIdentity>> members) {
     Set<Optional<String>> small = new HashSet<>();
     Set<Optional<String>> large = new HashSet<>();
     members.forEach((team, users) -> (users.size() < MIN_TEAM_SIZE ? small : large).add(team));
     return new SmallTeams(small, large);
   }
 
-  /** The records with every small team's records moved to {@value #OTHER}. */
-  public List<DailyUsage> merge(List<DailyUsage> records) {
-    List<DailyUsage> merged = new ArrayList<>(records.size());
-    for (DailyUsage record : records) {
-      Membership membership = record.membership();
-      merged.add(
-          small.contains(membership.team())
-              ? record.withMembership(
-                  new Membership(
-                      Optional.of(OTHER), membership.department(), membership.costCenter()))
-              : record);
-    }
-    return merged;
+  /** The record, moved to {@value #OTHER} if its team is small. */
+  public DailyUsage merge(DailyUsage record) {
+    Membership membership = record.membership();
+    return small.contains(membership.team())
+        ? record.withMembership(
+            new Membership(Optional.of(OTHER), membership.department(), membership.costCenter()))
+        : record;
   }
 
   /**

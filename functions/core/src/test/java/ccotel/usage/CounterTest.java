@@ -15,7 +15,8 @@ class CounterTest {
       if (family.dimension() == CounterFamily.Dimension.NONE) {
         counters.add(Counter.of(family));
       } else {
-        for (String dimension : List.of("a", "claude-sonnet-4-5", "Edit", "", "zz:z", "é")) {
+        for (String dimension :
+            List.of("a", "claude-sonnet-4-5", "Edit", "", "zz:z", "é", "0", "-x", ".", "~")) {
           if (!dimension.isEmpty()) {
             counters.add(Counter.of(family, dimension));
           }
