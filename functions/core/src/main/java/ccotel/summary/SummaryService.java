@@ -27,6 +27,7 @@ import ccotel.views.ReadViews;
 import ccotel.views.SmallTeams;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -153,19 +154,31 @@ public final class SummaryService {
     }
     UsageSummary summary;
     try {
-      // Day by day, each day's records made, summed and dropped: the range's records are never all
-      // held at once (and each day's rows are let go once summed).
-      UsageSummary.Sums sums = new UsageSummary.Sums(range, team);
-      for (int i = 0; i < days.size(); i++) {
-        for (StoredUsage row : days.set(i, List.of())) {
-          sums.add(reported.apply(DailyUsage.of(row)));
-        }
-      }
-      summary = sums.summary(lastExportAt);
+      summary = sum(days, reported, new UsageSummary.Sums(range, team)).summary(lastExportAt);
     } catch (ArithmeticException e) {
       return sumTooLarge();
     }
     return ApiResponse.of(200, JSON, SummaryJson.of(summary, view, display));
+  }
+
+  /**
+   * Adds the records of {@code days} to {@code sums}, a few days at a time: each group's records
+   * are made on all processors at once (making them is most of a warm summary), then summed and let
+   * go, so a range's records are never all held at once. {@code days} is emptied as it goes.
+   */
+  private static UsageSummary.Sums sum(
+      List<List<StoredUsage>> days, UnaryOperator<DailyUsage> reported, UsageSummary.Sums sums) {
+    int group = Math.max(1, Runtime.getRuntime().availableProcessors());
+    for (int first = 0; first < days.size(); first += group) {
+      List<List<StoredUsage>> some = days.subList(first, Math.min(days.size(), first + group));
+      List<List<DailyUsage>> made =
+          some.parallelStream()
+              .map(rows -> rows.stream().map(row -> reported.apply(DailyUsage.of(row))).toList())
+              .toList();
+      Collections.fill(some, List.of());
+      made.forEach(records -> records.forEach(sums::add));
+    }
+    return sums;
   }
 
   /** Only absurd stored values can do this; the same range always will, so no retry status. */
