@@ -7,7 +7,7 @@
 #       [--no-resource-attrs] [--commit] [--out DIR]
 #       [--settings FILE] [--metric-interval MS|unset] [--logs-interval MS|unset]
 #       [--busy-seconds S | --busy-turns N] [--delay-ms N]
-#       [--end exit|INT|TERM|HUP|KILL] [--after-turns N] [--timeout S]
+#       [--end exit|INT|TERM|HUP|KILL] [--after-turns N] [--idle-seconds S] [--timeout S]
 #
 # --settings takes the telemetry environment from the "env" block of a settings.json that ccotel
 # generated (endpoint, token, intervals, resource attributes; --endpoint and --token are then not
@@ -16,8 +16,9 @@
 # Code's defaults, 60 s and 5 s). --busy-seconds / --busy-turns play a busy working session
 # (Write, Edit, Bash, turn after turn; each answer --delay-ms late, default 1000) instead of the
 # recorded one. --end SIGNAL sends that signal to the CLI once the model has answered
-# --after-turns main-loop turns (default 2) and holds the next; the default, exit, lets the
-# session finish. --timeout (default 120 s) ends a session that hangs.
+# --after-turns main-loop turns (default 2) and holds the next, --idle-seconds (default 0) after
+# the hold (the CLI waits for the model meanwhile); the default, exit, lets the session finish.
+# --timeout (default 120 s) ends a session that hangs.
 #
 # The CLI (pinned below) is installed with npm into ~/.cache/ccotel-realclient when missing
 # (CCOTEL_REALCLIENT_CACHE to change). Each run gets a throwaway HOME and working directory under
@@ -32,7 +33,7 @@ CLI="$CACHE/node_modules/.bin/claude"
 
 endpoint="" token="" protocol=http/protobuf temporality="" gzip=0 resource_attrs=1 commit=0 out=""
 settings="" metric_interval=1000 logs_interval=500 busy_seconds="" busy_turns="" delay_ms=""
-end=exit after_turns=2 timeout_s=120
+end=exit after_turns=2 idle_seconds=0 timeout_s=120
 usage() { sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -52,6 +53,7 @@ while [ $# -gt 0 ]; do
     --delay-ms) delay_ms="$2"; shift 2 ;;
     --end) end="$2"; shift 2 ;;
     --after-turns) after_turns="$2"; shift 2 ;;
+    --idle-seconds) idle_seconds="$2"; shift 2 ;;
     --timeout) timeout_s="$2"; shift 2 ;;
     *) usage ;;
   esac
@@ -136,11 +138,14 @@ set -m
   </dev/null >"$out/claude.out" 2>"$out/claude.err" &
 cli_pid=$!
 set +m
-signal_ms=""
+signal_ms="" held_at=""
 deadline=$((SECONDS + timeout_s))
 while kill -0 "$cli_pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do
-  if [ "$end" != exit ] && [ -z "$signal_ms" ] && [ -s "$out/served.json" ] &&
+  if [ "$end" != exit ] && [ -z "$held_at" ] && [ -s "$out/served.json" ] &&
       python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))["holding"] else 1)' "$out/served.json"; then
+    held_at=$SECONDS
+  fi
+  if [ -n "$held_at" ] && [ -z "$signal_ms" ] && [ $((SECONDS - held_at)) -ge "$idle_seconds" ]; then
     signal_ms=$(now_ms)
     kill -s "$end" "$cli_pid"
   fi
