@@ -107,7 +107,7 @@ def main():
     parser.add_argument("--export-interval", default=None)
     parser.add_argument("--settle", type=float, default=8.0)
     parser.add_argument("--out", default=None)
-    args = parser.parse_args()
+    args = parser.parse_intermixed_args()
     port = json.load(open(os.path.join(args.data, "runtime.json")))["port"]
     work = tempfile.mkdtemp(prefix="ccotel-endings-")
     print(f"sessions in {work}", file=sys.stderr)

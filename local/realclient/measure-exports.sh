@@ -9,7 +9,7 @@
 #
 # A SETTING is METRIC_MS/LOGS_MS, "default" for Claude Code's own (unset: 60000/5000). Defaults:
 # 480 s sessions, 3000 ms per answer, 2 sessions at a time, the settings below, and
-# bench/results/exports-<UTC date>.json. Exports per hour are extrapolated from the session's
+# bench/results/exports-intervals.json. Exports per hour are extrapolated from the session's
 # length (the end-of-session flush included), so they describe an hour of continuous work.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -27,7 +27,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ ${#settings[@]} -gt 0 ] || settings=(default 60000/60000 300000/60000 120000/120000 300000/300000)
-out="${out:-$ROOT/bench/results/exports-$(date -u +%F).json}"
+out="${out:-$ROOT/bench/results/exports-intervals.json}"
 WORK="$(mktemp -d)"
 echo "sessions of ${seconds}s, answers ${delay_ms}ms late; work in $WORK" >&2
 
@@ -81,6 +81,7 @@ for setting in settings:
     for signal in ("metrics", "logs"):
         mine = [e for e in exports if e["path"] == f"/v1/{signal}"]
         sizes = [e["bytes"] for e in mine]
+        queued = [e.get("queuedBytes", 0) for e in mine]
         times = [e["t"] for e in mine]
         gaps = [b - a for a, b in zip(times, times[1:])]
         row[signal] = {
@@ -89,6 +90,8 @@ for setting in settings:
             "bytes_total": sum(sizes),
             "bytes_mean": round(sum(sizes) / len(sizes)) if sizes else 0,
             "bytes_max": max(sizes, default=0),
+            "queued_bytes_mean": round(sum(queued) / len(queued)) if queued else 0,
+            "queued_bytes_max": max(queued, default=0),
             "seconds_between_median": round(sorted(gaps)[len(gaps) // 2] / 1000, 1) if gaps else None,
             "offsets_s": [round((t - session["started_ms"]) / 1000, 1) for t in times],
         }
@@ -107,10 +110,11 @@ os.makedirs(os.path.dirname(out), exist_ok=True)
 with open(out, "w") as f:
     json.dump(result, f, indent=2)
     f.write("\n")
-print(f"{'setting':>16} {'seconds':>8} {'metrics/h':>10} {'B/metrics':>10} {'logs/h':>8} {'B/logs':>8} {'total/h':>8}")
+print(f"{'setting':>16} {'seconds':>8} {'metrics/h':>10} {'B/metrics':>10} {'logs/h':>8} {'B/logs':>8} {'queued max':>10} {'total/h':>8}")
 for r in rows:
     print(f"{r['setting']:>16} {r['session_seconds']:>8} {r['metrics']['per_active_hour']:>10} "
           f"{r['metrics']['bytes_mean']:>10} {r['logs']['per_active_hour']:>8} {r['logs']['bytes_mean']:>8} "
+          f"{max(r['metrics']['queued_bytes_max'], r['logs']['queued_bytes_max']):>10} "
           f"{r['exports_per_active_hour']:>8}")
 print(f"written: {out}")
 PY

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // An OTLP/HTTP receiver that only counts: it answers every export 200 and writes one JSON line
 // per request (time, path, bytes as sent, content type and encoding) to --log, so the exports of
-// the real Claude Code CLI can be counted and measured at any export interval. Node only.
+// the real Claude Code CLI can be counted and measured at any export interval. For protobuf it
+// also notes queuedBytes, the size of the body as ccotel queues it (base64 of gzip of the
+// protobuf: SQS bills a message per 64 KB). Node only.
 //
 //   node otlp_sink.js --port-file FILE --log FILE
 //
@@ -9,6 +11,7 @@
 'use strict';
 const http = require('http');
 const fs = require('fs');
+const zlib = require('zlib');
 
 const args = process.argv.slice(2);
 let portFile = null;
@@ -21,17 +24,23 @@ for (let i = 0; i < args.length; i++) {
 if (!portFile || !logFile) throw new Error('--port-file and --log are required');
 
 const server = http.createServer((req, res) => {
-  let bytes = 0;
-  req.on('data', (chunk) => (bytes += chunk.length));
+  const chunks = [];
+  req.on('data', (chunk) => chunks.push(chunk));
   req.on('end', () => {
+    const body = Buffer.concat(chunks);
     const contentType = req.headers['content-type'] || '';
+    const encoding = req.headers['content-encoding'] || null;
     const line = {
       t: Date.now(),
       path: new URL(req.url, 'http://sink').pathname,
-      bytes,
+      bytes: body.length,
       contentType,
-      encoding: req.headers['content-encoding'] || null,
+      encoding,
     };
+    if (contentType.includes('protobuf')) {
+      const protobuf = encoding === 'gzip' ? zlib.gunzipSync(body) : body;
+      line.queuedBytes = zlib.gzipSync(protobuf).toString('base64').length;
+    }
     fs.appendFileSync(logFile, JSON.stringify(line) + '\n');
     // An empty Export*ServiceResponse: no bytes in protobuf, {} in JSON.
     const json = contentType.includes('json');
