@@ -34,7 +34,7 @@ CLI="$CACHE/node_modules/.bin/claude"
 endpoint="" token="" protocol=http/protobuf temporality="" gzip=0 resource_attrs=1 commit=0 out=""
 settings="" metric_interval=1000 logs_interval=500 busy_seconds="" busy_turns="" delay_ms=""
 end=exit after_turns=2 idle_seconds=0 timeout_s=120
-usage() { sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --endpoint) endpoint="$2"; shift 2 ;;
