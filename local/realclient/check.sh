@@ -3,6 +3,10 @@
 # `./ccotel local` once per client mode, each into a connection of its own, and checks that the
 # query API then returns exactly the usage in fixtures/claude-code/<fixture>/expected.json
 # (apart from what a live run cannot repeat: the date, the active time, the per-install user id).
+# Then the same session with the settings `ccotel connection settings` generates (their export
+# intervals: nothing is sent before the session ends), ended by exit, SIGINT, SIGTERM and SIGHUP:
+# a signal comes once the model has answered two turns and holds the last, so the expected usage
+# is the fixture's with that turn's tokens, request and cost taken out (from what the stub served).
 #   ./ccotel local --port 0 --data DIR &   then   local/realclient/check.sh DIR
 # Needs node and npm (drive.sh installs the pinned CLI on first use) and python3.
 set -euo pipefail
@@ -24,9 +28,41 @@ check() {
       --out "$OUT/$name" "$@" >"$OUT/$name.log" 2>&1; then
     echo "FAIL  $name: the client session failed"; sed 's/^/  /' "$OUT/$name.log"; failed=1; return
   fi
-  python3 - "$FIXTURES/$fixture/expected.json" "$PORT" "$read" "$name" <<'PY' || failed=1
+  compare "$FIXTURES/$fixture/expected.json" "$read" "$name"
+}
+
+# compare EXPECTED_JSON READ_TOKEN NAME [SERVED_JSON]: the connection's records must equal the
+# expected ones; with SERVED_JSON (a settings run, so no department attribute), tokens, requests
+# and cost per model are what the stub served.
+compare() {
+  python3 - "$1" "$PORT" "$2" "$3" "${4:-}" <<'PY' || failed=1
 import datetime, json, sys, time, urllib.request
-expected_path, port, token, name = sys.argv[1:]
+from decimal import Decimal
+expected_path, port, token, name, served_path = sys.argv[1:]
+# List prices in nano-USD per token, as Claude Code prices these models.
+PRICES = {
+    "claude-sonnet-4-5-20250929": {"input": 3000, "output": 15000, "cache_read": 300, "cache_creation": 3750},
+    "claude-haiku-4-5-20251001": {"input": 1000, "output": 5000, "cache_read": 100, "cache_creation": 1250},
+}
+
+def cents(nano_usd):
+    return float(Decimal(nano_usd) / Decimal(10**7))
+
+def served_usage(records, served):
+    for record in records:
+        record["ccotel"]["department"] = None
+        record["ccotel"]["api_requests"] = served["requests"]
+        breakdown, total = [], 0
+        for model in sorted(served["usage"]):
+            tokens = served["usage"][model]
+            cost = sum(tokens[kind] * PRICES[model][kind] for kind in tokens)
+            total += cost
+            breakdown.append({"model": model, "tokens": tokens,
+                              "estimated_cost": {"currency": "USD", "amount": cents(cost)}})
+        record["model_breakdown"] = breakdown
+        for terminal in record["ccotel"]["terminals"]:
+            terminal["estimated_cost"]["amount"] = cents(total)
+    return records
 
 def normalise(records):
     out = []
@@ -39,6 +75,8 @@ def normalise(records):
     return out
 
 want = normalise(json.load(open(expected_path)))
+if served_path:
+    want = served_usage(want, json.load(open(served_path)))
 today = datetime.datetime.now(datetime.timezone.utc).date()
 url = (f"http://127.0.0.1:{port}/api/usage/claude_code"
        f"?starting_at={today - datetime.timedelta(days=1)}&ending_at={today}")
@@ -62,5 +100,25 @@ check gzip extra-gzip --gzip
 check json-cumulative-gzip protobuf-cumulative --protocol http/json --temporality cumulative --gzip
 check bash-commit extra-bash-commit --commit
 check no-resource-attrs extra-no-resource-attrs --no-resource-attrs
+
+# check_settings NAME exit|INT|TERM|HUP: the recorded session with ccotel's generated settings.
+check_settings() {
+  local name="$1" end="$2" conn ingest read
+  conn="$("$ROOT/ccotel" connection create --name "realclient-$name" --json --data "$DATA")"
+  ingest="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["ingestToken"])' "$conn")"
+  read="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["readToken"])' "$conn")"
+  "$ROOT/ccotel" connection settings --ingest-token "$ingest" --endpoint "http://127.0.0.1:$PORT/api/otel" \
+    --email dev@example.com --user-name "First Last" --data "$DATA" >"$OUT/$name-settings.json"
+  if ! "$ROOT/local/realclient/drive.sh" --settings "$OUT/$name-settings.json" --out "$OUT/$name" \
+      --end "$end" --after-turns 2 >"$OUT/$name.log" 2>&1; then
+    echo "FAIL  $name: the client session failed"; sed 's/^/  /' "$OUT/$name.log"; failed=1; return
+  fi
+  compare "$FIXTURES/protobuf-delta/expected.json" "$read" "$name" "$OUT/$name/served.json"
+}
+
+check_settings settings-exit exit
+check_settings settings-sigint INT
+check_settings settings-sigterm TERM
+check_settings settings-sighup HUP
 echo "client sessions and logs: $OUT"
 exit $failed

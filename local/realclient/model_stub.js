@@ -8,10 +8,18 @@
 // (tokens and cost per model, lines, tool decisions) equals the fixtures' expected.json.
 //
 //   node model_stub.js --port-file FILE --workdir DIR [--commit] [--delay-ms N]
+//       [--busy-seconds S | --busy-turns N] [--hold-after N] [--served FILE]
 //
 // Listens on 127.0.0.1 on a free port and writes that port to --port-file once it listens.
 // --workdir is where the CLI runs (the Write tool needs an absolute path); --commit adds the
 // Bash step; --delay-ms holds each answer back so the CLI's periodic exports happen mid-session.
+//
+// A busy working session instead of the recorded one: --busy-turns N answers N main-loop turns
+// with tool calls (Write a file, Edit it, run Bash on it, round after round) and then finishes;
+// --busy-seconds S does the same until S seconds after the first request. --hold-after N answers
+// N main-loop requests and never answers the next (so a signal can end the CLI at a known
+// point). --served FILE keeps what the stub has answered: requests and token usage per model,
+// and whether it is holding a request, rewritten after every answer.
 'use strict';
 const http = require('http');
 const fs = require('fs');
@@ -72,6 +80,36 @@ const MAIN_TURNS = [
 // Whatever is not the main loop (the Haiku sub-agent): one short answer.
 const SIDE_TURN = { text: 'It prints "hello".', usage: usage(1187, 11, 0, 0) };
 
+// One busy turn of the main loop; fixed usage so the session's totals are known exactly.
+const BUSY_USAGE = usage(6, 150, 20000, 400);
+const BUSY_FINAL = { text: 'Done: all files written, edited and checked.', usage: usage(8, 30, 20400, 200) };
+
+// The busy session's turn after `done` tool calls: Write f<k>.py, Edit it, run Bash on it.
+function busyTurn(done) {
+  const k = Math.floor(done / 3);
+  const file = path.join(options.workdir, `f${k}.py`);
+  const step = done % 3;
+  if (step === 0) {
+    return { tool: 'Write', text: `Writing f${k}.py.`, input: () => ({ file_path: file, content: `print("hello ${k}")\n` }), usage: BUSY_USAGE };
+  }
+  if (step === 1) {
+    return {
+      tool: 'Edit',
+      text: `Editing f${k}.py.`,
+      input: () => ({ file_path: file, old_string: `hello ${k}`, new_string: `hi ${k}` }),
+      usage: BUSY_USAGE,
+    };
+  }
+  return { tool: 'Bash', text: `Checking f${k}.py.`, input: () => ({ command: `wc -l f${k}.py`, description: `Count lines of f${k}.py` }), usage: BUSY_USAGE };
+}
+
+let busyStarted = null;
+function busyDue(done) {
+  if (options.busyTurns !== null) return done < options.busyTurns;
+  if (busyStarted === null) busyStarted = Date.now();
+  return Date.now() - busyStarted < options.busySeconds * 1000;
+}
+
 function usage(input, output, cacheRead, cacheCreation) {
   return {
     input_tokens: input,
@@ -82,33 +120,50 @@ function usage(input, output, cacheRead, cacheCreation) {
 }
 
 function parseArgs(args) {
-  const parsed = { portFile: null, workdir: process.cwd(), commit: false, delayMs: 0 };
+  const parsed = {
+    portFile: null,
+    workdir: process.cwd(),
+    commit: false,
+    delayMs: 0,
+    busySeconds: null,
+    busyTurns: null,
+    holdAfter: null,
+    served: null,
+  };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i];
     if (flag === '--port-file') parsed.portFile = args[++i];
     else if (flag === '--workdir') parsed.workdir = args[++i];
     else if (flag === '--commit') parsed.commit = true;
     else if (flag === '--delay-ms') parsed.delayMs = Number(args[++i]);
+    else if (flag === '--busy-seconds') parsed.busySeconds = Number(args[++i]);
+    else if (flag === '--busy-turns') parsed.busyTurns = Number(args[++i]);
+    else if (flag === '--hold-after') parsed.holdAfter = Number(args[++i]);
+    else if (flag === '--served') parsed.served = args[++i];
     else throw new Error('unknown option ' + flag);
   }
   if (!parsed.portFile) throw new Error('--port-file is required');
   return parsed;
 }
 
-// Names of the tools the assistant has already called in this conversation.
-function toolsUsed(messages) {
-  const used = new Set();
+// The tools the assistant has already called in this conversation, in order.
+function toolCalls(messages) {
+  const calls = [];
   for (const message of messages || []) {
     if (message.role !== 'assistant' || !Array.isArray(message.content)) continue;
-    for (const block of message.content) if (block.type === 'tool_use') used.add(block.name);
+    for (const block of message.content) if (block.type === 'tool_use') calls.push(block.name);
   }
-  return used;
+  return calls;
 }
+
+const busy = () => options.busySeconds !== null || options.busyTurns !== null;
 
 // The sub-agent runs on the model the Agent call named; everything else is the main loop.
 function nextTurn(request) {
   if (/haiku/.test(request.model || '')) return SIDE_TURN;
-  const used = toolsUsed(request.messages);
+  const calls = toolCalls(request.messages);
+  if (busy()) return busyDue(calls.length) ? busyTurn(calls.length) : BUSY_FINAL;
+  const used = new Set(calls);
   const due = MAIN_TURNS.filter((turn) => !turn.only || turn.only());
   return due.find((turn) => !turn.tool || !used.has(turn.tool));
 }
@@ -184,6 +239,24 @@ function answerOther(res, pathname) {
   res.end(JSON.stringify(body));
 }
 
+// What the stub has answered, per model: what the CLI used, to compare with what was counted.
+const served = { requests: {}, usage: {}, mainAnswered: 0, holding: false };
+function recordServed(model, turn) {
+  served.requests[model] = (served.requests[model] || 0) + 1;
+  const total = served.usage[model] || { input: 0, output: 0, cache_read: 0, cache_creation: 0 };
+  total.input += turn.usage.input_tokens;
+  total.output += turn.usage.output_tokens;
+  total.cache_read += turn.usage.cache_read_input_tokens;
+  total.cache_creation += turn.usage.cache_creation_input_tokens;
+  served.usage[model] = total;
+  writeServed();
+}
+function writeServed() {
+  if (!options.served) return;
+  fs.writeFileSync(options.served + '.tmp', JSON.stringify(served));
+  fs.renameSync(options.served + '.tmp', options.served);
+}
+
 const server = http.createServer((req, res) => {
   const chunks = [];
   req.on('data', (chunk) => chunks.push(chunk));
@@ -200,8 +273,18 @@ const server = http.createServer((req, res) => {
     const turn = nextTurn(request);
     const model = request.model || 'claude-sonnet-4-5-20250929';
     // One line per model call, no prompt text: enough to see the session's shape in a log.
+    const main = turn !== SIDE_TURN;
+    if (main && options.holdAfter !== null && served.mainAnswered >= options.holdAfter) {
+      process.stderr.write(`model_stub: ${model} -> held\n`);
+      served.holding = true;
+      return writeServed(); // never answered: the CLI waits here until it is ended
+    }
+    if (main) served.mainAnswered += 1;
     process.stderr.write(`model_stub: ${model} -> ${turn.tool || 'text'}\n`);
-    setTimeout(() => (request.stream ? answerStream : answerJson)(res, model, turn), options.delayMs);
+    setTimeout(() => {
+      (request.stream ? answerStream : answerJson)(res, model, turn);
+      recordServed(model, turn);
+    }, options.delayMs);
   });
 });
 

@@ -45,10 +45,21 @@ public final class ClaudeCodeSettings {
    */
   public static Map<String, String> env(
       String endpoint, String ingestToken, String email, Optional<String> name) {
+    return env(endpoint, ingestToken, email, name, ExportIntervals.DEFAULT);
+  }
+
+  /** As above, exporting at the given intervals. */
+  public static Map<String, String> env(
+      String endpoint,
+      String ingestToken,
+      String email,
+      Optional<String> name,
+      ExportIntervals intervals) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("CLAUDE_CODE_ENABLE_TELEMETRY", "1");
     env.put("OTEL_METRICS_EXPORTER", "otlp");
     env.put("OTEL_LOGS_EXPORTER", "otlp");
+    env.putAll(intervals.env());
     env.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
     env.put("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint);
     env.put("OTEL_EXPORTER_OTLP_HEADERS", "Authorization=Bearer " + ingestToken);

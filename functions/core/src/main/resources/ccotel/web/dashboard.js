@@ -578,6 +578,8 @@
   function settingsShape() {
     return JSON.stringify({ env: {
       CLAUDE_CODE_ENABLE_TELEMETRY: "1", OTEL_METRICS_EXPORTER: "otlp", OTEL_LOGS_EXPORTER: "otlp",
+      // ccotel's default export intervals (ExportIntervals.DEFAULT): 5 minutes each.
+      OTEL_METRIC_EXPORT_INTERVAL: "300000", OTEL_LOGS_EXPORT_INTERVAL: "300000",
       OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",
       OTEL_EXPORTER_OTLP_ENDPOINT: new URL("api/otel", location.href).href,
       OTEL_EXPORTER_OTLP_HEADERS: "Authorization=Bearer <ingest token>",

@@ -7,6 +7,7 @@ import ccotel.testing.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ClaudeCodeSettingsTest {
@@ -25,12 +26,28 @@ class ClaudeCodeSettingsTest {
             "CLAUDE_CODE_ENABLE_TELEMETRY", "1",
             "OTEL_METRICS_EXPORTER", "otlp",
             "OTEL_LOGS_EXPORTER", "otlp",
+            "OTEL_METRIC_EXPORT_INTERVAL", "300000",
+            "OTEL_LOGS_EXPORT_INTERVAL", "300000",
             "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf",
             "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318/api/otel",
             "OTEL_EXPORTER_OTLP_HEADERS", "Authorization=Bearer ccotel_ingest_abc",
             "OTEL_RESOURCE_ATTRIBUTES",
                 "user.email=ana@example.com,user.name=Ana%20Mar%C3%ADa%2C%20Jr."),
         ENV);
+  }
+
+  @Test
+  void env_carriesTheGivenExportIntervals_inMilliseconds() {
+    Map<String, String> env =
+        ClaudeCodeSettings.env(
+            "e",
+            "t",
+            "ana@example.com",
+            Optional.empty(),
+            ExportIntervals.parse("metrics=5m,logs=90s"));
+    assertEquals("300000", env.get("OTEL_METRIC_EXPORT_INTERVAL"));
+    assertEquals("90000", env.get("OTEL_LOGS_EXPORT_INTERVAL"));
+    assertEquals("user.email=ana@example.com", env.get("OTEL_RESOURCE_ATTRIBUTES"));
   }
 
   @Test

@@ -9,6 +9,7 @@ import ccotel.dynamodb.DynamoDbActivity;
 import ccotel.dynamodb.DynamoDbConnectionRegistry;
 import ccotel.dynamodb.DynamoDbRosterStore;
 import ccotel.settings.ClaudeCodeSettings;
+import ccotel.settings.ExportIntervals;
 import ccotel.status.ConnectionStatus;
 import ccotel.status.StatusService;
 import ccotel.teams.Membership;
@@ -110,22 +111,24 @@ public final class CcotelCli {
   static final String USAGE =
       """
       usage:
-        ccotel local [--port 4318] [--data DIR]
-        ccotel connection create --name NAME [--json] [--email E --user-name N] [--merge-into FILE] [--data DIR]
+        ccotel local [--port 4318] [--export-interval I] [--data DIR]
+        ccotel connection create --name NAME [--json] [--email E --user-name N] [--merge-into FILE] [--export-interval I] [--data DIR]
         ccotel connection list [--json] [--data DIR]
-        ccotel connection rotate-token --connection ID [--scope ingest|read] [--view full|pseudonymous|aggregate] [--overlap-seconds 0..2592000] [--json] [--data DIR]
+        ccotel connection rotate-token --connection ID [--scope ingest|read] [--view full|pseudonymous|aggregate] [--overlap-seconds 0..2592000] [--export-interval I] [--json] [--data DIR]
         ccotel connection revoke-token --connection ID (--token TOKEN | --scope ingest|read|all | --view full|pseudonymous|aggregate) [--data DIR]
         ccotel connection add-read-token --connection ID --view full|pseudonymous|aggregate [--json] [--data DIR]
         ccotel connection status --connection ID [--json] [--data DIR]
-        ccotel user token --connection ID --email E [--name N] [--json] [--data DIR]
+        ccotel user token --connection ID --email E [--name N] [--export-interval I] [--json] [--data DIR]
         ccotel user list --connection ID [--json] [--data DIR]
-        ccotel user rotate-token --connection ID --email E [--overlap-seconds 0..2592000] [--json] [--data DIR]
+        ccotel user rotate-token --connection ID --email E [--overlap-seconds 0..2592000] [--export-interval I] [--json] [--data DIR]
         ccotel user revoke-token --connection ID --email E [--data DIR]
         (connection create, list, rotate-token, revoke-token, add-read-token and every user
          command act on a deployed stack with
          --stack NAME [--region R], or --tokens-table T --connections-table C --api-url URL
          [--region R] [--endpoint-url URL]; AWS credentials from the standard chain)
-        ccotel connection settings [--ingest-token T] [--endpoint URL] [--email E --user-name N] [--merge-into FILE] [--data DIR]
+        ccotel connection settings [--ingest-token T] [--endpoint URL] [--email E --user-name N] [--merge-into FILE] [--export-interval I] [--data DIR]
+        (I: the settings' export interval, both signals (300s, 5m) or each
+         (metrics=300s,logs=60s), from 1s to 1h; default metrics=300s,logs=300s)
         ccotel team import --connection ID --file F [--data DIR]
         ccotel team list --connection ID [--json] [--data DIR]
         (F: CSV with the header email,team[,department[,cost_center]]; an import replaces the
@@ -170,6 +173,7 @@ public final class CcotelCli {
   private int local(Arguments arguments) throws Exception {
     int port = (int) arguments.number("port", DEFAULT_PORT, 0, 65_535);
     Path dataDir = dataDir(arguments);
+    ExportIntervals intervals = exportIntervals(arguments);
     arguments.rejectUnknown();
     Path runtime = dataDir.resolve(RuntimeFile.FILE_NAME);
     if (Files.exists(runtime) && RuntimeFile.read(runtime).isAlive()) {
@@ -186,12 +190,12 @@ public final class CcotelCli {
                   stopped.countDown();
                 },
                 "ccotel-shutdown"));
-    printStarted(stack);
+    printStarted(stack, intervals);
     stopped.await();
     return 0;
   }
 
-  private void printStarted(LocalStack stack) {
+  private void printStarted(LocalStack stack, ExportIntervals intervals) {
     LocalConnectionFile connection = stack.defaultConnection();
     String base = "http://127.0.0.1:" + stack.port();
     out.println("ccotel local is running (Ctrl-C stops it; data in " + stack.dataDir() + ")");
@@ -212,7 +216,7 @@ public final class CcotelCli {
             + " and your name for "
             + ClaudeCodeSettings.NAME_PLACEHOLDER.replace(" ", "%20")
             + " (spaces as %20):");
-    out.println(ClaudeCodeSettings.settingsJson(connection.settingsEnv()));
+    out.println(ClaudeCodeSettings.settingsJson(connection.settingsEnv(intervals)));
     out.println("Read today's usage:");
     out.println(
         "  curl -H 'Authorization: Bearer "
@@ -501,6 +505,7 @@ public final class CcotelCli {
     String email = arguments.option("email").orElse(ClaudeCodeSettings.EMAIL_PLACEHOLDER);
     String userName = arguments.option("user-name").orElse(ClaudeCodeSettings.NAME_PLACEHOLDER);
     var mergeInto = arguments.option("merge-into");
+    ExportIntervals intervals = exportIntervals(arguments);
     arguments.rejectUnknown();
     if (name.isBlank()) {
       throw new Arguments.UsageException("--name must not be blank");
@@ -513,9 +518,10 @@ public final class CcotelCli {
             : Optional.empty();
     LocalConnectionFile created = LocalConnectionFile.of(admin.create(name), endpoint);
     Map<String, String> settings =
-        ClaudeCodeSettings.env(endpoint, created.ingestToken(), email, userName);
+        ClaudeCodeSettings.env(
+            endpoint, created.ingestToken(), email, Optional.of(userName), intervals);
     if (json) {
-      out.print(created.toJson());
+      out.print(created.toJson(intervals));
     } else {
       out.println("connection    " + created.connectionId() + "  (" + name + ")");
       out.println("ingest token  " + created.ingestToken());
@@ -588,6 +594,7 @@ public final class CcotelCli {
     ReadView view = view(viewOption.orElse("full"));
     Duration overlap = overlap(arguments);
     boolean json = arguments.flag("json");
+    ExportIntervals intervals = exportIntervals(arguments);
     arguments.rejectUnknown();
     if (viewOption.isPresent() && scope != TokenScope.READ) {
       throw new Arguments.UsageException("--view is for read tokens (--scope read)");
@@ -621,9 +628,20 @@ public final class CcotelCli {
                   endpoint,
                   fresh.value(),
                   ClaudeCodeSettings.EMAIL_PLACEHOLDER,
-                  ClaudeCodeSettings.NAME_PLACEHOLDER)));
+                  Optional.of(ClaudeCodeSettings.NAME_PLACEHOLDER),
+                  intervals)));
     }
     return 0;
+  }
+
+  /** {@code --export-interval}: the generated settings' export intervals; a bad one exits 2. */
+  static ExportIntervals exportIntervals(Arguments arguments) {
+    Optional<String> given = arguments.option("export-interval");
+    try {
+      return given.map(ExportIntervals::parse).orElse(ExportIntervals.DEFAULT);
+    } catch (IllegalArgumentException e) {
+      throw new Arguments.UsageException("--export-interval: " + e.getMessage());
+    }
   }
 
   static Duration overlap(Arguments arguments) {
@@ -677,6 +695,7 @@ public final class CcotelCli {
     String email = arguments.option("email").orElse(ClaudeCodeSettings.EMAIL_PLACEHOLDER);
     String userName = arguments.option("user-name").orElse(ClaudeCodeSettings.NAME_PLACEHOLDER);
     var mergeInto = arguments.option("merge-into");
+    ExportIntervals intervals = exportIntervals(arguments);
     arguments.rejectUnknown();
     LocalConnectionFile local = null;
     if (ingestToken.isEmpty() || endpoint.isEmpty()) {
@@ -692,7 +711,8 @@ public final class CcotelCli {
             endpoint.orElse(local == null ? "" : local.endpoint()),
             ingestToken.orElse(local == null ? "" : local.ingestToken()),
             email,
-            userName);
+            Optional.of(userName),
+            intervals);
     if (mergeInto.isPresent()) {
       Path settingsFile = Paths.get(mergeInto.get());
       merge(settingsFile, readSettings(settingsFile), settings);

@@ -2,6 +2,7 @@ package ccotel.local;
 
 import ccotel.auth.ConnectionAdmin;
 import ccotel.settings.ClaudeCodeSettings;
+import ccotel.settings.ExportIntervals;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A connection as the local runner and {@code connection create --json} print it (CONTRACT §2):
@@ -30,15 +32,21 @@ record LocalConnectionFile(
         endpoint);
   }
 
-  Map<String, String> settingsEnv() {
+  Map<String, String> settingsEnv(ExportIntervals intervals) {
     return ClaudeCodeSettings.env(
         endpoint,
         ingestToken,
         ClaudeCodeSettings.EMAIL_PLACEHOLDER,
-        ClaudeCodeSettings.NAME_PLACEHOLDER);
+        Optional.of(ClaudeCodeSettings.NAME_PLACEHOLDER),
+        intervals);
   }
 
+  /** As saved in the data directory: the settings with the default export intervals. */
   String toJson() {
+    return toJson(ExportIntervals.DEFAULT);
+  }
+
+  String toJson(ExportIntervals intervals) {
     return JsonText.of(
         json -> {
           json.writeStartObject();
@@ -48,7 +56,7 @@ record LocalConnectionFile(
           json.writeStringField("endpoint", endpoint);
           json.writeObjectFieldStart("settings");
           json.writeObjectFieldStart("env");
-          for (Map.Entry<String, String> entry : settingsEnv().entrySet()) {
+          for (Map.Entry<String, String> entry : settingsEnv(intervals).entrySet()) {
             json.writeStringField(entry.getKey(), entry.getValue());
           }
           json.writeEndObject();

@@ -5,6 +5,7 @@ import ccotel.auth.SecretToken;
 import ccotel.auth.UnknownConnectionException;
 import ccotel.auth.UserEmail;
 import ccotel.settings.ClaudeCodeSettings;
+import ccotel.settings.ExportIntervals;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
@@ -32,9 +33,10 @@ final class UserTokenCommands {
     String email = email(arguments);
     Optional<String> name = arguments.option("name");
     boolean json = arguments.flag("json");
+    ExportIntervals intervals = CcotelCli.exportIntervals(arguments);
     arguments.rejectUnknown();
     SecretToken token = admin.issueUserToken(connectionId, email, name);
-    printToken(email, name.map(String::trim).filter(n -> !n.isEmpty()), token, json, "");
+    printToken(email, name.map(String::trim).filter(n -> !n.isEmpty()), token, json, "", intervals);
     return 0;
   }
 
@@ -43,6 +45,7 @@ final class UserTokenCommands {
     String email = email(arguments);
     Duration overlap = CcotelCli.overlap(arguments);
     boolean json = arguments.flag("json");
+    ExportIntervals intervals = CcotelCli.exportIntervals(arguments);
     arguments.rejectUnknown();
     SecretToken token = admin.rotateUserToken(connectionId, email, overlap);
     Optional<String> name =
@@ -57,7 +60,8 @@ final class UserTokenCommands {
         json,
         overlap.isZero()
             ? "The user's previous tokens stopped working now."
-            : "The user's previous tokens stop working in " + overlap.toSeconds() + " s.");
+            : "The user's previous tokens stop working in " + overlap.toSeconds() + " s.",
+        intervals);
     return 0;
   }
 
@@ -121,8 +125,14 @@ final class UserTokenCommands {
   }
 
   private void printToken(
-      String email, Optional<String> name, SecretToken token, boolean json, String note) {
-    Map<String, String> settings = ClaudeCodeSettings.env(endpoint, token.value(), email, name);
+      String email,
+      Optional<String> name,
+      SecretToken token,
+      boolean json,
+      String note,
+      ExportIntervals intervals) {
+    Map<String, String> settings =
+        ClaudeCodeSettings.env(endpoint, token.value(), email, name, intervals);
     if (json) {
       out.print(
           JsonText.of(

@@ -2,6 +2,8 @@ package ccotel.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import ccotel.testing.Json;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +38,56 @@ class CcotelCliTest {
     assertEquals(2, answer.status());
     assertEquals(
         "ccotel: --merge-into " + dir + " is a directory, not a settings file", answer.firstLine());
+  }
+
+  @Test
+  void settings_carryTheDefaultExportIntervals_orTheGivenOnes() {
+    String[] settings = {"connection", "settings", "--ingest-token", "t", "--endpoint", "http://e"};
+
+    JsonNode defaults = Json.read(run(settings).out().getBytes(StandardCharsets.UTF_8)).get("env");
+    assertEquals("300000", defaults.get("OTEL_METRIC_EXPORT_INTERVAL").asText());
+    assertEquals("300000", defaults.get("OTEL_LOGS_EXPORT_INTERVAL").asText());
+
+    Answer both = run(concat(settings, "--export-interval", "2m"));
+    assertEquals(0, both.status());
+    JsonNode env = Json.read(both.out().getBytes(StandardCharsets.UTF_8)).get("env");
+    assertEquals("120000", env.get("OTEL_METRIC_EXPORT_INTERVAL").asText());
+    assertEquals("120000", env.get("OTEL_LOGS_EXPORT_INTERVAL").asText());
+
+    Answer each = run(concat(settings, "--export-interval", "metrics=300s,logs=60s"));
+    env = Json.read(each.out().getBytes(StandardCharsets.UTF_8)).get("env");
+    assertEquals("300000", env.get("OTEL_METRIC_EXPORT_INTERVAL").asText());
+    assertEquals("60000", env.get("OTEL_LOGS_EXPORT_INTERVAL").asText());
+  }
+
+  @Test
+  void aBadExportInterval_exits2_sayingWhy() {
+    Answer answer =
+        run(
+            "connection",
+            "settings",
+            "--ingest-token",
+            "t",
+            "--endpoint",
+            "http://e",
+            "--export-interval",
+            "500ms");
+    assertEquals(2, answer.status());
+    assertEquals(
+        "ccotel: --export-interval: metrics must be from 1s to 1h, not 500ms", answer.firstLine());
+    // Before anything starts.
+    Answer bare = run("local", "--export-interval", "60", "--data", dir.toString());
+    assertEquals(2, bare.status());
+    assertEquals(
+        "ccotel: --export-interval: '60' is not a duration such as 300s, 5m or 1500ms (a whole"
+            + " number and ms, s, m or h)",
+        bare.firstLine());
+  }
+
+  private static String[] concat(String[] first, String... more) {
+    String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+    System.arraycopy(more, 0, all, first.length, more.length);
+    return all;
   }
 
   @Test

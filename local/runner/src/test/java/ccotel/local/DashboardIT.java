@@ -648,6 +648,8 @@ class DashboardIT {
     assertEquals(
         runner.baseUrl() + "/api/otel", settings.at("/env/OTEL_EXPORTER_OTLP_ENDPOINT").asText());
     assertEquals("1", settings.at("/env/CLAUDE_CODE_ENABLE_TELEMETRY").asText());
+    assertEquals("300000", settings.at("/env/OTEL_METRIC_EXPORT_INTERVAL").asText());
+    assertEquals("300000", settings.at("/env/OTEL_LOGS_EXPORT_INTERVAL").asText());
     assertEquals(
         "No export received yet. · 0 exports in the last 24 h · 0 active users in the last 7 days",
         browser.findElement(By.id("last-export")).getText());

@@ -78,6 +78,8 @@ class LocalRunnerIT {
     assertEquals("1", env.get("CLAUDE_CODE_ENABLE_TELEMETRY").asText());
     assertEquals("otlp", env.get("OTEL_METRICS_EXPORTER").asText());
     assertEquals("otlp", env.get("OTEL_LOGS_EXPORTER").asText());
+    assertEquals("300000", env.get("OTEL_METRIC_EXPORT_INTERVAL").asText());
+    assertEquals("300000", env.get("OTEL_LOGS_EXPORT_INTERVAL").asText());
     assertEquals("http/protobuf", env.get("OTEL_EXPORTER_OTLP_PROTOCOL").asText());
     assertEquals(runner.baseUrl() + "/api/otel", env.get("OTEL_EXPORTER_OTLP_ENDPOINT").asText());
     assertEquals(
@@ -178,10 +180,14 @@ class LocalRunnerIT {
         "Ana@Example.com",
         "--user-name",
         "Ana María",
+        "--export-interval",
+        "2m",
         "--merge-into",
         settings.toString());
 
     JsonNode merged = Json.read(Files.readAllBytes(settings));
+    assertEquals("120000", merged.get("env").get("OTEL_METRIC_EXPORT_INTERVAL").asText());
+    assertEquals("120000", merged.get("env").get("OTEL_LOGS_EXPORT_INTERVAL").asText());
     JsonNode file = Json.read(Files.readAllBytes(dataDir.resolve("local-connection.json")));
     assertEquals("opus", merged.get("model").asText());
     assertEquals("me", merged.get("env").get("KEEP").asText());
@@ -192,6 +198,21 @@ class LocalRunnerIT {
         "user.email=Ana@Example.com,user.name=Ana%20Mar%C3%ADa",
         merged.get("env").get("OTEL_RESOURCE_ATTRIBUTES").asText());
     assertTrue(Files.exists(dataDir.resolve("claude-settings.json.bak")));
+
+    JsonNode created =
+        Json.read(
+            cli(
+                    "connection",
+                    "create",
+                    "--name",
+                    "intervals",
+                    "--export-interval",
+                    "logs=90s",
+                    "--json")
+                .getBytes(StandardCharsets.UTF_8));
+    JsonNode env = created.get("settings").get("env");
+    assertEquals("300000", env.get("OTEL_METRIC_EXPORT_INTERVAL").asText());
+    assertEquals("90000", env.get("OTEL_LOGS_EXPORT_INTERVAL").asText());
   }
 
   @Test

@@ -81,6 +81,8 @@ class UserTokensRunnerIT {
                 " Dev.One@Example.COM ",
                 "--name",
                 "Dev One",
+                "--export-interval",
+                "metrics=5m,logs=1m",
                 "--json"));
     String userToken = issued.get("ingestToken").asText();
     secrets.addAll(List.of(userToken, USER, SPOOFED));
@@ -93,6 +95,8 @@ class UserTokensRunnerIT {
         "user.email=" + USER + ",user.name=Dev%20One",
         env.get("OTEL_RESOURCE_ATTRIBUTES").asText());
     assertEquals(runner.baseUrl() + "/api/otel", env.get("OTEL_EXPORTER_OTLP_ENDPOINT").asText());
+    assertEquals("300000", env.get("OTEL_METRIC_EXPORT_INTERVAL").asText());
+    assertEquals("60000", env.get("OTEL_LOGS_EXPORT_INTERVAL").asText());
 
     // The payload names someone else, by e-mail and account id: it counts for the token's user.
     assertEquals(200, export(sessions(SPOOFED, 2), userToken));
@@ -135,6 +139,10 @@ class UserTokensRunnerIT {
         "user.email=" + USER + ",user.name=Dev%20One",
         rotated.get("settings").get("env").get("OTEL_RESOURCE_ATTRIBUTES").asText(),
         "the name carries over");
+    assertEquals(
+        "300000",
+        rotated.get("settings").get("env").get("OTEL_LOGS_EXPORT_INTERVAL").asText(),
+        "without --export-interval, the default");
     assertEquals(401, export(sessions(USER, 1), userToken));
     assertEquals(200, export(sessions(SPOOFED, 3), newToken));
     recordsEventually(readToken, 1, 5);
@@ -188,7 +196,22 @@ class UserTokensRunnerIT {
     Run unknownConnection =
         run("connection", "add-read-token", "--connection", "conn_missing", "--view", "full");
     assertEquals(1, unknownConnection.status());
-    for (Run refused : List.of(unknown, badEmail, badView, unknownUser, unknownConnection)) {
+    Run badInterval =
+        run(
+            "user",
+            "token",
+            "--connection",
+            id,
+            "--email",
+            "a@example.com",
+            "--export-interval",
+            "metrics=1h,logs=2h");
+    assertEquals(2, badInterval.status());
+    assertEquals(
+        "ccotel: --export-interval: logs must be from 1s to 1h, not 7200000ms\n",
+        badInterval.err());
+    for (Run refused :
+        List.of(unknown, badEmail, badView, unknownUser, unknownConnection, badInterval)) {
       assertEquals("", refused.out(), "printed nothing, so no token");
     }
 
