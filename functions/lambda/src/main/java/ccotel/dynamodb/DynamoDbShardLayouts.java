@@ -130,7 +130,11 @@ public final class DynamoDbShardLayouts {
       if (before.countFrom().isEmpty()) {
         put(connectionId, after, "attribute_not_exists(#sk)", Map.of());
       } else {
-        put(connectionId, after, "#m = :before", Map.of(":before", countMap(before)));
+        put(
+            connectionId,
+            after,
+            "attribute_exists(#sk) AND #m = :before",
+            Map.of(":before", countMap(before)));
       }
     } catch (ConditionalCheckFailedException e) {
       throw new IllegalStateException("the layout changed meanwhile; try again", e);
