@@ -283,7 +283,8 @@ final class KeyLoad {
       if (response instanceof UpdateItemResponse update
           && request instanceof UpdateItemRequest sent) {
         add(sent.tableName(), sent.key(), units(update.consumedCapacity()));
-      } else if (response instanceof PutItemResponse put && request instanceof PutItemRequest sent) {
+      } else if (response instanceof PutItemResponse put
+          && request instanceof PutItemRequest sent) {
         add(sent.tableName(), sent.item(), units(put.consumedCapacity()));
       } else if (response instanceof BatchWriteItemResponse batch
           && request instanceof BatchWriteItemRequest sent) {
