@@ -116,6 +116,22 @@ final class ItemLayout {
   }
 
   /**
+   * Every partition key any day of the layout uses, the connection's own first (it holds the items
+   * kept per connection whatever the layout).
+   */
+  static List<String> everyPartition(String connectionId, UsageShards shards) {
+    Set<String> partitions = new LinkedHashSet<>(List.of(connectionId));
+    for (int count : shards.countFrom().values()) {
+      if (count > 1) {
+        for (int shard = 0; shard < count; shard++) {
+          partitions.add(connectionId + "#" + shard);
+        }
+      }
+    }
+    return List.copyOf(partitions);
+  }
+
+  /**
    * A Query of one partition's user-days from {@code from} to {@code to}, in (day, user) order.
    * BETWEEN, not begins_with: DynamoDB Local runs begins_with as a scan of the whole partition. '#'
    * < '$': every sort key of day {@code to} sorts below "to$".
