@@ -21,6 +21,9 @@ public final class BenchCli {
         ccotel bench coldstart [--runs N]       JVM start to first handled request, per handler
         ccotel bench writes [--users N] [--batch B] [--minutes M] [--scenario S] [--day-changes false]
                                                 DynamoDB write units per 1,000 exports
+        ccotel bench keys [--exports 20000] [--batch 100] [--sizes 1000:1,1000:8,10000:8,100000:64,1000000:512]
+                                                write units/s per table and per partition key, one connection
+                                                of N developers over S shards (units measured, rate scaled)
         ccotel bench load --clients N --minutes M [--data DIR | --endpoint URL --token T --read-token R]
         ccotel bench query [--users 1000] [--days 90] [--runs 10] [--threads 1,2,8] [--paged false] [--data DIR]
                            [--load batch|plain] [--page false]
@@ -41,6 +44,7 @@ public final class BenchCli {
       case "coldstart" -> ColdStart.run(rest, results);
       case "writes" -> WriteUnits.run(rest, results);
       case "load" -> LoadGenerator.run(rest, results);
+      case "keys" -> KeyLoad.run(rest, results);
       case "query" -> QueryBench.run(rest, results);
       default -> {
         System.err.println("ccotel bench: unknown command '" + args[0] + "'\n" + USAGE);

@@ -5,6 +5,7 @@ import static ccotel.dynamodb.ItemLayout.s;
 
 import ccotel.aggregate.DayDelivery;
 import ccotel.aggregate.UsageStoreUnavailableException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,11 +15,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
- * Benchmark data only: user-day items put with {@code BatchWriteItem}, 25 a call, each exactly as
- * {@link PlainDayCounter} leaves a user-day it counted once (key, day, user, {@code ver} 1, the
- * delivery in {@code lastDeliveries}, a {@code c:} number per counter), without the reads, the
- * condition and the markers that make counting exactly-once: what the read side sees is the same,
- * at a fraction of the load time. (In the bench module, in this package for {@link ItemLayout}.)
+ * Benchmark data only: user-day items, in the connection's shards, put with {@code BatchWriteItem},
+ * 25 a call, each exactly as {@link PlainDayCounter} leaves a user-day it counted once (key, day,
+ * user, {@code ver} 1, the delivery in {@code lastDeliveries}, a {@code c:} number per counter),
+ * without the reads, the condition and the markers that make counting exactly-once: what the read
+ * side sees is the same, at a fraction of the load time. (In the bench module, in this package for
+ * {@link ItemLayout}.)
  */
 public final class BenchUserDays {
 
@@ -29,9 +31,11 @@ public final class BenchUserDays {
       DynamoDbClient dynamoDb, String usageTable, String connectionId, List<DayDelivery> days)
       throws UsageStoreUnavailableException {
     List<WriteRequest> puts = new ArrayList<>(days.size());
+    UsageShards shards =
+        new DynamoDbShardLayouts(dynamoDb, usageTable, Clock.systemUTC()).stored(connectionId);
     for (DayDelivery day : days) {
       Map<String, AttributeValue> item =
-          new HashMap<>(ItemLayout.usageKey(connectionId, day.key()));
+          new HashMap<>(ItemLayout.usageKey(connectionId, shards, day.key()));
       item.put(ItemLayout.DAY, s(day.key().day().toString()));
       item.put(ItemLayout.ACTOR_KIND, s(day.key().user().kind().name()));
       item.put(ItemLayout.ACTOR_ID, s(day.key().user().value()));

@@ -232,7 +232,9 @@ public final class CcotelStack extends Stack {
     // ---- least privilege, from the calls each adapter makes
     tokensTable.grant(ingestFunction, "dynamodb:GetItem");
     ingestQueue.grantSendMessages(ingestFunction);
-    usageTable.grant(aggregatorFunction, "dynamodb:UpdateItem", "dynamodb:BatchGetItem");
+    // Query: its connections' shard layouts (DynamoDbShardLayouts), cached a minute.
+    usageTable.grant(
+        aggregatorFunction, "dynamodb:UpdateItem", "dynamodb:BatchGetItem", "dynamodb:Query");
     stateTable.grant(
         aggregatorFunction,
         "dynamodb:GetItem",

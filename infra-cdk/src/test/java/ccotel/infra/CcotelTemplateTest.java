@@ -249,7 +249,8 @@ class CcotelTemplateTest {
                     "dynamodb:UpdateItem",
                     "dynamodb:BatchGetItem",
                     "dynamodb:GetItem",
-                    "dynamodb:PutItem"),
+                    "dynamodb:PutItem",
+                    "dynamodb:Query"),
             "AlertQueue", Set.of("sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"),
             "StateTable",
                 Set.of(

@@ -7,11 +7,14 @@ import ccotel.activity.ActivityReader;
 import ccotel.activity.ActivityRecorder;
 import ccotel.aggregate.UsageStoreUnavailableException;
 import ccotel.usage.UserIdentity;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -30,7 +33,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
  * <ul>
  *   <li>{@value #LAST_EXPORT}: the newest export's receipt time;
  *   <li>{@value #EXPORTS_PREFIX}{@code YYYY-MM-DDTHH}: exports received in that UTC hour;
- *   <li>{@value #ACTIVE_PREFIX}{@code <kind>#<value>}: a user's last active day.
+ *   <li>{@value #ACTIVE_PREFIX}{@code <kind>#<value>}: a user's last active day, in the shard its
+ *       sort key hashes to ({@link ItemLayout#usagePartition}).
  * </ul>
  */
 public final class DynamoDbActivity implements ActivityReader, ActivityRecorder {
@@ -46,10 +50,12 @@ public final class DynamoDbActivity implements ActivityReader, ActivityRecorder 
 
   private final DynamoDbClient dynamoDb;
   private final String usageTable;
+  private final DynamoDbShardLayouts shards;
 
   public DynamoDbActivity(DynamoDbClient dynamoDb, String usageTable) {
     this.dynamoDb = dynamoDb;
     this.usageTable = usageTable;
+    this.shards = new DynamoDbShardLayouts(dynamoDb, usageTable, Clock.systemUTC());
   }
 
   @Override
@@ -85,10 +91,14 @@ public final class DynamoDbActivity implements ActivityReader, ActivityRecorder 
   @Override
   public void usersActive(String connectionId, Map<UserIdentity, LocalDate> lastDays)
       throws UsageStoreUnavailableException {
+    UsageShards layout = layout(connectionId);
     for (Map.Entry<UserIdentity, LocalDate> user : lastDays.entrySet()) {
+      String sortKey = ACTIVE_PREFIX + user.getKey().kind() + "#" + user.getKey().value();
+      // In a shard, as the user's usage: a user's first export of a day writes this, so at the
+      // turn of a UTC day every active user of a large connection does at once.
       forwardOnly(
-          connectionId,
-          ACTIVE_PREFIX + user.getKey().kind() + "#" + user.getKey().value(),
+          ItemLayout.usagePartition(connectionId, layout.countOn(user.getValue()), sortKey),
+          sortKey,
           "SET #v = :v, #kind = :kind, #id = :id",
           Map.of("#v", LAST_DAY, "#kind", ItemLayout.ACTOR_KIND, "#id", ItemLayout.ACTOR_ID),
           Map.of(
@@ -158,21 +168,35 @@ public final class DynamoDbActivity implements ActivityReader, ActivityRecorder 
   public Map<UserIdentity, LocalDate> lastActiveDays(String connectionId)
       throws UsageStoreUnavailableException {
     Map<UserIdentity, LocalDate> days = new TreeMap<>();
-    for (Map<String, AttributeValue> item :
-        query(connectionId, "begins_with(#sk, :from)", ACTIVE_PREFIX, null, "active users")) {
+    List<Map<String, AttributeValue>> items = new ArrayList<>();
+    // A shard count change may have given a user an item in another shard too: the later day wins.
+    for (String partition : ItemLayout.everyPartition(connectionId, layout(connectionId))) {
+      items.addAll(
+          query(partition, "begins_with(#sk, :from)", ACTIVE_PREFIX, null, "active users"));
+    }
+    for (Map<String, AttributeValue> item : items) {
       AttributeValue kind = item.get(ItemLayout.ACTOR_KIND);
       AttributeValue id = item.get(ItemLayout.ACTOR_ID);
       AttributeValue day = item.get(LAST_DAY);
       if (kind != null && id != null && day != null) {
-        days.put(
+        days.merge(
             new UserIdentity(UserIdentity.Kind.valueOf(kind.s()), id.s()),
-            LocalDate.parse(day.s()));
+            LocalDate.parse(day.s()),
+            (a, b) -> a.isAfter(b) ? a : b);
       }
     }
     return days;
   }
 
-  private Iterable<Map<String, AttributeValue>> query(
+  private UsageShards layout(String connectionId) throws UsageStoreUnavailableException {
+    try {
+      return shards.of(connectionId);
+    } catch (SdkException e) {
+      throw new UsageStoreUnavailableException("reading the shard layout: " + e.getMessage(), e);
+    }
+  }
+
+  private List<Map<String, AttributeValue>> query(
       String connectionId, String sortKeyCondition, String from, String to, String what)
       throws UsageStoreUnavailableException {
     Map<String, AttributeValue> values = new HashMap<>();

@@ -13,6 +13,7 @@ import ccotel.query.StoredUsage;
 import ccotel.usage.UsageKey;
 import ccotel.usage.UserIdentity;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -51,10 +52,12 @@ public final class DynamoDbBudgets implements BudgetStore {
 
   private final DynamoDbClient dynamoDb;
   private final String usageTable;
+  private final DynamoDbShardLayouts shards;
 
   public DynamoDbBudgets(DynamoDbClient dynamoDb, String usageTable) {
     this.dynamoDb = dynamoDb;
     this.usageTable = usageTable;
+    this.shards = new DynamoDbShardLayouts(dynamoDb, usageTable, Clock.systemUTC());
   }
 
   @Override
@@ -92,7 +95,8 @@ public final class DynamoDbBudgets implements BudgetStore {
 
   @Override
   public Optional<StoredUsage> userDay(String connectionId, UsageKey key) {
-    return get(ItemLayout.usageKey(connectionId, key)).map(UsageItemReader::storedUsage);
+    return get(ItemLayout.usageKey(connectionId, shards.of(connectionId), key))
+        .map(UsageItemReader::storedUsage);
   }
 
   @Override

@@ -3,40 +3,35 @@ package ccotel.dynamodb;
 import ccotel.aggregate.UsageStoreUnavailableException;
 import ccotel.query.StoredUsage;
 import ccotel.query.UsageRangeReader;
-import java.time.Duration;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
- * A range of user-days read with one Query per day, {@code parallelism} days at a time: a day's
- * items share the sort key prefix {@code day#}, so each day is its own key range and the days of a
- * range can be read side by side instead of page after page (see docs/decisions.md, "Summary:
- * read-time aggregation with parallel day queries").
+ * A range of user-days read with one Query per day and shard, {@code parallelism} at a time: a
+ * day's items share the sort key prefix {@code day#}, so each day of each shard is its own key
+ * range and they can be read side by side instead of page after page (see docs/decisions.md,
+ * "Summary: read-time aggregation with parallel day queries").
  */
 public final class DynamoDbRangeReader implements UsageRangeReader {
 
-  private static final Duration IDLE_THREADS_LIVE = Duration.ofMinutes(1);
-
   private final DynamoDbClient dynamoDb;
   private final String usageTable;
+  private final DynamoDbShardLayouts shards;
   private final int parallelism;
   private final Integer pageLimit;
   private final boolean consistent;
-  private final ExecutorService days;
+  private final ExecutorService queries;
 
   /** Reads up to {@code parallelism} days at once on threads of its own. */
   public DynamoDbRangeReader(DynamoDbClient dynamoDb, String usageTable, int parallelism) {
@@ -65,84 +60,69 @@ public final class DynamoDbRangeReader implements UsageRangeReader {
     }
     this.dynamoDb = dynamoDb;
     this.usageTable = usageTable;
+    this.shards = new DynamoDbShardLayouts(dynamoDb, usageTable, Clock.systemUTC());
     this.parallelism = parallelism;
     this.pageLimit = pageLimit;
     this.consistent = consistent;
-    ThreadPoolExecutor pool =
-        new ThreadPoolExecutor(
-            parallelism,
-            parallelism,
-            IDLE_THREADS_LIVE.toSeconds(),
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            work -> {
-              Thread thread = new Thread(work, "ccotel-day-reader");
-              thread.setDaemon(true); // never keeps a JVM up
-              return thread;
-            });
-    pool.allowCoreThreadTimeOut(true); // no threads kept between summaries a minute apart
-    this.days = pool;
+    this.queries = ReaderThreads.pool("ccotel-day-reader", parallelism);
   }
 
   @Override
   public void readRange(String connectionId, LocalDate from, LocalDate to, DaySink sink)
       throws UsageStoreUnavailableException {
+    UsageShards layout;
+    try {
+      layout = shards.of(connectionId);
+    } catch (SdkException e) {
+      throw DynamoDbCalls.readFailure(e);
+    }
     // Days are read ahead of the sink by at most twice the parallelism, so a long range never
-    // holds more than that many days in memory.
-    Deque<Future<List<StoredUsage>>> ahead = new ArrayDeque<>();
+    // holds more than that many days in memory; a day's shards are read side by side.
+    Deque<List<Future<List<Map<String, AttributeValue>>>>> ahead = new ArrayDeque<>();
     LocalDate nextToRead = from;
     try {
       for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
         while (ahead.size() < 2 * parallelism && !nextToRead.isAfter(to)) {
           LocalDate read = nextToRead;
-          ahead.add(days.submit(() -> readDay(connectionId, read)));
+          List<Future<List<Map<String, AttributeValue>>>> parts = new ArrayList<>();
+          for (String partition : ItemLayout.usagePartitions(connectionId, layout, read, read)) {
+            parts.add(queries.submit(() -> readDay(partition, read)));
+          }
+          ahead.add(parts);
           nextToRead = nextToRead.plusDays(1);
         }
-        sink.day(day, await(ahead.poll()));
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        for (Future<List<Map<String, AttributeValue>>> part : ahead.poll()) {
+          items.addAll(ReaderThreads.await(part));
+        }
+        items.sort(ItemLayout.ITEM_ORDER); // user order, as one partition had it
+        List<StoredUsage> rows = new ArrayList<>(items.size());
+        items.forEach(item -> rows.add(UsageItemReader.storedUsage(item)));
+        sink.day(day, rows);
       }
     } finally {
-      ahead.forEach(pending -> pending.cancel(true));
+      ahead.forEach(parts -> parts.forEach(pending -> pending.cancel(true)));
     }
   }
 
-  private static List<StoredUsage> await(Future<List<StoredUsage>> day)
-      throws UsageStoreUnavailableException {
-    try {
-      return day.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UsageStoreUnavailableException("interrupted while reading usage", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof SdkException failure) {
-        throw DynamoDbCalls.readFailure(failure);
-      }
-      if (e.getCause() instanceof RuntimeException defect) {
-        throw defect;
-      }
-      throw new IllegalStateException(e.getCause());
-    }
-  }
-
-  /** Every user-day of one day, in user order, page after page. */
-  private List<StoredUsage> readDay(String connectionId, LocalDate day) {
-    List<StoredUsage> rows = new ArrayList<>();
+  /** Every user-day item of one day in one partition, page after page. */
+  private List<Map<String, AttributeValue>> readDay(String partition, LocalDate day) {
+    List<Map<String, AttributeValue>> items = new ArrayList<>();
     Map<String, AttributeValue> start = null;
     do {
       QueryResponse response =
           dynamoDb.query(
-              ItemLayout.days(usageTable, connectionId, day, day)
+              ItemLayout.days(usageTable, partition, day, day)
                   .exclusiveStartKey(start)
                   .limit(pageLimit)
                   .consistentRead(consistent)
                   .build());
-      for (Map<String, AttributeValue> item : response.items()) {
-        rows.add(UsageItemReader.storedUsage(item));
-      }
+      items.addAll(response.items());
       start =
           response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
               ? response.lastEvaluatedKey()
               : null;
     } while (start != null);
-    return rows;
+    return items;
   }
 }

@@ -43,13 +43,14 @@ public final class DynamoDbUsageStore implements UsageStore, UsageReader, Identi
       String stateTable,
       Clock clock,
       Duration markerRetention) {
+    DynamoDbShardLayouts shards = new DynamoDbShardLayouts(dynamoDb, usageTable, clock);
     ItemLayout.Tables tables =
-        new ItemLayout.Tables(dynamoDb, usageTable, stateTable, clock, markerRetention);
+        new ItemLayout.Tables(dynamoDb, usageTable, stateTable, clock, markerRetention, shards);
     this.plain = new PlainDayCounter(tables);
     this.series = new SeriesStateTable(tables);
     this.transactional = new TransactionalCounter(tables, plain, series);
     this.links = new IdentityLinkTable(tables);
-    this.reader = new UsageItemReader(dynamoDb, usageTable);
+    this.reader = new UsageItemReader(dynamoDb, usageTable, shards);
   }
 
   @Override

@@ -196,7 +196,7 @@ final class PlainDayCounter {
       dynamoDb.updateItem(
           b ->
               b.tableName(tables.usage())
-                  .key(ItemLayout.usageKey(connectionId, key))
+                  .key(ItemLayout.usageKey(connectionId, tables.shards().of(connectionId), key))
                   .updateExpression(
                       update.setClause() + ", #ver = :next, #last = :last" + update.addClause())
                   .conditionExpression(condition)
@@ -216,9 +216,10 @@ final class PlainDayCounter {
       throws UsageStoreUnavailableException {
     Map<String, UsageKey> bySortKey = new HashMap<>();
     List<Map<String, AttributeValue>> keys = new ArrayList<>();
+    UsageShards shards = tables.shards().of(connectionId);
     for (UsageKey day : days) {
       bySortKey.put(ItemLayout.sortKey(day), day);
-      keys.add(ItemLayout.usageKey(connectionId, day));
+      keys.add(ItemLayout.usageKey(connectionId, shards, day));
     }
     Map<UsageKey, Head> heads = new HashMap<>();
     for (Map<String, AttributeValue> item :

@@ -47,6 +47,7 @@ final class TransactionalCounter {
     String connectionId = commit.connectionId();
     refuseBeyondLimits(connectionId, commit);
     List<TransactWriteItem> writes = new ArrayList<>(commit.writes());
+    UsageShards shards = tables.shards().of(connectionId);
     // The marker comes first: its failed condition means "counted before".
     writes.add(
         TransactWriteItem.builder()
@@ -70,7 +71,7 @@ final class TransactionalCounter {
                       .update(
                           Update.builder()
                               .tableName(tables.usage())
-                              .key(ItemLayout.usageKey(connectionId, key))
+                              .key(ItemLayout.usageKey(connectionId, shards, key))
                               .updateExpression(update.setClause() + update.addClause())
                               .expressionAttributeNames(update.names())
                               .expressionAttributeValues(update.values())

@@ -77,4 +77,45 @@ class DynamoDbActivityIT extends ActivityStoreContract {
             });
     assertEquals(List.of(), days);
   }
+
+  @Test
+  void usersLastActiveDays_ofAShardedConnection_areInItsShards_andTheLatestWins() throws Exception {
+    String connection = "conn_activity_sharded";
+    LocalDate day = LocalDate.parse("2026-11-29");
+    DynamoDbShardLayouts layouts =
+        new DynamoDbShardLayouts(
+            AWS.dynamoDb().client(),
+            stack.config.usageTable(),
+            Clock.fixed(Instant.parse("2026-11-20T00:00:00Z"), java.time.ZoneOffset.UTC));
+    layouts.initial(connection, LocalDate.parse("2026-01-01"), 4);
+    layouts.change(connection, day.plusDays(1), 2);
+    Map<UserIdentity, LocalDate> expected = new java.util.TreeMap<>();
+    for (int i = 0; i < 12; i++) {
+      expected.put(UserIdentity.email("dev-" + i + "@org.example"), day);
+    }
+    activity.usersActive(connection, expected);
+    // The next day's shards are other keys: a user may now have two items, and the later counts.
+    UserIdentity ada = UserIdentity.email("dev-0@org.example");
+    activity.usersActive(connection, Map.of(ada, day.plusDays(1)));
+    expected.put(ada, day.plusDays(1));
+
+    assertEquals(expected, activity.lastActiveDays(connection));
+    java.util.Set<String> keys = new java.util.TreeSet<>();
+    AWS.dynamoDb()
+        .client()
+        .scanPaginator(b -> b.tableName(stack.config.usageTable()))
+        .items()
+        .forEach(
+            item -> {
+              if (item.get("sk").s().startsWith(DynamoDbActivity.ACTIVE_PREFIX)
+                  && item.get("connectionId").s().startsWith(connection)) {
+                keys.add(item.get("connectionId").s());
+              }
+            });
+    assertEquals(
+        java.util.Set.of(
+            connection + "#0", connection + "#1", connection + "#2", connection + "#3"),
+        keys,
+        "12 users over 4 shards, none in the connection's own key");
+  }
 }

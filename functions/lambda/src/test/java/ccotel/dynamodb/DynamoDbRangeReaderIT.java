@@ -64,6 +64,7 @@ class DynamoDbRangeReaderIT extends UsageRangeReaderContract {
     FAULT.set(
         request -> {
           if (request instanceof QueryRequest query
+              && query.expressionAttributeValues().containsKey(":from") // not the layout's Query
               && query
                   .expressionAttributeValues()
                   .get(":from")

@@ -48,6 +48,9 @@ class ParallelAggregatorsIT {
   @Test
   void parallelAggregatorsOnOneUserDay_countExactly() throws Exception {
     AwsTestStack stack = new AwsTestStack(AWS);
+    // Spread over 4 keys, as new connections are: the user-day's item is in one of them.
+    new DynamoDbShardLayouts(AWS.dynamoDb().client(), stack.config.usageTable(), Clock.systemUTC())
+        .initial(CONNECTION, LocalDate.of(2000, 1, 1), 4);
     List<QueuedExport> exports = new ArrayList<>();
     long base = nanos("2026-11-24T09:00:00Z");
     for (int i = 1; i <= DELTA_EXPORTS; i++) {

@@ -58,7 +58,8 @@ class UsageItemLimitsIT {
    * over.
    */
   static void fillToTheLimit(EmbeddedAws aws, String usageTable, String connection, UsageKey key) {
-    Map<String, AttributeValue> item = new HashMap<>(ItemLayout.usageKey(connection, key));
+    Map<String, AttributeValue> item =
+        new HashMap<>(ItemLayout.usageKey(connection, UsageShards.LEGACY, key));
     // What the reader needs of a row, so that the item reads as one with no counters.
     item.put("day", ItemLayout.s(key.day().toString()));
     item.put("actorKind", ItemLayout.s(key.user().kind().name()));

@@ -8,6 +8,8 @@ import ccotel.auth.UnknownConnectionException;
 import ccotel.dynamodb.DynamoDbActivity;
 import ccotel.dynamodb.DynamoDbConnectionRegistry;
 import ccotel.dynamodb.DynamoDbRosterStore;
+import ccotel.dynamodb.DynamoDbShardLayouts;
+import ccotel.dynamodb.UsageShards;
 import ccotel.settings.ClaudeCodeSettings;
 import ccotel.settings.ExportIntervals;
 import ccotel.status.ConnectionStatus;
@@ -30,6 +32,8 @@ import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -112,8 +116,9 @@ public final class CcotelCli {
       """
       usage:
         ccotel local [--port 4318] [--export-interval I] [--data DIR]
-        ccotel connection create --name NAME [--json] [--email E --user-name N] [--merge-into FILE] [--export-interval I] [--data DIR]
+        ccotel connection create --name NAME [--shards 1..1024] [--json] [--email E --user-name N] [--merge-into FILE] [--export-interval I] [--data DIR]
         ccotel connection list [--json] [--data DIR]
+        ccotel connection set-shards --connection ID --shards 1..1024 [--from YYYY-MM-DD] [--data DIR]
         ccotel connection rotate-token --connection ID [--scope ingest|read] [--view full|pseudonymous|aggregate] [--overlap-seconds 0..2592000] [--export-interval I] [--json] [--data DIR]
         ccotel connection revoke-token --connection ID (--token TOKEN | --scope ingest|read|all | --view full|pseudonymous|aggregate) [--data DIR]
         ccotel connection add-read-token --connection ID --view full|pseudonymous|aggregate [--json] [--data DIR]
@@ -239,7 +244,8 @@ public final class CcotelCli {
       ConnectionAdmin admin = admin(target);
       String endpoint = target.ingestEndpoint();
       return switch (action) {
-        case "create" -> create(arguments, admin, endpoint);
+        case "create" -> create(arguments, admin, target);
+        case "set-shards" -> setShards(arguments, admin, target);
         case "list" -> list(arguments, admin);
         case "rotate-token" -> rotate(arguments, admin, endpoint);
         case "revoke-token" -> revoke(arguments, admin);
@@ -498,9 +504,12 @@ public final class CcotelCli {
     }
   }
 
-  private int create(Arguments arguments, ConnectionAdmin admin, String endpoint)
+  private int create(Arguments arguments, ConnectionAdmin admin, AdminTarget target)
       throws IOException {
+    String endpoint = target.ingestEndpoint();
     String name = arguments.required("name");
+    int shards =
+        (int) arguments.number("shards", UsageShards.DEFAULT_COUNT, 1, UsageShards.MAX_COUNT);
     boolean json = arguments.flag("json");
     String email = arguments.option("email").orElse(ClaudeCodeSettings.EMAIL_PLACEHOLDER);
     String userName = arguments.option("user-name").orElse(ClaudeCodeSettings.NAME_PLACEHOLDER);
@@ -517,6 +526,14 @@ public final class CcotelCli {
             ? Optional.of(readSettings(Paths.get(mergeInto.get())))
             : Optional.empty();
     LocalConnectionFile created = LocalConnectionFile.of(admin.create(name), endpoint);
+    // Before anyone has its tokens: from its first day, its usage is spread over its shards.
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    target
+        .usageTable()
+        .ifPresent(
+            usage ->
+                new DynamoDbShardLayouts(target.dynamoDb(), usage, Clock.systemUTC())
+                    .initial(created.connectionId(), today, shards));
     Map<String, String> settings =
         ClaudeCodeSettings.env(
             endpoint, created.ingestToken(), email, Optional.of(userName), intervals);
@@ -526,6 +543,10 @@ public final class CcotelCli {
       out.println("connection    " + created.connectionId() + "  (" + name + ")");
       out.println("ingest token  " + created.ingestToken());
       out.println("read token    " + created.readToken());
+      out.println(
+          target.usageTable().isPresent()
+              ? "shards        " + shards + " (partition keys of its usage, from " + today + ")"
+              : "shards        1 (no --usage-table given; raise with connection set-shards)");
       out.println("Tokens are shown only now; ccotel keeps their SHA-256 hashes.");
       out.println("Claude Code settings (merge into ~/.claude/settings.json):");
       out.println(ClaudeCodeSettings.settingsJson(settings));
@@ -533,6 +554,41 @@ public final class CcotelCli {
     if (mergeInto.isPresent()) {
       merge(Paths.get(mergeInto.get()), existing.get(), settings);
     }
+    return 0;
+  }
+
+  /**
+   * {@code connection set-shards}: how many partition keys the connection's usage is spread over,
+   * from a day at least {@value DynamoDbShardLayouts#LEAD_DAYS} days ahead (docs/decisions.md,
+   * "Spreading a connection over partition keys").
+   */
+  private int setShards(Arguments arguments, ConnectionAdmin admin, AdminTarget target)
+      throws UnknownConnectionException {
+    String connectionId = arguments.required("connection");
+    int count = (int) arguments.number("shards", 0, 1, UsageShards.MAX_COUNT);
+    Optional<String> from = arguments.option("from");
+    arguments.rejectUnknown();
+    if (count == 0) {
+      throw new Arguments.UsageException("--shards N is required");
+    }
+    admin.requireConnection(connectionId);
+    DynamoDbShardLayouts layouts =
+        new DynamoDbShardLayouts(target.dynamoDb(), target.requireUsageTable(), Clock.systemUTC());
+    LocalDate day;
+    try {
+      day = from.map(LocalDate::parse).orElse(layouts.earliestChange());
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new Arguments.UsageException("--from must be a date YYYY-MM-DD");
+    }
+    UsageShards stored;
+    try {
+      stored = layouts.change(connectionId, day, count);
+    } catch (IllegalArgumentException e) {
+      throw new Arguments.UsageException(e.getMessage());
+    }
+    out.println("connection " + connectionId + ": partition keys of its usage");
+    out.println("  before " + stored.countFrom().firstKey() + "  1 (its own key)");
+    stored.countFrom().forEach((first, n) -> out.println("  from   " + first + "  " + n));
     return 0;
   }
 

@@ -5,7 +5,9 @@ import ccotel.auth.TokenAuthorizer;
 import ccotel.auth.TokenScope;
 import ccotel.budget.AlertSender;
 import ccotel.config.Config;
+import ccotel.dynamodb.DynamoDbShardLayouts;
 import ccotel.dynamodb.DynamoDbTables;
+import ccotel.dynamodb.UsageShards;
 import ccotel.embedded.EmbeddedDynamoDb;
 import ccotel.embedded.EmbeddedSqs;
 import ccotel.ingest.IngestService;
@@ -20,6 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -195,6 +199,11 @@ final class LocalStack implements AutoCloseable {
       ConnectionAdmin admin =
           new ConnectionAdmin(components.connectionRegistry(), Clock.systemUTC());
       connection = LocalConnectionFile.of(admin.create("local"), endpoint);
+      // A new connection's usage is spread over shards from its first day (an existing one keeps
+      // what it has: a connection without a layout reads as one key, the layout before shards).
+      new DynamoDbShardLayouts(dynamoDb.client(), config.usageTable(), Clock.systemUTC())
+          .initial(
+              connection.connectionId(), LocalDate.now(ZoneOffset.UTC), UsageShards.DEFAULT_COUNT);
       connection.writeTo(connectionFile);
     }
     new RuntimeFile(

@@ -15,6 +15,7 @@ import ccotel.api.ApiRequest;
 import ccotel.api.ApiResponse;
 import ccotel.auth.ConnectionAdmin;
 import ccotel.config.Config;
+import ccotel.dynamodb.DynamoDbShardLayouts;
 import ccotel.dynamodb.DynamoDbUsageStore;
 import ccotel.embedded.EmbeddedAws;
 import ccotel.lambda.AggregatorHandler;
@@ -31,6 +32,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -100,6 +102,14 @@ class FaultMatrixIT {
     admin = new ConnectionAdmin(stack.components.connectionRegistry(), Clock.systemUTC());
   }
 
+  /** A new connection whose usage is spread over 4 keys, as new connections are. */
+  private ConnectionAdmin.NewConnection sharded(String name) {
+    ConnectionAdmin.NewConnection connection = admin.create(name);
+    new DynamoDbShardLayouts(AWS.dynamoDb().client(), stack.config.usageTable(), Clock.systemUTC())
+        .initial(connection.connection().id(), LocalDate.of(2000, 1, 1), 4);
+    return connection;
+  }
+
   @AfterEach
   void tearDown() {
     poller.close();
@@ -107,7 +117,7 @@ class FaultMatrixIT {
 
   @Test
   void crashAfterTheWriteBeforeTheDelete_isCountedOnce() throws Exception {
-    ConnectionAdmin.NewConnection connection = admin.create("crash");
+    ConnectionAdmin.NewConnection connection = sharded("crash");
     // Each delivery's first write succeeds and then the aggregator "crashes": no SQS delete.
     Set<String> crashed = ConcurrentHashMap.newKeySet();
     store.afterWrite =
@@ -125,7 +135,7 @@ class FaultMatrixIT {
 
   @Test
   void deathAfterReadingSeriesBeforeTheWrite_isCountedOnce() throws Exception {
-    ConnectionAdmin.NewConnection connection = admin.create("died");
+    ConnectionAdmin.NewConnection connection = sharded("died");
     // Each cumulative export's aggregator "dies" once after reading its series, before writing.
     Set<String> died = ConcurrentHashMap.newKeySet();
     store.dieBeforeCommit = died::add;
@@ -144,7 +154,7 @@ class FaultMatrixIT {
 
   @Test
   void duplicateSqsDeliveries_areCountedOnce() throws Exception {
-    ConnectionAdmin.NewConnection connection = admin.create("duplicates");
+    ConnectionAdmin.NewConnection connection = sharded("duplicates");
     sendScenario(connection, 1);
     // The queue delivers every message a second time (at-least-once), before and after the first.
     List<Message> queued = receiveAllVisible();
@@ -164,7 +174,7 @@ class FaultMatrixIT {
 
   @Test
   void throttledDynamoDb_isRetriedUntilCountedOnce() throws Exception {
-    ConnectionAdmin.NewConnection connection = admin.create("throttled");
+    ConnectionAdmin.NewConnection connection = sharded("throttled");
     // The first two writes are throttled: a whole batch each, which the queue hands over again
     // (this test's queue gives up after two receives).
     AtomicInteger throttles = new AtomicInteger(2);
@@ -184,7 +194,7 @@ class FaultMatrixIT {
 
   @Test
   void sqsDownDuringIngest_is503WithRetryAfter_thenTheRetryCountsOnce() throws Exception {
-    ConnectionAdmin.NewConnection connection = admin.create("sqs-down");
+    ConnectionAdmin.NewConnection connection = sharded("sqs-down");
     Map<String, String> env = new HashMap<>(stack.config.toEnv());
     env.put(Config.INGEST_QUEUE_URL, "http://127.0.0.1:9/000000000000/unreachable");
     try (SqsClient unreachable = LocalAwsClients.sqs(URI.create("http://127.0.0.1:9"))) {
@@ -248,7 +258,7 @@ class FaultMatrixIT {
 
   @Test
   void aConnection_canNeitherReadNorWriteAnothersData() throws Exception {
-    ConnectionAdmin.NewConnection a = admin.create("team-a");
+    ConnectionAdmin.NewConnection a = sharded("team-a"); // b keeps one key
     ConnectionAdmin.NewConnection b = admin.create("team-b");
     sendScenario(a, 1);
     String day =
@@ -303,7 +313,7 @@ class FaultMatrixIT {
 
   @Test
   void exportLargerThanAnSqsMessage_isSplit_andCountedOnceEvenWhenRetried() throws Exception {
-    ConnectionAdmin.NewConnection connection = admin.create("large");
+    ConnectionAdmin.NewConnection connection = sharded("large");
     java.util.Random random = new java.util.Random(11);
     long time = ccotel.testing.OtlpRequests.nanos("2026-11-24T10:00:00Z");
     ccotel.testing.OtlpRequests.LogsBuilder logs =

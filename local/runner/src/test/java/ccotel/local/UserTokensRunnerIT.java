@@ -219,6 +219,51 @@ class UserTokensRunnerIT {
     assertEquals(json("[]"), json(cli("user", "list", "--connection", id, "--json")));
   }
 
+  @Test
+  void aConnectionsShards_areSetOnCreate_andChangedOnlyDaysAhead() throws Exception {
+    String created = cli("connection", "create", "--name", "sharded", "--shards", "4");
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    assertTrue(
+        created.contains("shards        4 (partition keys of its usage, from " + today + ")"),
+        created);
+    String id = created.lines().findFirst().orElseThrow().split("\\s+")[1];
+
+    Run tooSoon =
+        run(
+            "connection",
+            "set-shards",
+            "--connection",
+            id,
+            "--shards",
+            "16",
+            "--from",
+            today.plusDays(2).toString());
+    assertEquals(2, tooSoon.status());
+    assertEquals(
+        "ccotel: a shard count change takes effect on "
+            + today.plusDays(3)
+            + " at the earliest (usage may be dated a day ahead, and layouts are cached)\n",
+        tooSoon.err());
+    assertEquals(
+        1,
+        run("connection", "set-shards", "--connection", "conn_missing", "--shards", "2").status());
+
+    assertEquals(
+        "connection "
+            + id
+            + ": partition keys of its usage\n"
+            + "  before "
+            + today
+            + "  1 (its own key)\n"
+            + "  from   "
+            + today
+            + "  4\n"
+            + "  from   "
+            + today.plusDays(3)
+            + "  16\n",
+        cli("connection", "set-shards", "--connection", id, "--shards", "16"));
+  }
+
   private static byte[] sessions(String email, int count) {
     return OtlpRequests.metrics(email)
         .resource("user.account_uuid", "acc-" + email)
