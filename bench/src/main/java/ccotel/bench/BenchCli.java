@@ -19,8 +19,10 @@ public final class BenchCli {
         ccotel bench decode [--forks F] [--rounds N] [--slice-ms S]
                                                 the decode goals as paired ratios (runs after jmh too)
         ccotel bench coldstart [--runs N]       JVM start to first handled request, per handler
-        ccotel bench writes [--users N] [--batch B] [--minutes M] [--scenario S] [--day-changes false]
-                                                DynamoDB write units per 1,000 exports
+        ccotel bench writes [--users N] [--minutes M] [--metrics-interval 60] [--logs-interval 5]
+                           [--batch B] [--window 20] [--pollers 1] [--scenario S] [--day-changes false]
+                           [--per-export false]
+                                                DynamoDB write/read units, SQS requests per 1,000 exports
         ccotel bench load --clients N --minutes M [--data DIR | --endpoint URL --token T --read-token R]
         ccotel bench query [--users 1000] [--days 90] [--runs 10] [--threads 1,2,8] [--paged false] [--data DIR]
                            [--load batch|plain] [--page false]

@@ -24,6 +24,12 @@ public final class BenchUserDays {
 
   private BenchUserDays() {}
 
+  /** The key of a user-day item, as the aggregator writes it (for the write bench's bound). */
+  public static Map<String, AttributeValue> usageKey(
+      String connectionId, ccotel.usage.UsageKey key) {
+    return ItemLayout.usageKey(connectionId, key);
+  }
+
   /** Puts each delivery's user-day as the only one that ever counted it. */
   public static void put(
       DynamoDbClient dynamoDb, String usageTable, String connectionId, List<DayDelivery> days)
