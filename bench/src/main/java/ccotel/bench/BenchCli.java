@@ -19,8 +19,10 @@ public final class BenchCli {
         ccotel bench decode [--forks F] [--rounds N] [--slice-ms S]
                                                 the decode goals as paired ratios (runs after jmh too)
         ccotel bench coldstart [--runs N]       JVM start to first handled request, per handler
-        ccotel bench writes [--users N] [--batch B] [--minutes M] [--scenario S] [--day-changes false]
-                                                DynamoDB write units per 1,000 exports
+        ccotel bench writes [--users N] [--minutes M] [--metrics-interval 60] [--logs-interval 5]
+                           [--batch B] [--window 20] [--pollers 1] [--scenario S] [--day-changes false]
+                           [--per-export false]
+                                                DynamoDB write/read units, SQS requests per 1,000 exports
         ccotel bench keys [--exports 20000] [--batch 100] [--sizes 1000:1,1000:8,10000:8,100000:64,1000000:512]
                                                 write units/s per table and per partition key, one connection
                                                 of N developers over S shards (units measured, rate scaled)

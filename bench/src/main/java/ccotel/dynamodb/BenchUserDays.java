@@ -26,6 +26,16 @@ public final class BenchUserDays {
 
   private BenchUserDays() {}
 
+  /**
+   * The key of a user-day item of a connection without a shard layout, as the aggregator writes it
+   * (for the write bench's bound: its connection keeps one key, since shards change which key an
+   * item has, not its write units; {@code bench keys} measures 1 and 8 shards alike).
+   */
+  public static Map<String, AttributeValue> usageKey(
+      String connectionId, ccotel.usage.UsageKey key) {
+    return ItemLayout.usageKey(connectionId, UsageShards.LEGACY, key);
+  }
+
   /** Puts each delivery's user-day as the only one that ever counted it. */
   public static void put(
       DynamoDbClient dynamoDb, String usageTable, String connectionId, List<DayDelivery> days)

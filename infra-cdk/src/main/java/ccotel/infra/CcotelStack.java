@@ -62,8 +62,11 @@ public final class CcotelStack extends Stack {
 
   static final Duration QUERY_TIMEOUT = Duration.seconds(15);
 
-  /** A batch of ten exports takes well under a second; the margin covers throttling retries. */
-  static final Duration AGGREGATOR_TIMEOUT = Duration.seconds(30);
+  /**
+   * A batch of BATCH_SIZE exports of as many user-days takes several seconds (one update each); the
+   * margin covers throttling retries and the plain writes' 8 s of backing off.
+   */
+  static final Duration AGGREGATOR_TIMEOUT = Duration.seconds(60);
 
   /** A webhook POST times out after 5 s; a batch of ten alerts fits with room to spare. */
   static final Duration ALERT_TIMEOUT = Duration.seconds(90);
@@ -86,30 +89,34 @@ public final class CcotelStack extends Stack {
   static final int MAX_MESSAGE_BYTES = 1_048_576;
 
   /**
-   * Per-message failures in 5 minutes that raise the alarm: one poison message fails at most twice
-   * in 5 minutes (visibility 180 s), so 5 means more than one message or a failing dependency.
+   * Per-message failures in 5 minutes that raise the alarm: one poison message fails at most once
+   * in 5 minutes (visibility 360 s), so 5 means more than one message or a failing dependency.
    */
   static final int MESSAGE_FAILURES_THRESHOLD = 5;
 
   /**
    * Age of the oldest queued export that raises the alarm: a message retried to the dead-letter
-   * queue is at most 5 × 180 s = 15 min old, so 20 min means aggregation has stalled.
+   * queue waits a batching window and a visibility timeout per attempt, at most 5 × (300 s + 360 s)
+   * = 55 min, so an hour means aggregation has stalled.
    */
-  static final int OLDEST_MESSAGE_SECONDS_THRESHOLD = 1_200;
+  static final int OLDEST_MESSAGE_SECONDS_THRESHOLD = 3_600;
 
   /** As in local mode: five failed attempts, then the dead-letter queue. */
   static final int MAX_RECEIVE_COUNT = 5;
 
   /**
-   * SQS hands the aggregator up to 100 messages, waiting up to 20 s to fill a batch: a client
-   * exports every 5 s, so a batch may hold several exports per user-day, which the aggregator adds
-   * with one update (measured: 0.60 x the one-update-per-export bound for 20 busy users in batches
-   * of 100, 1.00 x when no two exports of a batch share a user; see docs/cost.md). Usage is daily,
-   * so 20 s more latency costs nothing.
+   * SQS hands the aggregator up to 1,000 messages, gathered for up to 300 s (the most Lambda
+   * allows): exports of one user-day in a batch share one update, and the writes made once per
+   * connection and batch (the last export time, exports per hour, each day's change version) are
+   * spread over more exports. With Claude Code exporting every few minutes and a small team, a 20 s
+   * window handed the aggregator batches of one or two exports, each paying those writes. The cost
+   * is latency: usage reaches the API up to 5 minutes later (docs/decisions.md, "Batch size and
+   * window"). 1,000 exports of a few KB stay far below Lambda's 6 MB invocation payload and take a
+   * few seconds to count.
    */
-  static final int BATCH_SIZE = 100;
+  static final int BATCH_SIZE = 1_000;
 
-  static final Duration BATCHING_WINDOW = Duration.seconds(20);
+  static final Duration BATCHING_WINDOW = Duration.seconds(300);
 
   /** The managed Java runtime; SnapStart works on it, on arm64. */
   static final Runtime RUNTIME = Runtime.JAVA_21;
@@ -351,7 +358,7 @@ public final class CcotelStack extends Stack {
         ingestQueue.metricApproximateAgeOfOldestMessage(
             MetricOptions.builder().period(Duration.minutes(5)).statistic("Maximum").build()),
         OLDEST_MESSAGE_SECONDS_THRESHOLD,
-        "Aggregation is behind: the oldest queued export is older than 20 minutes",
+        "Aggregation is behind: the oldest queued export is older than an hour",
         alarms);
     // Data that stops arriving is the quiet failure of telemetry: a client roll-out that lost its
     // settings, a proxy, a revoked token. The ingest function writes ExportsAccepted on every

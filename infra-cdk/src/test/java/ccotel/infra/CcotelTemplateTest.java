@@ -114,8 +114,8 @@ class CcotelTemplateTest {
     assertEquals(1, mappings.size());
     JsonNode mapping = mappings.get(0).path("Properties");
     assertEquals("[\"ReportBatchItemFailures\"]", mapping.path("FunctionResponseTypes").toString());
-    assertEquals(100, mapping.path("BatchSize").asInt());
-    assertEquals(20, mapping.path("MaximumBatchingWindowInSeconds").asInt());
+    assertEquals(1000, mapping.path("BatchSize").asInt());
+    assertEquals(300, mapping.path("MaximumBatchingWindowInSeconds").asInt());
     assertEquals("AggregatorFunction", logicalIdPrefix(mapping.at("/FunctionName/Ref").asText()));
     assertEquals(
         "IngestQueue", logicalIdPrefix(mapping.at("/EventSourceArn/Fn::GetAtt/0").asText()));
@@ -373,7 +373,7 @@ class CcotelTemplateTest {
   }
 
   @Test
-  void ingestQueueAge_alarmsAfterTwentyMinutes_toTheAlarmTopic() {
+  void ingestQueueAge_alarmsAfterAnHour_toTheAlarmTopic() {
     JsonNode alarm = alarm("IngestQueueOldestMessageAlarm");
     assertEquals("AWS/SQS", alarm.path("Namespace").asText());
     assertEquals("ApproximateAgeOfOldestMessage", alarm.path("MetricName").asText());
@@ -381,7 +381,7 @@ class CcotelTemplateTest {
     assertEquals(
         "IngestQueue", logicalIdPrefix(alarm.at("/Dimensions/0/Value/Fn::GetAtt/0").asText()));
     assertEquals("Maximum", alarm.path("Statistic").asText());
-    assertEquals(1200, alarm.path("Threshold").asInt());
+    assertEquals(3600, alarm.path("Threshold").asInt());
     assertEquals("AlarmTopic", logicalIdPrefix(alarm.at("/AlarmActions/0/Ref").asText()));
   }
 

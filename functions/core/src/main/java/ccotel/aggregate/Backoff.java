@@ -7,7 +7,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * wait up to an exponentially growing cap) spreads writers of one hot item apart, so each round
  * some writer wins and the rest find the item quieter; without it they retry in lockstep and keep
  * colliding. The waits of {@link #ROUNDS} rounds add up to at most 2.5 s, far below the
- * aggregator's 30 s timeout.
+ * aggregator's 60 s timeout.
  */
 public final class Backoff {
 

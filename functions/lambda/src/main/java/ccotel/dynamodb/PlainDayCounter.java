@@ -97,7 +97,7 @@ final class PlainDayCounter {
       }
       rounds.get(round).computeIfAbsent(day, k -> new ArrayList<>()).add(delivery);
     }
-    // The rounds of one call wait at most this long in all (a Lambda run has 30 s); what is
+    // The rounds of one call wait at most this long in all (a Lambda run has 60 s); what is
     // still contended then is retried by SQS.
     long giveUpAt = System.nanoTime() + MOST_WAITING.toNanos();
     for (Map<UsageKey, List<DayDelivery>> round : rounds) {

@@ -55,6 +55,15 @@ final class LocalStack implements AutoCloseable {
   static final int VISIBILITY_TIMEOUT_SECONDS = 30;
 
   /**
+   * Batches gathered as Lambda's event source gathers them for the deployed aggregator (up to 1,000
+   * exports), but for 2 s, not 300: locally writes cost nothing, the person trying ccotel wants to
+   * see the numbers, and the window must stay well below the visibility timeout.
+   */
+  static final int AGGREGATOR_BATCH_SIZE = 1_000;
+
+  static final Duration AGGREGATOR_BATCHING_WINDOW = Duration.ofSeconds(2);
+
+  /**
    * Aggregator threads. 0 accepts and queues exports without counting them, until a restart with
    * pollers: how the kill -9 test holds messages between the 200 and aggregation.
    */
@@ -143,7 +152,9 @@ final class LocalStack implements AutoCloseable {
                 MAX_RECEIVE_COUNT,
                 components.budgetWatch(
                     (message, failure) ->
-                        System.err.println("ccotel: " + message + ": " + failure))));
+                        System.err.println("ccotel: " + message + ": " + failure))),
+            AGGREGATOR_BATCH_SIZE,
+            AGGREGATOR_BATCHING_WINDOW);
     int pollers = pollers(processEnv);
     poller.start(pollers);
     // Alerts are delivered by their own poller, as by their own function in AWS: a slow or

@@ -3,6 +3,7 @@ package ccotel.local;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,20 +19,25 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
 
 /**
- * Does locally what Lambda's SQS event source mapping does in AWS: receive a batch, hand it to the
- * aggregator as an {@link SQSEvent}, and delete only the messages its {@link SQSBatchResponse} did
- * not report as failed. Failed ones become visible again and are retried, and after {@code
- * maxReceiveCount} SQS moves them to the dead-letter queue.
+ * Does locally what Lambda's SQS event source mapping does in AWS: gather a batch (receives of up
+ * to 10 messages, until the batch is full or its window has passed), hand it to the aggregator as
+ * an {@link SQSEvent}, and delete only the messages its {@link SQSBatchResponse} did not report as
+ * failed. Failed ones become visible again and are retried, and after {@code maxReceiveCount} SQS
+ * moves them to the dead-letter queue.
  */
 final class SqsPoller implements AutoCloseable {
 
-  private static final int BATCH_SIZE = 10;
+  /** What one ReceiveMessage returns at most. */
+  private static final int RECEIVE_SIZE = 10;
+
   private static final int WAIT_SECONDS = 1;
 
   private final SqsClient sqs;
   private final String queueUrl;
   private final String queueArn;
   private final RequestHandler<SQSEvent, SQSBatchResponse> aggregator;
+  private final int batchSize;
+  private final Duration window;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean polling;
@@ -41,10 +47,27 @@ final class SqsPoller implements AutoCloseable {
       String queueUrl,
       String queueArn,
       RequestHandler<SQSEvent, SQSBatchResponse> aggregator) {
+    this(sqs, queueUrl, queueArn, aggregator, RECEIVE_SIZE, Duration.ZERO);
+  }
+
+  /**
+   * A poller that hands over batches of up to {@code batchSize} messages, gathered for at most
+   * {@code window} after the first (keep it well below the queue's visibility timeout, or messages
+   * of the batch come back while it is gathered).
+   */
+  SqsPoller(
+      SqsClient sqs,
+      String queueUrl,
+      String queueArn,
+      RequestHandler<SQSEvent, SQSBatchResponse> aggregator,
+      int batchSize,
+      Duration window) {
     this.sqs = sqs;
     this.queueUrl = queueUrl;
     this.queueArn = queueArn;
     this.aggregator = aggregator;
+    this.batchSize = batchSize;
+    this.window = window;
   }
 
   void start(int pollers) {
@@ -75,19 +98,22 @@ final class SqsPoller implements AutoCloseable {
     }
   }
 
-  /** Receives and processes one batch; returns how many messages it received. */
+  /** Gathers and processes one batch; returns how many messages it received. */
   int pollOnce() {
-    ReceiveMessageResponse received =
-        sqs.receiveMessage(
-            b ->
-                b.queueUrl(queueUrl)
-                    .maxNumberOfMessages(BATCH_SIZE)
-                    .waitTimeSeconds(WAIT_SECONDS)
-                    .messageAttributeNames("All")
-                    .messageSystemAttributeNames(MessageSystemAttributeName.ALL));
-    List<Message> messages = received.messages();
+    List<Message> messages = new ArrayList<>(receive(RECEIVE_SIZE, WAIT_SECONDS));
     if (messages.isEmpty()) {
       return 0;
+    }
+    long closesAt = System.nanoTime() + window.toNanos();
+    while (messages.size() < batchSize && System.nanoTime() - closesAt < 0 && running.get()) {
+      boolean lastSecond = closesAt - System.nanoTime() < 1_000_000_000L;
+      List<Message> more =
+          receive(
+              Math.min(RECEIVE_SIZE, batchSize - messages.size()), lastSecond ? 0 : WAIT_SECONDS);
+      if (more.isEmpty() && lastSecond) {
+        break; // nothing more came: no point asking again and again in the last second
+      }
+      messages.addAll(more);
     }
     SQSBatchResponse response = aggregator.handleRequest(toEvent(messages), null);
     Set<String> failed = new HashSet<>();
@@ -104,10 +130,25 @@ final class SqsPoller implements AutoCloseable {
                 .build());
       }
     }
-    if (!done.isEmpty()) {
-      sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(done));
+    // SQS deletes at most 10 a call.
+    for (int from = 0; from < done.size(); from += RECEIVE_SIZE) {
+      List<DeleteMessageBatchRequestEntry> some =
+          done.subList(from, Math.min(done.size(), from + RECEIVE_SIZE));
+      sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(some));
     }
     return messages.size();
+  }
+
+  private List<Message> receive(int most, int waitSeconds) {
+    ReceiveMessageResponse received =
+        sqs.receiveMessage(
+            b ->
+                b.queueUrl(queueUrl)
+                    .maxNumberOfMessages(most)
+                    .waitTimeSeconds(waitSeconds)
+                    .messageAttributeNames("All")
+                    .messageSystemAttributeNames(MessageSystemAttributeName.ALL));
+    return received.messages();
   }
 
   private SQSEvent toEvent(List<Message> messages) {
