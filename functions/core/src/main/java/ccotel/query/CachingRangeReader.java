@@ -174,6 +174,24 @@ public final class CachingRangeReader implements UsageRangeReader {
   @Override
   public void readRange(String connectionId, LocalDate from, LocalDate to, DaySink sink)
       throws UsageStoreUnavailableException {
+    read(connectionId, from, to, maxAge, sink);
+  }
+
+  /**
+   * Reads again, and keeps, every day of the range whose version moved, that is not kept, or that
+   * was read {@code olderThan} ago or earlier; hands nothing out. A process that runs this more
+   * often than {@code maxAge} minus {@code olderThan} keeps the range warm for every reader.
+   */
+  public void refresh(String connectionId, LocalDate from, LocalDate to, Duration olderThan)
+      throws UsageStoreUnavailableException {
+    read(connectionId, from, to, olderThan, null);
+  }
+
+  /**
+   * The range through the cache, days older than {@code age} read again; to {@code sink} if any.
+   */
+  private void read(String connectionId, LocalDate from, LocalDate to, Duration age, DaySink sink)
+      throws UsageStoreUnavailableException {
     // Taken before the versions: the age of what this read keeps counts from here.
     Instant readAt = clock.instant();
     Map<LocalDate, Long> current = versions.versions(connectionId, from, to);
@@ -183,7 +201,7 @@ public final class CachingRangeReader implements UsageRangeReader {
         KeptDay kept = days.get(new DayKey(connectionId, day));
         if (kept != null
             && kept.version() == current.getOrDefault(day, 0L)
-            && kept.readAt().plus(maxAge).isAfter(readAt)) {
+            && kept.readAt().plus(age).isAfter(readAt)) {
           valid.put(day, kept);
         }
       }
@@ -192,7 +210,9 @@ public final class CachingRangeReader implements UsageRangeReader {
     while (!day.isAfter(to)) {
       KeptDay kept = valid.get(day);
       if (kept != null) {
-        sink.day(day, rows(kept));
+        if (sink != null) {
+          sink.day(day, rows(kept));
+        }
         day = day.plusDays(1);
         continue;
       }
@@ -206,7 +226,9 @@ public final class CachingRangeReader implements UsageRangeReader {
           last,
           (read, rows) -> {
             keep(connectionId, read, current.getOrDefault(read, 0L), readAt, rows);
-            sink.day(read, rows);
+            if (sink != null) {
+              sink.day(read, rows);
+            }
           });
       day = last.plusDays(1);
     }

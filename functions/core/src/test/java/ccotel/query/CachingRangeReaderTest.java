@@ -126,6 +126,40 @@ class CachingRangeReaderTest {
   }
 
   @Test
+  void refresh_readsAgainWhatIsOlderThanItsLimitOrChanged_soReadersFindItWarm() throws Exception {
+    String c = "c1";
+    write(c, DAY, "amy@example.com", 1);
+    write(c, DAY.plusDays(1), "bob@example.com", 2);
+    CachingRangeReader reader = cache(1000);
+    Duration olderThan = Duration.ofMinutes(8);
+
+    reader.refresh(c, DAY, DAY.plusDays(2), olderThan);
+    assertEquals(List.of(DAY, DAY.plusDays(1), DAY.plusDays(2)), takeDaysRead());
+    assertEquals(2, reader.rowsKept());
+    clock.advance(Duration.ofMinutes(5));
+    reader.refresh(c, DAY, DAY.plusDays(2), olderThan);
+    assertEquals(List.of(), takeDaysRead());
+
+    clock.advance(Duration.ofMinutes(4)); // 9 minutes: past the refresh's limit, not the reader's
+    reader.refresh(c, DAY, DAY.plusDays(2), olderThan);
+    assertEquals(List.of(DAY, DAY.plusDays(1), DAY.plusDays(2)), takeDaysRead());
+    clock.advance(Duration.ofMinutes(3)); // 12 minutes after the first read, 3 after the refresh
+    List<String> fromStore = read(UsageRangeReader.paging(store, 1000), c, DAY.plusDays(2));
+    daysRead.clear();
+    assertEquals(fromStore, read(reader, c, DAY.plusDays(2)));
+    assertEquals(List.of(), takeDaysRead());
+
+    write(c, DAY.plusDays(1), "cat@example.com", 3);
+    reader.refresh(c, DAY, DAY.plusDays(2), olderThan);
+    assertEquals(List.of(DAY.plusDays(1)), takeDaysRead());
+    fromStore = read(UsageRangeReader.paging(store, 1000), c, DAY.plusDays(2));
+    daysRead.clear();
+    assertEquals(fromStore, read(reader, c, DAY.plusDays(2)));
+    assertEquals(List.of(), takeDaysRead());
+    assertEquals(3, reader.rowsKept());
+  }
+
+  @Test
   void aChangedDay_isReadAgain_alone_withItsNewRows() throws Exception {
     String c = "c1";
     write(c, DAY, "amy@example.com", 1);

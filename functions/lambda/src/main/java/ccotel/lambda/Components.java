@@ -171,13 +171,13 @@ public final class Components {
    * #SUMMARY_READ_PARALLELISM} days at a time. See docs/decisions.md, "Summary".
    */
   public SummaryService summaryService() {
+    return summaryService(summaryRangeReader());
+  }
+
+  /** The summary API over {@code days}, a cache another part of the process may keep warm. */
+  public SummaryService summaryService(CachingRangeReader days) {
     return new SummaryService(
-        authorizer(),
-        summaryRangeReader(),
-        rosterReader(),
-        activity(),
-        usageStore(),
-        pseudonymKeys());
+        authorizer(), days, rosterReader(), activity(), usageStore(), pseudonymKeys());
   }
 
   /** Read once per connection and process (see DynamoDbPseudonymKeys). */

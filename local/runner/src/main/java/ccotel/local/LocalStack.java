@@ -1,5 +1,6 @@
 package ccotel.local;
 
+import ccotel.auth.Connection;
 import ccotel.auth.ConnectionAdmin;
 import ccotel.auth.TokenAuthorizer;
 import ccotel.auth.TokenScope;
@@ -17,6 +18,7 @@ import ccotel.lambda.Components;
 import ccotel.lambda.IngestHandler;
 import ccotel.lambda.QueryHandler;
 import ccotel.metrics.ServiceMetrics;
+import ccotel.query.CachingRangeReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,6 +79,7 @@ final class LocalStack implements AutoCloseable {
   private final SqsPoller poller;
   private final SqsPoller alertPoller;
   private final HttpFrontDoor frontDoor;
+  private final SummaryCacheWarmer summaryWarmer;
   private final LocalConnectionFile defaultConnection;
 
   private LocalStack(
@@ -86,7 +89,9 @@ final class LocalStack implements AutoCloseable {
       SqsPoller poller,
       SqsPoller alertPoller,
       HttpFrontDoor frontDoor,
+      SummaryCacheWarmer summaryWarmer,
       LocalConnectionFile defaultConnection) {
+    this.summaryWarmer = summaryWarmer;
     this.alertPoller = alertPoller;
     this.dataDir = dataDir;
     this.dynamoDb = dynamoDb;
@@ -179,6 +184,7 @@ final class LocalStack implements AutoCloseable {
                             AlertSender.DEFAULT_BACKOFF.toSeconds())))));
     alertPoller.start(pollers == 0 ? 0 : 1);
     TokenAuthorizer tokens = components.authorizer();
+    CachingRangeReader summaryDays = components.summaryRangeReader();
     HttpFrontDoor frontDoor =
         new HttpFrontDoor(
             port,
@@ -188,7 +194,7 @@ final class LocalStack implements AutoCloseable {
             new HttpFrontDoor.Backend(
                 new QueryHandler(
                     components.queryService(),
-                    components.summaryService(),
+                    components.summaryService(summaryDays),
                     components.statusService()),
                 header -> tokens.authorize(header, TokenScope.READ).granted()),
             pollers == 0 ? () -> true : poller::isPolling);
@@ -220,7 +226,14 @@ final class LocalStack implements AutoCloseable {
     new RuntimeFile(
             frontDoor.port(), dynamoDb.endpoint(), sqs.endpoint(), ProcessHandle.current().pid())
         .writeTo(dataDir.resolve(RuntimeFile.FILE_NAME));
-    return new LocalStack(dataDir, dynamoDb, sqs, poller, alertPoller, frontDoor, connection);
+    SummaryCacheWarmer summaryWarmer =
+        new SummaryCacheWarmer(
+            () -> components.connectionRegistry().list().stream().map(Connection::id).toList(),
+            summaryDays,
+            Clock.systemUTC());
+    summaryWarmer.start();
+    return new LocalStack(
+        dataDir, dynamoDb, sqs, poller, alertPoller, frontDoor, summaryWarmer, connection);
   }
 
   private static int pollers(Map<String, String> processEnv) {
@@ -301,6 +314,7 @@ final class LocalStack implements AutoCloseable {
    */
   @Override
   public void close() {
+    summaryWarmer.close();
     frontDoor.close();
     poller.close();
     alertPoller.close();
