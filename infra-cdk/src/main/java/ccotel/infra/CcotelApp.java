@@ -20,6 +20,16 @@ public final class CcotelApp {
   public static final String SILENCE_ALARM_HOURS_CONTEXT = "silenceAlarmHours";
 
   /**
+   * Context keys for the ceiling of a deployment (docs/capacity.md): API Gateway's steady rate and
+   * burst on the stage ({@code -c ingestRateLimit=25000 -c ingestBurstLimit=50000}), and the most
+   * aggregator instances SQS starts at once ({@code -c aggregatorConcurrency=200}).
+   */
+  public static final String INGEST_RATE_LIMIT_CONTEXT = "ingestRateLimit";
+
+  public static final String INGEST_BURST_LIMIT_CONTEXT = "ingestBurstLimit";
+  public static final String AGGREGATOR_CONCURRENCY_CONTEXT = "aggregatorConcurrency";
+
+  /**
    * System property naming the jar when no context does: infra-cdk's pom sets it for {@code cdk
    * synth} (cdk.json runs exec:java) from the build's version, so no version is written here.
    */
@@ -45,22 +55,36 @@ public final class CcotelApp {
               + "=PATH");
     }
     CcotelStack stack =
-        new CcotelStack(app, STACK_ID, new CcotelStackProps(assetPath, silenceAlarmHours(app)));
+        new CcotelStack(
+            app,
+            STACK_ID,
+            new CcotelStackProps(
+                assetPath,
+                wholeNumber(app, INGEST_RATE_LIMIT_CONTEXT, CcotelStackProps.DEFAULT_RATE_LIMIT),
+                wholeNumber(app, INGEST_BURST_LIMIT_CONTEXT, CcotelStackProps.DEFAULT_BURST_LIMIT),
+                wholeNumber(
+                    app,
+                    AGGREGATOR_CONCURRENCY_CONTEXT,
+                    CcotelStackProps.DEFAULT_AGGREGATOR_CONCURRENCY),
+                wholeNumber(
+                    app,
+                    SILENCE_ALARM_HOURS_CONTEXT,
+                    CcotelStackProps.DEFAULT_SILENCE_ALARM_HOURS)));
     // A rule's error becomes an error annotation, which fails `cdk synth` and the tests.
     Aspects.of(app).add(new AwsSolutionsChecks());
     return stack;
   }
 
-  private static int silenceAlarmHours(App app) {
-    Object hours = app.getNode().tryGetContext(SILENCE_ALARM_HOURS_CONTEXT);
-    if (hours == null) {
-      return CcotelStackProps.DEFAULT_SILENCE_ALARM_HOURS;
+  /** A context value that must be a whole number; the props judge its range. */
+  private static int wholeNumber(App app, String key, int otherwise) {
+    Object value = app.getNode().tryGetContext(key);
+    if (value == null) {
+      return otherwise;
     }
     try {
-      return Integer.parseInt(hours.toString().trim());
+      return Integer.parseInt(value.toString().trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          SILENCE_ALARM_HOURS_CONTEXT + " must be a whole number of hours, not '" + hours + "'");
+      throw new IllegalArgumentException(key + " must be a whole number, not '" + value + "'");
     }
   }
 }

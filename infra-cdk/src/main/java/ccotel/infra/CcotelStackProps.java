@@ -5,7 +5,8 @@ package ccotel.infra;
  *
  * @param functionsAssetPath the functions' Lambda jar, relative to the CDK app's working directory
  * @param ingestRateLimit steady requests per second API Gateway lets through before answering 429
- *     (10,000 developers exporting metrics every 60 s and logs every 5 s send about 2,200/s)
+ *     (100,000 developers at the generated settings' 300 s export intervals send about 700/s while
+ *     all work at once; at Claude Code's own 60 s / 5 s about 16,000/s: docs/capacity.md)
  * @param ingestBurstLimit requests API Gateway lets through in a burst
  * @param aggregatorConcurrency the most aggregator instances SQS starts at once
  * @param silenceAlarmHours hours without one accepted export after which the stopped-sending alarm

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -208,7 +209,62 @@ class CcotelStackTest {
                           Map.of(
                               CcotelApp.FUNCTIONS_ASSET_CONTEXT, jar,
                               CcotelApp.SILENCE_ALARM_HOURS_CONTEXT, nonsense))));
-      assertTrue(refused.getMessage().contains("hours"), refused.getMessage());
+      assertTrue(refused.getMessage().toLowerCase().contains("hours"), refused.getMessage());
+    }
+  }
+
+  @Test
+  void theCeiling_ratesAndAggregatorConcurrency_comeFromContext_andNonsenseIsRefused() {
+    String jar = fakeJar().toString();
+
+    CcotelStack stack =
+        CcotelApp.define(
+            app(
+                Map.of(
+                    CcotelApp.FUNCTIONS_ASSET_CONTEXT,
+                    jar,
+                    CcotelApp.INGEST_RATE_LIMIT_CONTEXT,
+                    "25000",
+                    CcotelApp.INGEST_BURST_LIMIT_CONTEXT,
+                    "50000",
+                    CcotelApp.AGGREGATOR_CONCURRENCY_CONTEXT,
+                    "200")));
+
+    Template template = Template.fromStack(stack);
+    JsonNode stages =
+        new ObjectMapper().valueToTree(template.findResources("AWS::ApiGatewayV2::Stage"));
+    JsonNode throttle = stages.elements().next().path("Properties").path("DefaultRouteSettings");
+    assertEquals(25000, throttle.path("ThrottlingRateLimit").asInt(), String.valueOf(stages));
+    assertEquals(50000, throttle.path("ThrottlingBurstLimit").asInt(), String.valueOf(stages));
+    JsonNode mappings =
+        new ObjectMapper().valueToTree(template.findResources("AWS::Lambda::EventSourceMapping"));
+    List<Integer> concurrencies = new ArrayList<>();
+    mappings.forEach(
+        mapping ->
+            concurrencies.add(
+                mapping
+                    .path("Properties")
+                    .path("ScalingConfig")
+                    .path("MaximumConcurrency")
+                    .asInt()));
+    assertTrue(concurrencies.contains(200), String.valueOf(mappings));
+    for (Map.Entry<String, String> nonsense :
+        List.of(
+            Map.entry(CcotelApp.INGEST_RATE_LIMIT_CONTEXT, "0"),
+            Map.entry(CcotelApp.INGEST_BURST_LIMIT_CONTEXT, "lots"),
+            Map.entry(CcotelApp.AGGREGATOR_CONCURRENCY_CONTEXT, "1"),
+            Map.entry(CcotelApp.AGGREGATOR_CONCURRENCY_CONTEXT, "1001"))) {
+      assertThrows(
+          IllegalArgumentException.class,
+          () ->
+              CcotelApp.define(
+                  app(
+                      Map.of(
+                          CcotelApp.FUNCTIONS_ASSET_CONTEXT,
+                          jar,
+                          nonsense.getKey(),
+                          nonsense.getValue()))),
+          nonsense.toString());
     }
   }
 }
