@@ -24,6 +24,7 @@ public final class BenchCli {
                            [--per-export false]
                                                 DynamoDB write/read units, SQS requests per 1,000 exports
         ccotel bench keys [--exports 20000] [--batch 100] [--sizes 1000:1,1000:8,10000:8,100000:64,1000000:512]
+                          [--per-developer 0.22]
                                                 write units/s per table and per partition key, one connection
                                                 of N developers over S shards (units measured, rate scaled)
         ccotel bench load --clients N --minutes M [--data DIR | --endpoint URL --token T --read-token R]

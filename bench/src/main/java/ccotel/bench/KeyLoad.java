@@ -54,13 +54,14 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * worst case for a key — runs through the real aggregator (usage store, day versions, activity) in
  * SQS batches against DynamoDB Local; each write's consumed units ({@code ReturnConsumedCapacity})
  * are added to its table and partition key. The units per export are measured; the rate per key is
- * those units times the size's export rate (0.22 exports/s per busy developer, 22,000/s for
- * 100,000): scaled, not run at that rate.
+ * those units times the size's export rate ({@code --per-developer}: 0.22 exports/s per busy
+ * developer by default, 22,000/s for 100,000; the generated settings' 300 s intervals send about
+ * 0.007): scaled, not run at that rate.
  */
 final class KeyLoad {
 
   /** Exports per second per busy developer: issue 17's 22,000/s for 100,000. */
-  static final double EXPORTS_PER_DEVELOPER_SECOND = 0.22;
+  static final String EXPORTS_PER_DEVELOPER_SECOND = "0.22";
 
   /** DynamoDB's documented limit per partition key. */
   static final double KEY_LIMIT = 1000;
@@ -79,6 +80,8 @@ final class KeyLoad {
     }
     int sample = Integer.parseInt(options.getOrDefault("exports", "20000"));
     int batch = Integer.parseInt(options.getOrDefault("batch", "100"));
+    double perDeveloper =
+        Double.parseDouble(options.getOrDefault("per-developer", EXPORTS_PER_DEVELOPER_SECOND));
     List<Size> sizes = new ArrayList<>();
     for (String size :
         options.getOrDefault("sizes", "1000:1,1000:8,10000:8,100000:64,1000000:512").split(",")) {
@@ -88,35 +91,40 @@ final class KeyLoad {
     ObjectNode report = JSON.createObjectNode();
     report.put("exportsPerSize", sample);
     report.put("batchSize", batch);
-    report.put("exportsPerDeveloperSecond", EXPORTS_PER_DEVELOPER_SECOND);
+    report.put("exportsPerDeveloperSecond", perDeveloper);
     report.put(
         "note",
         "units per export measured on DynamoDB Local (ReturnConsumedCapacity, per request and"
-            + " key); rates are those units times developers x 0.22 exports/s: scaled, not run at"
+            + " key); rates are those units times developers x "
+            + perDeveloper
+            + " exports/s: scaled, not run at"
             + " that rate. Transactional items counted 2 units each (AWS's rule). One aggregator"
             + " (its users' last active days are written once per container: more containers,"
             + " more of them).");
     ArrayNode rows = report.putArray("sizes");
     System.out.printf(
         "%d exports per size (random developers, captured logs), SQS batches of %d; write units"
-            + " per second scaled to 0.22 exports/s per developer:%n"
+            + " per second scaled to %s exports/s per developer:%n"
             + "  developers  exports/s  shards   usage WCU/s  state WCU/s   busiest key (WCU/s)"
             + "                 busiest usage shard%n",
-        sample, batch);
+        sample, batch, perDeveloper);
     try (EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.startInMemory()) {
       KeyMeter meter = new KeyMeter();
       DynamoDbClient client = meter.client(dynamoDb.endpoint());
       for (Size size : sizes) {
-        rows.add(measure(client, meter, size, sample, batch));
+        rows.add(measure(client, meter, size, sample, batch, perDeveloper));
       }
     }
-    Path file = results.resolve("keys-" + sample + "-exports-batch-" + batch + ".json");
+    String rate =
+        options.containsKey("per-developer") ? "-per-developer-" + perDeveloper + "-per-s" : "";
+    Path file = results.resolve("keys-" + sample + "-exports-batch-" + batch + rate + ".json");
     Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
     System.out.println("results: " + file);
   }
 
   private static ObjectNode measure(
-      DynamoDbClient client, KeyMeter meter, Size size, int sample, int batch) throws Exception {
+      DynamoDbClient client, KeyMeter meter, Size size, int sample, int batch, double perDeveloper)
+      throws Exception {
     String name = "keys-" + size.developers() + "-" + size.shards();
     Config config = WriteUnits.config(name);
     DynamoDbTables.createIfMissing(client, config);
@@ -150,7 +158,7 @@ final class KeyLoad {
       activity.counted(counted);
     }
 
-    double rate = size.developers() * EXPORTS_PER_DEVELOPER_SECOND;
+    double rate = size.developers() * perDeveloper;
     double perExportToRate = rate / stream.size();
     ObjectNode row = JSON.createObjectNode();
     row.put("developers", size.developers());
