@@ -4,6 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * {@code ./ccotel bench jmh|decode|coldstart|writes|load|query}: the measurements README publishes.
@@ -57,6 +59,15 @@ public final class BenchCli {
     // DynamoDB Local leaves a non-daemon job thread behind after close, which would keep the JVM
     // up for minutes.
     System.exit(0);
+  }
+
+  /** A command's {@code --name value} pairs, by name without the dashes. */
+  static Map<String, String> options(String[] args) {
+    Map<String, String> options = new HashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+    }
+    return options;
   }
 
   private static Path resultsDir() throws java.io.IOException {

@@ -41,7 +41,6 @@ import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
@@ -74,10 +73,7 @@ final class KeyLoad {
   record Size(int developers, int shards) {}
 
   static void run(String[] args, Path results) throws Exception {
-    Map<String, String> options = new HashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-    }
+    Map<String, String> options = BenchCli.options(args);
     int sample = Integer.parseInt(options.getOrDefault("exports", "20000"));
     int batch = Integer.parseInt(options.getOrDefault("batch", "100"));
     double perDeveloper =
@@ -132,13 +128,7 @@ final class KeyLoad {
       new DynamoDbShardLayouts(client, config.usageTable(), Clock.systemUTC())
           .initial(CONNECTION, LocalDate.now(ZoneOffset.UTC).minusDays(1), size.shards());
     }
-    DynamoDbUsageStore store =
-        new DynamoDbUsageStore(
-            client,
-            config.usageTable(),
-            config.stateTable(),
-            Clock.systemUTC(),
-            config.deliveryRetention());
+    DynamoDbUsageStore store = WriteUnits.store(client, config);
     AggregationService aggregator =
         new AggregationService(store, new DynamoDbDayVersions(client, config.usageTable()));
     Activity activity = new Activity(new DynamoDbActivity(client, config.usageTable()));
@@ -272,16 +262,7 @@ final class KeyLoad {
 
     @Override
     public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
-      SdkRequest request = context.request();
-      ReturnConsumedCapacity total = ReturnConsumedCapacity.TOTAL;
-      if (request instanceof UpdateItemRequest update) {
-        return update.toBuilder().returnConsumedCapacity(total).build();
-      } else if (request instanceof PutItemRequest put) {
-        return put.toBuilder().returnConsumedCapacity(total).build();
-      } else if (request instanceof BatchWriteItemRequest batch) {
-        return batch.toBuilder().returnConsumedCapacity(total).build();
-      }
-      return request;
+      return CapacityRequests.total(context.request());
     }
 
     @Override
@@ -327,16 +308,7 @@ final class KeyLoad {
     }
 
     DynamoDbClient client(java.net.URI endpoint) {
-      return DynamoDbClient.builder()
-          .endpointOverride(endpoint)
-          .region(software.amazon.awssdk.regions.Region.US_EAST_1)
-          .credentialsProvider(
-              software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                  software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
-                      "local", "local")))
-          .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
-          .overrideConfiguration(c -> c.addExecutionInterceptor(this))
-          .build();
+      return CapacityRequests.meteredClient(endpoint, this);
     }
   }
 }

@@ -39,7 +39,6 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -73,10 +72,7 @@ final class QueryBench {
   private QueryBench() {}
 
   static void run(String[] args, Path results) throws Exception {
-    Map<String, String> options = new HashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-    }
+    Map<String, String> options = BenchCli.options(args);
     int users = Integer.parseInt(options.getOrDefault("users", "1000"));
     int days = Integer.parseInt(options.getOrDefault("days", "90"));
     int runs = Integer.parseInt(options.getOrDefault("runs", "10"));
@@ -98,13 +94,7 @@ final class QueryBench {
       DynamoDbClient client = meter.client(dynamoDb.endpoint());
       Config config = WriteUnits.config("query");
       DynamoDbTables.createIfMissing(client, config);
-      DynamoDbUsageStore store =
-          new DynamoDbUsageStore(
-              client,
-              config.usageTable(),
-              config.stateTable(),
-              Clock.systemUTC(),
-              config.deliveryRetention());
+      DynamoDbUsageStore store = WriteUnits.store(client, config);
       // The summary as the local runner and the query function wire it.
       Components components = new Components(config, client, null, Clock.systemUTC());
       ConnectionAdmin admin =

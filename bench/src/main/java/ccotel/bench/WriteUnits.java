@@ -43,19 +43,15 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
-import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
@@ -89,10 +85,7 @@ final class WriteUnits {
   private WriteUnits() {}
 
   static void run(String[] args, Path results) throws Exception {
-    Map<String, String> options = new HashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-    }
+    Map<String, String> options = BenchCli.options(args);
     int users = Integer.parseInt(options.getOrDefault("users", "20"));
     int batch = Integer.parseInt(options.getOrDefault("batch", "100"));
     int window = Integer.parseInt(options.getOrDefault("window", "20"));
@@ -661,6 +654,11 @@ final class WriteUnits {
   private static DynamoDbUsageStore freshStore(DynamoDbClient client, String name) {
     Config config = config(name);
     DynamoDbTables.createIfMissing(client, config);
+    return store(client, config);
+  }
+
+  /** The usage store over {@code config}'s tables, as the functions make it. */
+  static DynamoDbUsageStore store(DynamoDbClient client, Config config) {
     return new DynamoDbUsageStore(
         client,
         config.usageTable(),
@@ -706,27 +704,14 @@ final class WriteUnits {
     @Override
     public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
       SdkRequest request = context.request();
-      ReturnConsumedCapacity total = ReturnConsumedCapacity.TOTAL;
       if (request instanceof TransactWriteItemsRequest transact) {
         transactionalItems.add(transact.transactItems().size());
-        return transact.toBuilder().returnConsumedCapacity(total).build();
-      } else if (request instanceof UpdateItemRequest update) {
+      } else if (request instanceof UpdateItemRequest || request instanceof PutItemRequest) {
         items.increment();
-        return update.toBuilder().returnConsumedCapacity(total).build();
-      } else if (request instanceof PutItemRequest put) {
-        items.increment();
-        return put.toBuilder().returnConsumedCapacity(total).build();
       } else if (request instanceof BatchWriteItemRequest batch) {
         batch.requestItems().values().forEach(writes -> items.add(writes.size()));
-        return batch.toBuilder().returnConsumedCapacity(total).build();
-      } else if (request instanceof GetItemRequest get) {
-        return get.toBuilder().returnConsumedCapacity(total).build();
-      } else if (request instanceof BatchGetItemRequest batch) {
-        return batch.toBuilder().returnConsumedCapacity(total).build();
-      } else if (request instanceof QueryRequest query) {
-        return query.toBuilder().returnConsumedCapacity(total).build();
       }
-      return request;
+      return CapacityRequests.total(request);
     }
 
     @Override
@@ -761,16 +746,7 @@ final class WriteUnits {
 
     /** A client of DynamoDB Local at {@code endpoint} whose calls this meter adds up. */
     DynamoDbClient client(java.net.URI endpoint) {
-      return DynamoDbClient.builder()
-          .endpointOverride(endpoint)
-          .region(software.amazon.awssdk.regions.Region.US_EAST_1)
-          .credentialsProvider(
-              software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                  software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
-                      "local", "local")))
-          .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
-          .overrideConfiguration(c -> c.addExecutionInterceptor(this))
-          .build();
+      return CapacityRequests.meteredClient(endpoint, this);
     }
 
     private static void add(DoubleAdder sum, ConsumedCapacity capacity) {

@@ -175,18 +175,16 @@ class CcotelStackTest {
     assertTrue(missing.getMessage().contains("-c functionsAsset=PATH"), missing.getMessage());
   }
 
+  /** The app defined with {@code context} and a functions jar. */
+  private CcotelStack defineWith(Map<String, Object> context) {
+    Map<String, Object> all = new HashMap<>(context);
+    all.put(CcotelApp.FUNCTIONS_ASSET_CONTEXT, fakeJar().toString());
+    return CcotelApp.define(app(all));
+  }
+
   @Test
   void theStoppedSendingAlarmsHours_comeFromContext_andNonsenseIsRefused() {
-    String jar = fakeJar().toString();
-
-    CcotelStack stack =
-        CcotelApp.define(
-            app(
-                Map.of(
-                    CcotelApp.FUNCTIONS_ASSET_CONTEXT,
-                    jar,
-                    CcotelApp.SILENCE_ALARM_HOURS_CONTEXT,
-                    "72")));
+    CcotelStack stack = defineWith(Map.of(CcotelApp.SILENCE_ALARM_HOURS_CONTEXT, "72"));
 
     assertEquals(72, stack.props().silenceAlarmHours());
     JsonNode alarms =
@@ -203,32 +201,19 @@ class CcotelStackTest {
       IllegalArgumentException refused =
           assertThrows(
               IllegalArgumentException.class,
-              () ->
-                  CcotelApp.define(
-                      app(
-                          Map.of(
-                              CcotelApp.FUNCTIONS_ASSET_CONTEXT, jar,
-                              CcotelApp.SILENCE_ALARM_HOURS_CONTEXT, nonsense))));
+              () -> defineWith(Map.of(CcotelApp.SILENCE_ALARM_HOURS_CONTEXT, nonsense)));
       assertTrue(refused.getMessage().toLowerCase().contains("hours"), refused.getMessage());
     }
   }
 
   @Test
   void theCeiling_ratesAndAggregatorConcurrency_comeFromContext_andNonsenseIsRefused() {
-    String jar = fakeJar().toString();
-
     CcotelStack stack =
-        CcotelApp.define(
-            app(
-                Map.of(
-                    CcotelApp.FUNCTIONS_ASSET_CONTEXT,
-                    jar,
-                    CcotelApp.INGEST_RATE_LIMIT_CONTEXT,
-                    "25000",
-                    CcotelApp.INGEST_BURST_LIMIT_CONTEXT,
-                    "50000",
-                    CcotelApp.AGGREGATOR_CONCURRENCY_CONTEXT,
-                    "200")));
+        defineWith(
+            Map.of(
+                CcotelApp.INGEST_RATE_LIMIT_CONTEXT, "25000",
+                CcotelApp.INGEST_BURST_LIMIT_CONTEXT, "50000",
+                CcotelApp.AGGREGATOR_CONCURRENCY_CONTEXT, "200"));
 
     Template template = Template.fromStack(stack);
     JsonNode stages =
@@ -256,14 +241,7 @@ class CcotelStackTest {
             Map.entry(CcotelApp.AGGREGATOR_CONCURRENCY_CONTEXT, "1001"))) {
       assertThrows(
           IllegalArgumentException.class,
-          () ->
-              CcotelApp.define(
-                  app(
-                      Map.of(
-                          CcotelApp.FUNCTIONS_ASSET_CONTEXT,
-                          jar,
-                          nonsense.getKey(),
-                          nonsense.getValue()))),
+          () -> defineWith(Map.of(nonsense.getKey(), nonsense.getValue())),
           nonsense.toString());
     }
   }
