@@ -20,6 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CcotelCliTest {
 
+  private static final String[] SETTINGS = {
+    "connection", "settings", "--ingest-token", "t", "--endpoint", "http://e"
+  };
+
   @TempDir Path dir;
 
   @Test
@@ -42,19 +46,17 @@ class CcotelCliTest {
 
   @Test
   void settings_carryTheDefaultExportIntervals_orTheGivenOnes() {
-    String[] settings = {"connection", "settings", "--ingest-token", "t", "--endpoint", "http://e"};
-
-    JsonNode defaults = Json.read(run(settings).out().getBytes(StandardCharsets.UTF_8)).get("env");
+    JsonNode defaults = Json.read(run(SETTINGS).out().getBytes(StandardCharsets.UTF_8)).get("env");
     assertEquals("300000", defaults.get("OTEL_METRIC_EXPORT_INTERVAL").asText());
     assertEquals("300000", defaults.get("OTEL_LOGS_EXPORT_INTERVAL").asText());
 
-    Answer both = run(concat(settings, "--export-interval", "2m"));
+    Answer both = run(concat(SETTINGS, "--export-interval", "2m"));
     assertEquals(0, both.status());
     JsonNode env = Json.read(both.out().getBytes(StandardCharsets.UTF_8)).get("env");
     assertEquals("120000", env.get("OTEL_METRIC_EXPORT_INTERVAL").asText());
     assertEquals("120000", env.get("OTEL_LOGS_EXPORT_INTERVAL").asText());
 
-    Answer each = run(concat(settings, "--export-interval", "metrics=300s,logs=60s"));
+    Answer each = run(concat(SETTINGS, "--export-interval", "metrics=300s,logs=60s"));
     env = Json.read(each.out().getBytes(StandardCharsets.UTF_8)).get("env");
     assertEquals("300000", env.get("OTEL_METRIC_EXPORT_INTERVAL").asText());
     assertEquals("60000", env.get("OTEL_LOGS_EXPORT_INTERVAL").asText());
@@ -62,16 +64,7 @@ class CcotelCliTest {
 
   @Test
   void aBadExportInterval_exits2_sayingWhy() {
-    Answer answer =
-        run(
-            "connection",
-            "settings",
-            "--ingest-token",
-            "t",
-            "--endpoint",
-            "http://e",
-            "--export-interval",
-            "500ms");
+    Answer answer = run(concat(SETTINGS, "--export-interval", "500ms"));
     assertEquals(2, answer.status());
     assertEquals(
         "ccotel: --export-interval: metrics must be from 1s to 1h, not 500ms", answer.firstLine());

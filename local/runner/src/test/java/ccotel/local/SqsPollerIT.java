@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,18 +39,15 @@ class SqsPollerIT {
     send(queue, 25);
     List<Integer> batches = new ArrayList<>();
     SqsPoller poller =
-        new SqsPoller(
-            sqs.client(),
+        poller(
             queue,
-            "arn:aws:sqs:us-east-1:000000000000:gather",
-            (event, context) -> {
+            event -> {
               batches.add(event.getRecords().size());
               SQSEvent.SQSMessage first = event.getRecords().get(0);
               return new SQSBatchResponse(
                   List.of(new SQSBatchResponse.BatchItemFailure(first.getMessageId())));
             },
-            1_000,
-            Duration.ofSeconds(2));
+            1_000);
 
     assertEquals(25, poller.pollOnce());
 
@@ -64,22 +62,31 @@ class SqsPollerIT {
     send(queue, 25);
     List<Integer> batches = new ArrayList<>();
     SqsPoller poller =
-        new SqsPoller(
-            sqs.client(),
+        poller(
             queue,
-            "arn:aws:sqs:us-east-1:000000000000:capped",
-            (event, context) -> {
+            event -> {
               batches.add(event.getRecords().size());
               return new SQSBatchResponse(List.of());
             },
-            15,
-            Duration.ofSeconds(2));
+            15);
 
     poller.pollOnce();
     poller.pollOnce();
 
     assertEquals(List.of(15, 10), batches);
     assertEquals(0, visible(queue) + inFlight(queue));
+  }
+
+  /** A poller of {@code queue} gathering for 2 s, handing each batch to {@code handler}. */
+  private static SqsPoller poller(
+      String queue, Function<SQSEvent, SQSBatchResponse> handler, int batchSize) {
+    return new SqsPoller(
+        sqs.client(),
+        queue,
+        "arn:aws:sqs:us-east-1:000000000000:" + queue.substring(queue.lastIndexOf('/') + 1),
+        (event, context) -> handler.apply(event),
+        batchSize,
+        Duration.ofSeconds(2));
   }
 
   private static String queue(String name) {
