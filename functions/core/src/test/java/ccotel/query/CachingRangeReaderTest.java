@@ -101,6 +101,15 @@ class CachingRangeReaderTest {
     return handed;
   }
 
+  /** {@code reader} hands over what the store holds from DAY to {@code to}, reading no day. */
+  private void assertServedFromMemory(UsageRangeReader reader, String connection, LocalDate to)
+      throws UsageStoreUnavailableException {
+    List<String> fromStore = read(UsageRangeReader.paging(store, 1000), connection, to);
+    daysRead.clear();
+    assertEquals(fromStore, read(reader, connection, to));
+    assertEquals(List.of(), takeDaysRead());
+  }
+
   private List<LocalDate> takeDaysRead() {
     List<LocalDate> taken = List.copyOf(daysRead);
     daysRead.clear();
@@ -144,18 +153,12 @@ class CachingRangeReaderTest {
     reader.refresh(c, DAY, DAY.plusDays(2), olderThan);
     assertEquals(List.of(DAY, DAY.plusDays(1), DAY.plusDays(2)), takeDaysRead());
     clock.advance(Duration.ofMinutes(3)); // 12 minutes after the first read, 3 after the refresh
-    List<String> fromStore = read(UsageRangeReader.paging(store, 1000), c, DAY.plusDays(2));
-    daysRead.clear();
-    assertEquals(fromStore, read(reader, c, DAY.plusDays(2)));
-    assertEquals(List.of(), takeDaysRead());
+    assertServedFromMemory(reader, c, DAY.plusDays(2));
 
     write(c, DAY.plusDays(1), "cat@example.com", 3);
     reader.refresh(c, DAY, DAY.plusDays(2), olderThan);
     assertEquals(List.of(DAY.plusDays(1)), takeDaysRead());
-    fromStore = read(UsageRangeReader.paging(store, 1000), c, DAY.plusDays(2));
-    daysRead.clear();
-    assertEquals(fromStore, read(reader, c, DAY.plusDays(2)));
-    assertEquals(List.of(), takeDaysRead());
+    assertServedFromMemory(reader, c, DAY.plusDays(2));
     assertEquals(3, reader.rowsKept());
   }
 
