@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactionConflictException;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
@@ -47,6 +48,13 @@ final class DynamoDbCalls {
    * Whether a call failed for a reason a later retry can cure: throttling, a DynamoDB fault or the
    * network. DynamoDB's other 4xx answers (a ValidationException, say) fail again on every retry.
    */
+  /** Where a paged Query goes on after {@code response}: its last key, or null when done. */
+  static Map<String, AttributeValue> nextStart(QueryResponse response) {
+    return response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+        ? response.lastEvaluatedKey()
+        : null;
+  }
+
   static boolean isServiceFailure(SdkException e) {
     if (!(e instanceof AwsServiceException service)) {
       return true; // no answer from DynamoDB: a timeout or a connection failure

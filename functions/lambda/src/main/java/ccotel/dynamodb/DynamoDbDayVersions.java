@@ -83,10 +83,7 @@ public final class DynamoDbDayVersions implements DayChanges, DayVersions {
               LocalDate.parse(item.get(SORT_KEY).s().substring(SORT_KEY_PREFIX.length())),
               Long.parseLong(item.get(VERSION).n()));
         }
-        start =
-            response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-                ? response.lastEvaluatedKey()
-                : null;
+        start = DynamoDbCalls.nextStart(response);
       } while (start != null);
     } catch (SdkException e) {
       throw DynamoDbCalls.readFailure(e);

@@ -118,10 +118,7 @@ public final class DynamoDbRangeReader implements UsageRangeReader {
                   .consistentRead(consistent)
                   .build());
       items.addAll(response.items());
-      start =
-          response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-              ? response.lastEvaluatedKey()
-              : null;
+      start = DynamoDbCalls.nextStart(response);
     } while (start != null);
     return items;
   }

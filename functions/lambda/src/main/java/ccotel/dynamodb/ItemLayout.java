@@ -73,7 +73,12 @@ final class ItemLayout {
    * kept per connection (activity, day versions, budget).
    */
   static String usagePartition(String connectionId, int count, String sortKey) {
-    return count == 1 ? connectionId : connectionId + "#" + shardOf(sortKey, count);
+    return partition(connectionId, count, shardOf(sortKey, count));
+  }
+
+  /** Shard {@code shard} of {@code count}: the connection's own key when there is one shard. */
+  private static String partition(String connectionId, int count, int shard) {
+    return count == 1 ? connectionId : connectionId + "#" + shard;
   }
 
   /**
@@ -109,7 +114,7 @@ final class ItemLayout {
     Set<String> partitions = new LinkedHashSet<>();
     for (int count : shards.countsBetween(from, to)) {
       for (int shard = 0; shard < count; shard++) {
-        partitions.add(count == 1 ? connectionId : connectionId + "#" + shard);
+        partitions.add(partition(connectionId, count, shard));
       }
     }
     return List.copyOf(partitions);
@@ -122,10 +127,8 @@ final class ItemLayout {
   static List<String> everyPartition(String connectionId, UsageShards shards) {
     Set<String> partitions = new LinkedHashSet<>(List.of(connectionId));
     for (int count : shards.countFrom().values()) {
-      if (count > 1) {
-        for (int shard = 0; shard < count; shard++) {
-          partitions.add(connectionId + "#" + shard);
-        }
+      for (int shard = 0; shard < count; shard++) {
+        partitions.add(partition(connectionId, count, shard));
       }
     }
     return List.copyOf(partitions);

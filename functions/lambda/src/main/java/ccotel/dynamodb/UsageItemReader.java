@@ -148,10 +148,7 @@ final class UsageItemReader implements UsageReader {
                   .limit(most)
                   .build());
       buffered.addAll(response.items());
-      start =
-          response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-              ? response.lastEvaluatedKey()
-              : null;
+      start = DynamoDbCalls.nextStart(response);
     }
   }
 
